@@ -1,0 +1,41 @@
+"""Participation: anonymous, consent-managed feedback activities for young people."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask_wtf import CSRFProtect
+
+csrf = CSRFProtect()
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the Flask app; `config` overrides settings (tests pass a database URL here)."""
+    app = Flask(__name__, instance_relative_config=True)
+    from participation.config import load_settings
+
+    app.config.from_mapping(load_settings(Path(app.instance_path), config))
+
+    from participation import db, errors, logging_setup, security, templating, throttle
+    from participation.auth import access
+
+    logging_setup.init_app(app)
+    db.init_app(app)
+    csrf.init_app(app)
+    throttle.init_app(app)
+    access.init_app(app)
+    security.init_app(app)
+    templating.init_app(app)
+    errors.init_app(app)
+
+    from participation import admin, auth, research, results, studio, youth
+
+    for blueprint in (youth.bp, auth.bp, studio.bp, results.bp, research.bp, admin.bp):
+        app.register_blueprint(blueprint)
+
+    from participation.cli import register_commands
+
+    register_commands(app)
+    return app

@@ -1,0 +1,50 @@
+"""Forms for administrators."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length
+
+from participation.models.staff import ROLES
+
+ROLE_CHOICES = [(role, role.capitalize()) for role in ROLES]
+
+
+class StaffForm(FlaskForm):
+    """Invite a staff member."""
+
+    email = EmailField(
+        "Email address",
+        validators=[
+            DataRequired("Enter an email address."),
+            Email("Enter a real email address."),
+            Length(max=254),
+        ],
+    )
+    role = SelectField("Role", choices=ROLE_CHOICES)
+    service_id = SelectField("Service", coerce=int)
+    is_safeguarding_lead = BooleanField("Designated safeguarding lead")
+
+
+class RoleForm(FlaskForm):
+    """Change a staff member's role and safeguarding-lead flag."""
+
+    role = SelectField("Role", choices=ROLE_CHOICES)
+    is_safeguarding_lead = BooleanField("Designated safeguarding lead")
+
+
+class ParticipationTypeForm(FlaskForm):
+    """Add or rename a participation type."""
+
+    name = StringField(
+        "Name",
+        validators=[
+            DataRequired("Enter a name."),
+            Length(max=80, message="Use 80 characters or fewer."),
+        ],
+    )
+    description = TextAreaField("Description", validators=[Length(max=500)])
+    is_active = BooleanField("In use", default=True)
+
+
+class EmptyForm(FlaskForm):
+    """A form with only a CSRF token, for buttons that change something."""

@@ -1,0 +1,148 @@
+"""Administration views: thin wrappers over the account and taxonomy functions."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import abort, flash, redirect, render_template, url_for
+from sqlalchemy import select
+
+from participation import audit
+from participation.admin import bp
+from participation.admin.forms import EmptyForm, ParticipationTypeForm, RoleForm, StaffForm
+from participation.auth.access import staff_required
+from participation.auth.service import AccountError, create_staff, deactivate
+from participation.db import get_session
+from participation.models import ParticipationType, Service, Staff
+from participation.models.staff import ADMIN
+
+
+def _service_choices() -> list[tuple[int, str]]:
+    services = get_session().scalars(select(Service).order_by(Service.kind, Service.name))
+    return [(0, "None (administrators only)")] + [(s.id, s.name) for s in services]
+
+
+@bp.get("/staff")
+@staff_required(ADMIN)
+def staff_list():
+    """List every staff account."""
+    staff = get_session().scalars(select(Staff).order_by(Staff.is_active.desc(), Staff.email))
+    return render_template("admin/staff_list.html", staff=list(staff), form=EmptyForm())
+
+
+@bp.route("/staff/new", methods=["GET", "POST"])
+@staff_required(ADMIN)
+def staff_new():
+    """Invite a staff member; their first password is shown once to hand over."""
+    form = StaffForm()
+    form.service_id.choices = _service_choices()
+    if form.validate_on_submit():
+        db = get_session()
+        service = db.get(Service, form.service_id.data) if form.service_id.data else None
+        password = "-".join(secrets.token_urlsafe(4) for _ in range(4))
+        try:
+            staff = create_staff(
+                db,
+                form.email.data,
+                password,
+                form.role.data,
+                service,
+                safeguarding_lead=form.is_safeguarding_lead.data,
+            )
+        except AccountError as exc:
+            form.email.errors.append(str(exc))
+        else:
+            audit.record(db, "staff_invited", target=staff, role=staff.role)
+            db.commit()
+            return render_template("admin/staff_invited.html", staff=staff, password=password)
+    return render_template("admin/staff_form.html", form=form)
+
+
+@bp.route("/staff/<int:staff_id>", methods=["GET", "POST"])
+@staff_required(ADMIN)
+def staff_edit(staff_id: int):
+    """Change a staff member's role, or deactivate them."""
+    db = get_session()
+    staff = db.get(Staff, staff_id) or abort(404)
+    form = RoleForm(obj=staff)
+    if form.validate_on_submit():
+        if staff.service_id is None and form.role.data != ADMIN:
+            form.role.errors.append(
+                "This account has no service, so it can only be an administrator."
+            )
+        else:
+            staff.role = form.role.data
+            staff.is_safeguarding_lead = form.is_safeguarding_lead.data
+            audit.record(db, "staff_role_changed", target=staff, role=staff.role)
+            db.commit()
+            flash(f"Saved changes to {staff.email}.", "success")
+            return redirect(url_for("admin.staff_list"))
+    return render_template("admin/staff_edit.html", staff=staff, form=form, action_form=EmptyForm())
+
+
+@bp.post("/staff/<int:staff_id>/deactivate")
+@staff_required(ADMIN)
+def staff_deactivate(staff_id: int):
+    """Deactivate a staff account and end its sessions."""
+    db = get_session()
+    staff = db.get(Staff, staff_id) or abort(404)
+    if EmptyForm().validate_on_submit():
+        deactivate(staff)
+        audit.record(db, "staff_deactivated", target=staff)
+        db.commit()
+        flash(f"{staff.email} can no longer sign in.", "success")
+    return redirect(url_for("admin.staff_list"))
+
+
+@bp.route("/participation-types", methods=["GET", "POST"])
+@staff_required(ADMIN)
+def participation_types():
+    """List participation types and add a new one."""
+    db = get_session()
+    form = ParticipationTypeForm()
+    if form.validate_on_submit():
+        name = form.name.data.strip()
+        if db.scalar(select(ParticipationType.id).where(ParticipationType.name == name)):
+            form.name.errors.append("There is already a participation type with that name.")
+        else:
+            position = len(db.scalars(select(ParticipationType.id)).all())
+            kind = ParticipationType(
+                name=name, description=form.description.data.strip(), position=position
+            )
+            db.add(kind)
+            db.flush()
+            audit.record(db, "participation_type_added", target=kind, name=name)
+            db.commit()
+            flash(f"Added “{name}”.", "success")
+            return redirect(url_for("admin.participation_types"))
+    kinds = db.scalars(select(ParticipationType).order_by(ParticipationType.position))
+    return render_template("admin/participation_types.html", kinds=list(kinds), form=form)
+
+
+@bp.route("/participation-types/<int:type_id>", methods=["GET", "POST"])
+@staff_required(ADMIN)
+def participation_type_edit(type_id: int):
+    """Rename a participation type or take it out of use."""
+    db = get_session()
+    kind = db.get(ParticipationType, type_id) or abort(404)
+    form = ParticipationTypeForm(obj=kind)
+    if form.validate_on_submit():
+        name = form.name.data.strip()
+        clash = db.scalar(
+            select(ParticipationType.id).where(
+                ParticipationType.name == name, ParticipationType.id != kind.id
+            )
+        )
+        if clash:
+            form.name.errors.append("There is already a participation type with that name.")
+        else:
+            kind.name, kind.description, kind.is_active = (
+                name,
+                form.description.data.strip(),
+                form.is_active.data,
+            )
+            audit.record(db, "participation_type_changed", target=kind, name=name)
+            db.commit()
+            flash(f"Saved “{name}”.", "success")
+            return redirect(url_for("admin.participation_types"))
+    return render_template("admin/participation_type_edit.html", kind=kind, form=form)

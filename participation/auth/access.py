@@ -1,0 +1,80 @@
+"""Signed-in staff: loading, session timeouts and role checks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from functools import wraps
+from typing import Any
+
+from flask import Flask, abort, current_app, flash, redirect, request, session, url_for
+from flask_login import LoginManager, current_user, logout_user
+from sqlalchemy import select
+
+from participation.clock import utcnow
+from participation.db import get_session
+from participation.models import Staff
+
+login_manager = LoginManager()
+login_manager.login_view = "auth.sign_in"
+login_manager.login_message = "Sign in to continue."
+login_manager.login_message_category = "info"
+login_manager.session_protection = None  # the session cookie is rotated on sign-in instead
+
+STAFF_SESSION_KEYS = ("signed_in_at", "last_seen")
+
+
+@login_manager.user_loader
+def load_staff(token: str) -> Staff | None:
+    """Find the active staff member whose current session token is `token`."""
+    return get_session().scalar(
+        select(Staff).where(Staff.session_token == token, Staff.is_active.is_(True))
+    )
+
+
+def init_app(app: Flask) -> None:
+    """Install the login manager and the idle/absolute session timeouts."""
+    login_manager.init_app(app)
+    app.before_request(enforce_session_timeouts)
+
+
+def enforce_session_timeouts() -> Any:
+    """Sign staff out after 30 idle minutes or 12 hours, whichever comes first."""
+    if "_user_id" not in session:
+        return None
+    now = utcnow().timestamp()
+    idle = timedelta(minutes=current_app.config["STAFF_IDLE_MINUTES"]).total_seconds()
+    absolute = timedelta(hours=current_app.config["STAFF_ABSOLUTE_HOURS"]).total_seconds()
+    signed_in_at = session.get("signed_in_at", 0)
+    last_seen = session.get("last_seen", 0)
+    if now - last_seen > idle or now - signed_in_at > absolute:
+        logout_user()
+        session.clear()
+        flash("You were signed out because the session timed out. Please sign in again.", "info")
+        return redirect(
+            url_for("auth.sign_in", next=request.full_path if request.method == "GET" else None)
+        )
+    # Only rewrite the cookie once a minute, so polling screens do not churn it.
+    if now - last_seen > 60:
+        session["last_seen"] = now
+    return None
+
+
+def staff_required(*roles: str, safeguarding: bool = False) -> Callable:
+    """Require a signed-in, active staff member, optionally of `roles` or a safeguarding lead."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if roles and current_user.role not in roles:
+                abort(403)
+            if safeguarding and not current_user.is_safeguarding_lead:
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.staff_only = True  # type: ignore[attr-defined]
+        return wrapped
+
+    return decorator

@@ -1,0 +1,88 @@
+"""Settings from PARTICIPATION_* environment variables, with safe defaults."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "PARTICIPATION_"
+
+DEFAULTS: dict[str, Any] = {
+    "ENV": "development",
+    "DEBUG": False,
+    "BASE_URL": "http://127.0.0.1:5000",
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "EXIT_URL": "https://www.bbc.co.uk/weather",
+    "MAX_CONTENT_LENGTH": 64 * 1024,
+    "STAFF_IDLE_MINUTES": 30,
+    "STAFF_ABSOLUTE_HOURS": 12,
+    "LOG_LEVEL": "INFO",
+}
+
+
+class ConfigError(RuntimeError):
+    """The configuration is unsafe or incomplete."""
+
+
+def _coerce(value: str, default: Any) -> Any:
+    if isinstance(default, bool):
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        return int(value)
+    return value
+
+
+def secret_key_from_instance(instance_path: Path) -> str:
+    """Read the instance secret key, generating it once (mode 0600) on first use."""
+    path = instance_path / "secret_key"
+    if not path.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def load_settings(instance_path: Path, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Build the Flask config mapping from defaults, the environment and `overrides`."""
+    settings = dict(DEFAULTS)
+    for key, default in DEFAULTS.items():
+        raw = os.environ.get(ENV_PREFIX + key)
+        if raw is not None:
+            settings[key] = _coerce(raw, default)
+    settings["DATABASE_URL"] = os.environ.get(
+        ENV_PREFIX + "DATABASE_URL", f"sqlite:///{instance_path / 'participation.sqlite3'}"
+    )
+    settings["SECRET_KEY"] = os.environ.get(ENV_PREFIX + "SECRET_KEY")
+    settings.update(overrides or {})
+    if not settings.get("SECRET_KEY"):
+        if settings["ENV"] == "production":
+            raise ConfigError("PARTICIPATION_SECRET_KEY must be set in production.")
+        settings["SECRET_KEY"] = secret_key_from_instance(instance_path)
+    check_production(settings)
+    https = settings["BASE_URL"].startswith("https://")
+    settings.update(
+        RATELIMIT_STORAGE_URI=settings["RATELIMIT_STORAGE_URI"],
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=https,
+        SESSION_COOKIE_NAME="session",
+        PREFERRED_URL_SCHEME="https" if https else "http",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=settings["STAFF_ABSOLUTE_HOURS"]),
+        WTF_CSRF_TIME_LIMIT=None,
+        HTTPS=https,
+    )
+    return settings
+
+
+def check_production(settings: dict[str, Any]) -> None:
+    """Refuse unsafe production settings: debug on, or a missing or weak secret."""
+    if settings["ENV"] != "production":
+        return
+    if settings.get("DEBUG"):
+        raise ConfigError("Debug mode must be off in production.")
+    if len(str(settings.get("SECRET_KEY") or "")) < 32:
+        raise ConfigError("PARTICIPATION_SECRET_KEY must be at least 32 characters in production.")

@@ -1,0 +1,58 @@
+"""Friendly error pages."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+MESSAGES = {
+    400: ("Something went wrong with that request", "Go back and try again."),
+    403: ("You cannot see this page", "Your account does not have access to it."),
+    404: ("Page not found", "Check the web address, or go back to the start."),
+    405: ("That did not work", "Go back and try again."),
+    413: (
+        "That was too much to send in one go",
+        "Some answers were very long. Go back, shorten your longest answer and send again.",
+    ),
+    429: ("Too many tries", "Wait a few minutes, then try again."),
+    500: (
+        "Sorry, something went wrong on our side",
+        "Nothing you did caused this. Try again in a minute.",
+    ),
+    503: ("Sorry, we are busy right now", "Wait a moment and try again."),
+}
+
+STAFF_PREFIXES = ("/staff", "/studio", "/results", "/research", "/admin")
+
+
+def is_youth_path(path: str) -> bool:
+    """Whether `path` belongs to the young people's side (which needs quick exit and help)."""
+    return not path.startswith(STAFF_PREFIXES)
+
+
+def render_error(code: int, description: str | None = None):
+    """Render the friendly page for an HTTP error code."""
+    title, advice = MESSAGES.get(code, MESSAGES[500])
+    layout = "youth/base.html" if is_youth_path(request.path) else "staff/base.html"
+    html = render_template(
+        "errors/error.html", layout=layout, code=code, title=title, advice=description or advice
+    )
+    return html, code
+
+
+def init_app(app: Flask) -> None:
+    """Register handlers for HTTP errors and CSRF failures."""
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        return render_error(exc.code or 500)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_exc: CSRFError):
+        return render_error(400, "The form had expired. Go back, refresh the page and try again.")
+
+    @app.errorhandler(Exception)
+    def server_error(exc: Exception):
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        return render_error(500)

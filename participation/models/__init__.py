@@ -1,0 +1,33 @@
+"""Typed SQLAlchemy models, one module per aggregate."""
+
+from participation.db import Base
+from participation.models.activities import (
+    Activity,
+    ConsentVersion,
+    Question,
+    RetiredJoinCode,
+)
+from participation.models.audit import AuditEvent
+from participation.models.services import ParticipationType, Service
+from participation.models.staff import Staff
+from participation.models.submissions import Answer, Submission
+from participation.models.work import Action, AnswerTheme, Flag, SafeguardingPhrase, Theme
+
+__all__ = [
+    "Action",
+    "Activity",
+    "Answer",
+    "AnswerTheme",
+    "AuditEvent",
+    "Base",
+    "ConsentVersion",
+    "Flag",
+    "ParticipationType",
+    "Question",
+    "RetiredJoinCode",
+    "SafeguardingPhrase",
+    "Service",
+    "Staff",
+    "Submission",
+    "Theme",
+]

@@ -1,0 +1,174 @@
+"""Activities, their questions and consent statements."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from participation.clock import utcnow
+from participation.db import Base
+from participation.models.services import ParticipationType, Service
+
+DRAFT, OPEN, CLOSED, ARCHIVED = "draft", "open", "closed", "archived"
+STATUSES = (DRAFT, OPEN, CLOSED, ARCHIVED)
+
+CONSENT_SELF, CONSENT_FACILITATED = "self", "facilitated"
+RESEARCH_OFF, RESEARCH_ASK = "off", "ask"
+LUNDY_FOCUS = ("space", "voice", "audience", "influence")
+
+# Question kinds. Answers store choices as option codes (ints), text in `text`.
+EMOJI_SCALE = "emoji_scale"
+TRAFFIC_LIGHT = "traffic_light"
+SINGLE_CHOICE = "single_choice"
+MULTIPLE_CHOICE = "multiple_choice"
+FREE_TEXT = "free_text"
+THREE_BOXES = "three_boxes"
+RANKING = "ranking"
+REACH = "reach"
+QUESTION_KINDS = (
+    EMOJI_SCALE,
+    TRAFFIC_LIGHT,
+    SINGLE_CHOICE,
+    MULTIPLE_CHOICE,
+    FREE_TEXT,
+    THREE_BOXES,
+    RANKING,
+    REACH,
+)
+TEXT_KINDS = (FREE_TEXT, THREE_BOXES)
+
+
+class Activity(Base):
+    """A feedback activity young people join with a code."""
+
+    __tablename__ = "activities"
+    __table_args__ = (
+        # A join code is unique among activities that can still be joined or shown.
+        Index(
+            "uq_activities_join_code_live",
+            "join_code",
+            unique=True,
+            sqlite_where=text("status != 'archived'"),
+            postgresql_where=text("status != 'archived'"),
+        ),
+        Index("ix_activities_service_type", "service_id", "participation_type_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), index=True)
+    participation_type_id: Mapped[int] = mapped_column(ForeignKey("participation_types.id"))
+    title: Mapped[str] = mapped_column(String(120))
+    intro: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(10), default=DRAFT, index=True)
+    join_code: Mapped[str] = mapped_column(String(6))
+    joining_locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    opens_at: Mapped[datetime | None] = mapped_column(DateTime)
+    closes_at: Mapped[datetime | None] = mapped_column(DateTime)
+    consent_mode: Mapped[str] = mapped_column(String(12), default=CONSENT_SELF)
+    research_sharing: Mapped[str] = mapped_column(String(4), default=RESEARCH_OFF)
+    k_threshold: Mapped[int] = mapped_column(Integer, default=5)
+    retention_days: Mapped[int] = mapped_column(Integer, default=365)
+    withdrawal_days: Mapped[int] = mapped_column(Integer, default=28)
+    lundy_focus: Mapped[str | None] = mapped_column(String(10))
+    hart_rung: Mapped[int | None] = mapped_column(Integer)
+    one_page: Mapped[bool] = mapped_column(Boolean, default=False)
+    # None inherits the service's help links.
+    signposting: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    joined_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    opened_at: Mapped[datetime | None] = mapped_column(DateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    service: Mapped[Service] = relationship()
+    participation_type: Mapped[ParticipationType] = relationship()
+    questions: Mapped[list[Question]] = relationship(
+        back_populates="activity",
+        order_by="Question.position",
+        cascade="all, delete-orphan",
+    )
+    consent_versions: Mapped[list[ConsentVersion]] = relationship(
+        back_populates="activity",
+        order_by="ConsentVersion.version",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def current_consent(self) -> ConsentVersion | None:
+        """The consent statement young people see now (the newest version)."""
+        return self.consent_versions[-1] if self.consent_versions else None
+
+    def __repr__(self) -> str:
+        return f"<Activity {self.id} {self.join_code} {self.status}>"
+
+
+class ConsentVersion(Base):
+    """One wording of an activity's consent statement; submissions record which they saw."""
+
+    __tablename__ = "consent_versions"
+    __table_args__ = (UniqueConstraint("activity_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    statement: Mapped[str] = mapped_column(Text)
+    mode: Mapped[str] = mapped_column(String(12), default=CONSENT_SELF)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    activity: Mapped[Activity] = relationship(back_populates="consent_versions")
+
+
+class Question(Base):
+    """One question of an activity.
+
+    `options` is a list of {"code": int, "label": str} for choice-like kinds; `settings`
+    holds kind-specific extras such as {"max_picks": 2}, {"max_length": 500} or
+    {"topic": "age_band"} for reach questions.
+    """
+
+    __tablename__ = "questions"
+    __table_args__ = (Index("ix_questions_activity_position", "activity_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))
+    prompt: Mapped[str] = mapped_column(Text)
+    hint: Mapped[str] = mapped_column(Text, default="")
+    options: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    activity: Mapped[Activity] = relationship(back_populates="questions")
+
+    def option_label(self, code: int) -> str:
+        """The label of the option with `code`, or an empty string."""
+        return next((o["label"] for o in self.options if o["code"] == code), "")
+
+    def __repr__(self) -> str:
+        return f"<Question {self.id} {self.kind}>"
+
+
+class RetiredJoinCode(Base):
+    """A join code replaced by "new code", so its old QR code can say it is no longer in use."""
+
+    __tablename__ = "retired_join_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(6), index=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"))
+    retired_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

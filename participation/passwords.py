@@ -1,0 +1,53 @@
+"""Password hashing (argon2id) and the NCSC-style password policy."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib.resources import files
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+MIN_LENGTH = 12
+MAX_LENGTH = 128
+
+_hasher = PasswordHasher()
+# Verifying against this keeps the time of a sign-in for an unknown email the same.
+_DUMMY_HASH = _hasher.hash("participation-timing-equaliser")
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    """The shipped list of the most common passwords, lower-cased."""
+    text = (files("participation") / "data" / "common_passwords.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip().lower() for line in text.splitlines() if line.strip())
+
+
+def policy_problem(password: str, email: str = "") -> str | None:
+    """Why `password` is not acceptable, in plain words, or None when it is fine."""
+    if len(password) < MIN_LENGTH:
+        return f"Use at least {MIN_LENGTH} characters. A few words together works well."
+    if len(password) > MAX_LENGTH:
+        return f"Use no more than {MAX_LENGTH} characters."
+    lowered = password.lower()
+    local_part = email.split("@")[0].lower()
+    if lowered in common_passwords() or lowered.rstrip("0123456789!") in common_passwords():
+        return "That password is too common. Choose something harder to guess."
+    if len(set(password)) < 4:
+        return "That password is too easy to guess. Choose something less repetitive."
+    if local_part and len(local_part) >= 4 and local_part in lowered:
+        return "Do not use your email address in your password."
+    return None
+
+
+def hash_password(password: str) -> str:
+    """Hash a password with argon2id."""
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """Check `password` against the hash; with no hash, spend the same time and fail."""
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+    except (VerificationError, InvalidHashError):
+        return False

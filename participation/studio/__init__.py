@@ -1,0 +1,7 @@
+"""The activity studio: participation leads design activities."""
+
+from flask import Blueprint
+
+bp = Blueprint("studio", __name__, url_prefix="/studio")
+
+from participation.studio import routes  # noqa: E402,F401 - registers the views

@@ -1,0 +1,90 @@
+"""Rate limits on guessable things (sign-in, join codes, withdrawal codes).
+
+Keys never hold a client address: the address is replaced by a keyed hash. Storage comes
+from PARTICIPATION_RATELIMIT_STORAGE_URI (memory:// by default, Redis in production).
+When the storage is unreachable, staff sign-in fails closed and young people's forms
+fail open: a young person must never be turned away because a cache is down.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+
+from flask import Flask, current_app, request
+from flask_limiter import Limiter
+from limits import parse
+
+log = logging.getLogger(__name__)
+
+SIGN_IN_PER_ACCOUNT = "10 per 15 minutes"
+SIGN_IN_PER_CLIENT = "50 per 15 minutes"
+# A class of 30 on one venue Wi-Fi mistyping a code twice each stays well inside this.
+WRONG_JOIN_CODE_PER_CLIENT = "60 per 10 minutes"
+WITHDRAW_PER_CLIENT = "20 per 10 minutes"
+
+
+class ThrottleUnavailable(RuntimeError):
+    """The rate-limit storage could not be reached."""
+
+
+def client_key() -> str:
+    """A keyed hash of the client address, so limiter keys never hold the address itself."""
+    secret = current_app.config["SECRET_KEY"].encode()
+    address = (request.remote_addr or "unknown").encode()
+    return hmac.new(secret, b"client:" + address, hashlib.sha256).hexdigest()[:32]
+
+
+def init_app(app: Flask) -> Limiter:
+    """Create the app's Limiter (decorator limits are not used; see `hit` and `blocked`)."""
+    limiter = Limiter(
+        key_func=client_key,
+        app=app,
+        storage_uri=app.config["RATELIMIT_STORAGE_URI"],
+        headers_enabled=False,
+        swallow_errors=False,
+        key_prefix="participation",
+    )
+    app.extensions["throttle"] = limiter
+    return limiter
+
+
+def _strategy():
+    return current_app.extensions["throttle"].limiter
+
+
+def blocked(limit: str, *keys: str, fail_open: bool) -> bool:
+    """Whether `keys` have used up `limit`; on storage failure, answer by `fail_open`."""
+    try:
+        return not _strategy().test(parse(limit), *keys)
+    except Exception as exc:
+        log.warning("rate-limit storage unavailable: %s", type(exc).__name__)
+        if fail_open:
+            return False
+        raise ThrottleUnavailable from exc
+
+
+def hit(limit: str, *keys: str, fail_open: bool) -> bool:
+    """Count one attempt against `limit` for `keys`; False when the limit is now exceeded."""
+    try:
+        return _strategy().hit(parse(limit), *keys)
+    except Exception as exc:
+        log.warning("rate-limit storage unavailable: %s", type(exc).__name__)
+        if fail_open:
+            return True
+        raise ThrottleUnavailable from exc
+
+
+def reset(limit: str, *keys: str) -> None:
+    """Forget the attempts counted for `keys` (e.g. after a successful sign-in)."""
+    try:
+        _strategy().clear(parse(limit), *keys)
+    except Exception as exc:
+        log.warning("rate-limit storage unavailable: %s", type(exc).__name__)
+
+
+def client_key_for(value: str) -> str:
+    """A keyed hash of any identifier (such as an email), for use in limiter keys."""
+    secret = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(secret, b"value:" + value.encode(), hashlib.sha256).hexdigest()[:32]

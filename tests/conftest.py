@@ -1,0 +1,143 @@
+"""Shared fixtures: a migrated database per run, an app per test, each test rolled back.
+
+Set PARTICIPATION_TEST_DATABASE_URL to run on PostgreSQL: a fresh database is created for
+the run (so parallel runs never collide) and dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from participation import create_app
+from participation.db import make_engine
+from participation.migrate import upgrade
+from participation.seed import ensure_reference_data
+from tests import helpers
+
+pytest_plugins = ["tests.factories"]
+
+TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A brand-new, migrated database for this test run."""
+    base = os.environ.get("PARTICIPATION_TEST_DATABASE_URL")
+    if not base:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+        prepare(url)
+        yield url
+        return
+    admin_url = make_url(base)
+    name = f"{admin_url.database}_{secrets.token_hex(4)}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = admin_url.set(database=name).render_as_string(hide_password=False)
+    try:
+        prepare(url)
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def prepare(url: str) -> None:
+    """Migrate `url` to head and add the reference data."""
+    upgrade(url)
+    engine = make_engine(url)
+    with Session(engine) as session:
+        ensure_reference_data(session)
+        session.commit()
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    """The engine every test shares."""
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def connection(engine: Engine) -> Iterator[Connection]:
+    """A connection inside a transaction that is rolled back after the test."""
+    conn = engine.connect()
+    transaction = conn.begin()
+    yield conn
+    if transaction.is_active:
+        transaction.rollback()
+    conn.close()
+
+
+@pytest.fixture
+def app(connection: Connection, database_url: str, tmp_path: Path) -> Flask:
+    """The app, with every session joined to the test's rolled-back transaction."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "ENGINE": connection.engine,
+            "SECRET_KEY": TEST_SECRET,
+            "BASE_URL": "http://participation.test",
+        }
+    )
+    app.instance_path = str(tmp_path / "instance")
+    app.extensions["sessionmaker"] = sessionmaker(
+        bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+    )
+    # No app context stays pushed: each request must get its own `g`, as in production.
+    return app
+
+
+@pytest.fixture
+def db_session(app: Flask) -> Iterator[Session]:
+    """A session on the test's transaction: it sees what requests write, and they see its flushes."""
+    session = app.extensions["sessionmaker"]()
+    yield session
+    session.close()
+
+
+@pytest.fixture
+def app_context(app: Flask) -> Iterator[None]:
+    """Push an app context for tests that call code needing `current_app`."""
+    with app.app_context():
+        yield
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client for the app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):
+    """A CLI runner for the app."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def sign_in(client: FlaskClient):
+    """Sign `staff` in through the real sign-in form; returns the client."""
+
+    def do_sign_in(staff, password: str = helpers.PASSWORD) -> FlaskClient:
+        response = helpers.submit_form(
+            client, "/staff/sign-in", {"email": staff.email, "password": password}
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+
+    return do_sign_in

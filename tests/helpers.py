@@ -1,0 +1,41 @@
+"""Helpers for tests: parsing pages and submitting forms with their CSRF token."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bs4 import BeautifulSoup
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+PASSWORD = "correct-horse-battery-staple-7"
+
+
+def page(response: TestResponse) -> BeautifulSoup:
+    """Parse a response's HTML."""
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+def text_of(response: TestResponse) -> str:
+    """The visible text of a page, whitespace collapsed."""
+    return " ".join(page(response).get_text(" ").split())
+
+
+def csrf_token(response: TestResponse) -> str:
+    """The CSRF token of the first form on the page."""
+    field = page(response).find("input", attrs={"name": "csrf_token"})
+    assert field is not None, "no csrf_token on the page"
+    return field["value"]
+
+
+def submit_form(
+    client: FlaskClient,
+    url: str,
+    data: dict[str, Any],
+    *,
+    form_url: str | None = None,
+    follow_redirects: bool = False,
+) -> TestResponse:
+    """GET the page holding the form (default: `url`), then POST `data` with its CSRF token."""
+    token = csrf_token(client.get(form_url or url))
+    return client.post(url, data={**data, "csrf_token": token}, follow_redirects=follow_redirects)

@@ -1,0 +1,36 @@
+"""The NCSC-style password policy and hashing."""
+
+import pytest
+
+from participation.passwords import hash_password, policy_problem, verify_password
+
+
+@pytest.mark.parametrize(
+    ("password", "problem"),
+    [
+        ("short-one", "at least 12"),
+        ("x" * 129, "no more than 128"),
+        ("passwordpassword", "too common"),
+        ("qwertyuiop123", "too common"),
+        ("aaaaaaaaaaaaaaaa", "too easy"),
+        ("sam.jones-secret-words", "email address"),
+    ],
+)
+def test_weak_passwords_are_refused_with_a_reason(password, problem):
+    assert problem in policy_problem(password, "sam.jones@example.org")
+
+
+@pytest.mark.parametrize(
+    "password", ["three random words", "a" + "b" * 10 + "cdefgh" * 10, "correct horse 🐴 staple"]
+)
+def test_long_passphrases_need_no_symbols_or_digits(password):
+    assert policy_problem(password, "someone@example.org") is None
+
+
+def test_hashes_verify_only_the_right_password():
+    hashed = hash_password("three random words")
+    assert hashed.startswith("$argon2id$")
+    assert verify_password(hashed, "three random words")
+    assert not verify_password(hashed, "three random word")
+    assert not verify_password(None, "three random words")
+    assert not verify_password("not-a-hash", "three random words")
