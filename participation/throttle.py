@@ -31,9 +31,7 @@ class ThrottleUnavailable(RuntimeError):
 
 def client_key() -> str:
     """A keyed hash of the client address, so limiter keys never hold the address itself."""
-    secret = current_app.config["SECRET_KEY"].encode()
-    address = (request.remote_addr or "unknown").encode()
-    return hmac.new(secret, b"client:" + address, hashlib.sha256).hexdigest()[:32]
+    return client_key_for("client:" + (request.remote_addr or "unknown"))
 
 
 def init_app(app: Flask) -> Limiter:
@@ -44,7 +42,7 @@ def init_app(app: Flask) -> Limiter:
         storage_uri=app.config["RATELIMIT_STORAGE_URI"],
         headers_enabled=False,
         swallow_errors=False,
-        key_prefix="participation",
+        key_prefix=app.config.get("RATELIMIT_KEY_PREFIX", "participation"),
     )
     app.extensions["throttle"] = limiter
     return limiter
@@ -54,10 +52,15 @@ def _strategy():
     return current_app.extensions["throttle"].limiter
 
 
+def _namespaced(keys: tuple[str, ...]) -> tuple[str, ...]:
+    # Installations (and test runs) sharing one Redis keep their counters apart.
+    return (current_app.config.get("RATELIMIT_KEY_PREFIX", "participation"), *keys)
+
+
 def blocked(limit: str, *keys: str, fail_open: bool) -> bool:
     """Whether `keys` have used up `limit`; on storage failure, answer by `fail_open`."""
     try:
-        return not _strategy().test(parse(limit), *keys)
+        return not _strategy().test(parse(limit), *_namespaced(keys))
     except Exception as exc:
         log.warning("rate-limit storage unavailable: %s", type(exc).__name__)
         if fail_open:
@@ -68,7 +71,7 @@ def blocked(limit: str, *keys: str, fail_open: bool) -> bool:
 def hit(limit: str, *keys: str, fail_open: bool) -> bool:
     """Count one attempt against `limit` for `keys`; False when the limit is now exceeded."""
     try:
-        return _strategy().hit(parse(limit), *keys)
+        return _strategy().hit(parse(limit), *_namespaced(keys))
     except Exception as exc:
         log.warning("rate-limit storage unavailable: %s", type(exc).__name__)
         if fail_open:
@@ -79,7 +82,7 @@ def hit(limit: str, *keys: str, fail_open: bool) -> bool:
 def reset(limit: str, *keys: str) -> None:
     """Forget the attempts counted for `keys` (e.g. after a successful sign-in)."""
     try:
-        _strategy().clear(parse(limit), *keys)
+        _strategy().clear(parse(limit), *_namespaced(keys))
     except Exception as exc:
         log.warning("rate-limit storage unavailable: %s", type(exc).__name__)
 

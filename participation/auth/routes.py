@@ -15,6 +15,8 @@ from participation.clock import utcnow
 from participation.db import get_session
 
 GENERIC_FAILURE = "The email address or password is not right."
+TOO_MANY = "Too many attempts. Wait 15 minutes and try again, or ask an administrator."
+PAUSED = "Signing in is paused for a few minutes. Please try again shortly."
 
 
 def _safe_next(target: str | None) -> str:
@@ -23,53 +25,57 @@ def _safe_next(target: str | None) -> str:
     return url_for("results.dashboard")
 
 
+def _throttle_keys(email: str) -> tuple[tuple[str, str], ...]:
+    return (
+        (throttle.SIGN_IN_PER_ACCOUNT, "account:" + throttle.client_key_for(email)),
+        (throttle.SIGN_IN_PER_CLIENT, "client:" + throttle.client_key()),
+    )
+
+
+def _throttled(keys: tuple[tuple[str, str], ...]) -> tuple[str, int] | None:
+    """The refusal (message, status) when sign-in attempts must stop, else None."""
+    try:
+        if any(throttle.blocked(limit, "sign-in", key, fail_open=False) for limit, key in keys):
+            return TOO_MANY, 429
+    except throttle.ThrottleUnavailable:
+        # Without the attempt counter guessing would be unlimited: refuse until it is back.
+        return PAUSED, 503
+    return None
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
 def sign_in():
     """Show the sign-in form and sign staff in."""
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
     form = SignInForm()
-    error = None
-    status = 200
-    if form.validate_on_submit():
-        email = form.email.data.strip().lower()
-        account_key = "account:" + throttle.client_key_for(email)
-        client_key = "client:" + throttle.client_key()
-        try:
-            too_many = throttle.blocked(
-                throttle.SIGN_IN_PER_ACCOUNT, "sign-in", account_key, fail_open=False
-            ) or throttle.blocked(
-                throttle.SIGN_IN_PER_CLIENT, "sign-in", client_key, fail_open=False
-            )
-        except throttle.ThrottleUnavailable:
-            too_many = True
-        if too_many:
-            error = "Too many attempts. Wait 15 minutes and try again, or ask an administrator."
-            status = 429
-        else:
-            db = get_session()
-            staff = authenticate(db, email, form.password.data)
-            if staff is None:
-                throttle.hit(throttle.SIGN_IN_PER_ACCOUNT, "sign-in", account_key, fail_open=True)
-                throttle.hit(throttle.SIGN_IN_PER_CLIENT, "sign-in", client_key, fail_open=True)
-                audit.record(db, "sign_in_failed")
-                db.commit()
-                error = GENERIC_FAILURE
-            else:
-                throttle.reset(throttle.SIGN_IN_PER_ACCOUNT, "sign-in", account_key)
-                # A brand-new session: nothing from before sign-in carries over.
-                session.clear()
-                login_user(staff)
-                now = utcnow()
-                session["signed_in_at"] = session["last_seen"] = now.timestamp()
-                session.permanent = True
-                staff.last_sign_in_at = now
-                audit.record(db, "sign_in", staff=staff, service_id=staff.service_id)
-                db.commit()
-                return redirect(_safe_next(request.args.get("next")))
-    elif form.is_submitted():
-        status = 400
-    return render_template("auth/sign_in.html", form=form, error=error), status
+    if not form.validate_on_submit():
+        status = 400 if form.is_submitted() else 200
+        return render_template("auth/sign_in.html", form=form, error=None), status
+    email = form.email.data.strip().lower()
+    keys = _throttle_keys(email)
+    refusal = _throttled(keys)
+    if refusal:
+        return render_template("auth/sign_in.html", form=form, error=refusal[0]), refusal[1]
+    db = get_session()
+    staff = authenticate(db, email, form.password.data)
+    if staff is None:
+        for limit, key in keys:
+            throttle.hit(limit, "sign-in", key, fail_open=True)
+        audit.record(db, "sign_in_failed")
+        db.commit()
+        return render_template("auth/sign_in.html", form=form, error=GENERIC_FAILURE)
+    throttle.reset(keys[0][0], "sign-in", keys[0][1])
+    # A brand-new session: nothing from before sign-in carries over.
+    session.clear()
+    login_user(staff)
+    now = utcnow()
+    session["signed_in_at"] = session["last_seen"] = now.timestamp()
+    session.permanent = True
+    staff.last_sign_in_at = now
+    audit.record(db, "sign_in", staff=staff, service_id=staff.service_id)
+    db.commit()
+    return redirect(_safe_next(request.args.get("next")))
 
 
 @bp.post("/sign-out")
