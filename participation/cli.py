@@ -116,3 +116,6 @@ def register_commands(app) -> None:
     """Attach the CLI commands to `app` (so `flask --app participation` has them too)."""
     for command in (db_group, create_user, demo, serve):
         app.cli.add_command(command)
+    from participation.backup import backup_command
+
+    app.cli.add_command(backup_command)
