@@ -14,6 +14,7 @@ STAFF_NAV = [
     ("studio.activity_list", "Activities", ("lead", "admin")),
     ("studio.template_list", "Templates", ("lead", "admin")),
     ("research.index", "Research", ()),
+    ("admin.service_list", "Services", ("admin",)),
     ("admin.staff_list", "Staff", ("admin",)),
     ("admin.participation_types", "Participation types", ("admin",)),
 ]

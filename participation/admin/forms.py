@@ -1,12 +1,19 @@
 """Forms for administrators."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms import (
+    BooleanField,
+    EmailField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length
 
 from participation.models.staff import ROLES
 
-ROLE_CHOICES = [(role, role.capitalize()) for role in ROLES]
+ROLE_CHOICES = [SelectChoice(role, role.capitalize()) for role in ROLES]
 
 
 class StaffForm(FlaskForm):
@@ -16,7 +23,6 @@ class StaffForm(FlaskForm):
         "Email address",
         validators=[
             DataRequired("Enter an email address."),
-            Email("Enter a real email address."),
             Length(max=254),
         ],
     )
@@ -48,3 +54,20 @@ class ParticipationTypeForm(FlaskForm):
 
 class EmptyForm(FlaskForm):
     """A form with only a CSRF token, for buttons that change something."""
+
+
+class ServiceForm(FlaskForm):
+    """Add or change a service (a Hub, or a Spoke under a Hub) and its help links."""
+
+    name = StringField(
+        "Name",
+        validators=[
+            DataRequired("Enter a name."),
+            Length(max=120, message="Use 120 characters or fewer."),
+        ],
+    )
+    parent_id = SelectField("Hub", coerce=int)
+    signposting = TextAreaField(
+        "Help links shown to young people",
+        validators=[Length(max=3000, message="Use 3000 characters or fewer.")],
+    )

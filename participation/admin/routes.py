@@ -6,20 +6,30 @@ import secrets
 
 from flask import abort, flash, redirect, render_template, url_for
 from sqlalchemy import select
+from wtforms import SelectChoice
 
 from participation import audit
 from participation.admin import bp
-from participation.admin.forms import EmptyForm, ParticipationTypeForm, RoleForm, StaffForm
+from participation.admin.forms import (
+    EmptyForm,
+    ParticipationTypeForm,
+    RoleForm,
+    ServiceForm,
+    StaffForm,
+)
 from participation.auth.access import staff_required
 from participation.auth.service import AccountError, create_staff, deactivate
 from participation.db import get_session
 from participation.models import ParticipationType, Service, Staff
 from participation.models.staff import ADMIN
+from participation.services_admin import ServiceError, format_signposting, save_service
 
 
-def _service_choices() -> list[tuple[int, str]]:
+def _service_choices() -> list[SelectChoice]:
     services = get_session().scalars(select(Service).order_by(Service.kind, Service.name))
-    return [(0, "None (administrators only)")] + [(s.id, s.name) for s in services]
+    return [SelectChoice(0, "None (administrators only)")] + [
+        SelectChoice(s.id, s.name) for s in services
+    ]
 
 
 @bp.get("/staff")
@@ -146,3 +156,48 @@ def participation_type_edit(type_id: int):
             flash(f"Saved “{name}”.", "success")
             return redirect(url_for("admin.participation_types"))
     return render_template("admin/participation_type_edit.html", kind=kind, form=form)
+
+
+def _hub_choices(exclude: int | None = None) -> list[SelectChoice]:
+    hubs = get_session().scalars(
+        select(Service).where(Service.kind == "hub").order_by(Service.name)
+    )
+    choices = [SelectChoice(h.id, h.name) for h in hubs if h.id != exclude]
+    return [SelectChoice(0, "None: this is a Hub"), *choices]
+
+
+@bp.get("/services")
+@staff_required(ADMIN)
+def service_list():
+    """List Hubs with their Spokes."""
+    hubs = get_session().scalars(
+        select(Service).where(Service.parent_id.is_(None)).order_by(Service.name)
+    )
+    return render_template("admin/service_list.html", hubs=list(hubs))
+
+
+@bp.route("/services/new", methods=["GET", "POST"])
+@bp.route("/services/<int:service_id>", methods=["GET", "POST"])
+@staff_required(ADMIN)
+def service_edit(service_id: int | None = None):
+    """Add a service or change its name, Hub and help links."""
+    db = get_session()
+    service = (db.get(Service, service_id) or abort(404)) if service_id else None
+    form = ServiceForm(obj=service)
+    form.parent_id.choices = _hub_choices(exclude=service_id)
+    if not form.is_submitted():
+        form.parent_id.data = service.parent_id or 0 if service else 0
+        form.signposting.data = format_signposting(service.signposting if service else None)
+    if form.validate_on_submit():
+        try:
+            saved = save_service(
+                db, service, form.name.data, form.parent_id.data, form.signposting.data or ""
+            )
+        except ServiceError as exc:
+            getattr(form, exc.field).errors.append(str(exc))
+        else:
+            audit.record(db, "service_saved", target=saved, service_id=saved.id, name=saved.name)
+            db.commit()
+            flash(f"Saved {saved.name}.", "success")
+            return redirect(url_for("admin.service_list"))
+    return render_template("admin/service_edit.html", service=service, form=form)

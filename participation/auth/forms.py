@@ -18,3 +18,18 @@ class SignInForm(FlaskForm):
         validators=[DataRequired("Enter your password."), Length(max=128)],
         render_kw={"autocomplete": "current-password"},
     )
+
+
+class ChangePasswordForm(FlaskForm):
+    """Change your own password."""
+
+    current_password = PasswordField(
+        "Current password",
+        validators=[DataRequired("Enter your current password."), Length(max=128)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new_password = PasswordField(
+        "New password",
+        validators=[DataRequired("Enter a new password."), Length(max=128)],
+        render_kw={"autocomplete": "new-password"},
+    )

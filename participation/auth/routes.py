@@ -9,10 +9,12 @@ from flask_login import current_user, login_user, logout_user
 
 from participation import audit, throttle
 from participation.auth import bp
-from participation.auth.forms import SignInForm
-from participation.auth.service import authenticate
+from participation.auth.access import staff_required
+from participation.auth.forms import ChangePasswordForm, SignInForm
+from participation.auth.service import AccountError, authenticate, set_password
 from participation.clock import utcnow
 from participation.db import get_session
+from participation.passwords import verify_password
 
 GENERIC_FAILURE = "The email address or password is not right."
 TOO_MANY = "Too many attempts. Wait 15 minutes and try again, or ask an administrator."
@@ -89,3 +91,29 @@ def sign_out():
     session.clear()
     flash("You have signed out.", "info")
     return redirect(url_for("auth.sign_in"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@staff_required()
+def change_password():
+    """Change your own password; every other session of yours ends."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        staff = current_user._get_current_object()
+        if not verify_password(staff.password_hash, form.current_password.data):
+            form.current_password.errors.append("Your current password is not right.")
+        else:
+            try:
+                set_password(staff, form.new_password.data)
+            except AccountError as exc:
+                form.new_password.errors.append(str(exc))
+            else:
+                db = get_session()
+                audit.record(db, "password_changed", staff=staff, service_id=staff.service_id)
+                db.commit()
+                login_user(staff)  # this session carries on under the new token
+                flash(
+                    "Your password has been changed. Other devices have been signed out.", "success"
+                )
+                return redirect(url_for("results.dashboard"))
+    return render_template("auth/change_password.html", form=form)
