@@ -17,6 +17,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from participation.config import load_settings
 
     app.config.from_mapping(load_settings(Path(app.instance_path), config))
+    if app.config["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"])  # type: ignore[method-assign]
 
     from participation import db, errors, logging_setup, security, templating, throttle
     from participation.auth import access

@@ -20,6 +20,9 @@ DEFAULTS: dict[str, Any] = {
     "STAFF_IDLE_MINUTES": 30,
     "STAFF_ABSOLUTE_HOURS": 12,
     "LOG_LEVEL": "INFO",
+    # How many proxies (e.g. nginx) stand in front: their X-Forwarded-For gives the client
+    # address that rate limits hash. 0 = none (the address of the connection is used).
+    "PROXY_COUNT": 0,
 }
 
 
