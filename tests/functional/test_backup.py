@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import secrets
+import shlex
 import shutil
+import subprocess
 import threading
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import create_engine, func, insert, select, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from participation import create_app
@@ -172,3 +177,47 @@ def test_pg_dump_command_names_a_timestamped_file(tmp_path):
 def test_backup_explains_when_there_is_no_database_file(tmp_path, url):
     result = cli_app(url, tmp_path / "instance").test_cli_runner().invoke(args=["backup"])
     assert result.exit_code != 0 and "SQLite database file" in result.output
+
+
+PG_BASE = os.environ.get("PARTICIPATION_TEST_DATABASE_URL", "")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not PG_BASE.startswith("postgresql") or not shutil.which("pg_restore"),
+    reason="needs PARTICIPATION_TEST_DATABASE_URL on PostgreSQL and pg_dump/pg_restore",
+)
+def test_the_printed_pg_dump_command_backs_up_and_pg_restore_restores(tmp_path):
+    admin_url = make_url(PG_BASE)
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    names = [f"{admin_url.database}_{secrets.token_hex(4)}" for _ in range(2)]
+    source, restored = (
+        admin_url.set(database=name).render_as_string(hide_password=False) for name in names
+    )
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{names[0]}"'))
+            conn.execute(text(f'CREATE DATABASE "{names[1]}"'))
+        prepare(source)
+        writer = Writer(source, open_activity(source))
+        for number in range(25):
+            writer.write_one(number)
+        writer.engine.dispose()
+        command = shlex.split(pg_dump_command(source, tmp_path))
+        subprocess.run(command, check=True, timeout=120, capture_output=True)
+        dump = next(tmp_path.glob("participation-*.dump"))
+        # As docs/deploy.md says: restore into an empty database, then point the app at it.
+        plain = make_url(restored).set(drivername="postgresql").render_as_string(False)
+        subprocess.run(
+            ["pg_restore", "--no-owner", "--exit-on-error", f"--dbname={plain}", str(dump)],
+            check=True,
+            timeout=120,
+            capture_output=True,
+        )
+        assert stored(restored) == stored(source)
+        assert len(stored(restored)[0]) == 25
+    finally:
+        with admin.connect() as conn:
+            for name in names:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
