@@ -1,0 +1,247 @@
+"""Row building for anonymised exports: codes, missing values, k-anonymity and streaming."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections import Counter
+
+import pytest
+from sqlalchemy import delete, event
+
+from participation.exports import (
+    PASSED,
+    SUPPRESSED,
+    ResponseExport,
+    count_included,
+    exported_row_count,
+    response_columns,
+)
+from participation.models import Flag, Submission
+from participation.models.activities import REACH, SINGLE_CHOICE
+from participation.models.submissions import HIDDEN
+from participation.question_kinds import question_spec
+from participation.research_pack import zip_chunks
+
+EVERY_ANSWER = {
+    0: [{"choice": 4}],
+    1: [{"choice": 3}],
+    2: [{"choice": 2}],
+    3: [{"choice": 1}, {"choice": 4}],
+    4: [{"text": "Email me at sam@example.org"}],
+    5: [{"part": 0, "text": "The art"}, {"part": 2, "text": "Later sessions"}],
+    6: [{"choice": 3, "part": 0}, {"choice": 1, "part": 1}, {"choice": 2, "part": 2}],
+    7: [{"choice": 2}],
+}
+
+
+def rows_of(db_session, activity) -> list[dict[str, object]]:
+    export = ResponseExport(db_session, activity)
+    return [dict(zip(export.header, row, strict=True)) for row in export.rows()]
+
+
+def test_one_column_per_question_option_ranked_item_and_box(make):
+    activity = make.activity()
+    names = [column.name for column in response_columns(activity)]
+    assert names == [
+        "row",
+        "service",
+        "month",
+        "q01",
+        "q02",
+        "q03",
+        "q04_1",
+        "q04_2",
+        "q04_3",
+        "q04_4",
+        "q05",
+        "q06_working_well",
+        "q06_not_working",
+        "q06_change",
+        "q07_rank_1",
+        "q07_rank_2",
+        "q07_rank_3",
+        "q08_age_band",
+    ]
+    titles = {column.name: column.title for column in response_columns(activity)}
+    assert titles["q01"] == "How do you feel about the group?"
+    assert titles["q04_2"] == "What did you enjoy? — Games"
+
+
+def test_a_row_holds_codes_picks_places_and_redacted_text(make, db_session):
+    activity = make.activity(k_threshold=1)
+    make.submission(activity, EVERY_ANSWER)
+    (row,) = rows_of(db_session, activity)
+    assert (row["q01"], row["q02"], row["q03"]) == (4, 3, 2)
+    assert [row[f"q04_{code}"] for code in (1, 2, 3, 4)] == [1, 0, 0, 1]
+    assert row["q05"] == "Email me at [email]"
+    assert (row["q06_working_well"], row["q06_not_working"], row["q06_change"]) == (
+        "The art",
+        PASSED,
+        "Later sessions",
+    )
+    assert [row[f"q07_rank_{code}"] for code in (1, 2, 3)] == [2, 3, 1]
+    assert row["q08_age_band"] == 2
+    assert row["row"] == 1 and row["service"] == activity.service.name
+    assert row["month"] == f"{activity.created_at:%Y-%m}"
+
+
+def test_passing_everything_is_minus_one_in_every_answer_column(make, db_session):
+    activity = make.activity(k_threshold=1)
+    make.submission(activity, {})
+    (row,) = rows_of(db_session, activity)
+    answers = {name: value for name, value in row.items() if name.startswith("q")}
+    assert set(answers.values()) == {PASSED}
+
+
+def test_text_staff_hid_or_flagged_is_withheld(make, db_session):
+    activity = make.activity(k_threshold=1)
+    hidden = make.submission(activity, {4: [{"text": "Hidden from the screen"}]})
+    hidden.answers[0].moderation = HIDDEN
+    flagged = make.submission(activity, {4: [{"text": "A possible disclosure"}]})
+    db_session.add(
+        Flag(
+            answer_id=flagged.answers[0].id,
+            activity_id=activity.id,
+            service_id=activity.service_id,
+            categories="harm",
+        )
+    )
+    make.submission(activity, {4: [{"text": "Fine to share"}]})
+    db_session.flush()
+    export = ResponseExport(db_session, activity)
+    texts = sorted(str(dict(zip(export.header, r, strict=True))["q05"]) for r in export.rows())
+    assert texts == [str(SUPPRESSED), str(SUPPRESSED), "Fine to share"]
+    assert export.stats.withheld == 2 and export.stats.texts == 3
+
+
+def test_only_young_people_who_said_yes_are_included_when_the_activity_asked(make, db_session):
+    asked = make.activity(research_sharing="ask", k_threshold=1)
+    make.submission(asked, {2: [{"choice": 1}]}, research_consent=True)
+    make.submission(asked, {2: [{"choice": 3}]}, research_consent=False)
+    assert count_included(db_session, asked) == 1
+    assert [row["q03"] for row in rows_of(db_session, asked)] == [1]
+
+    not_asked = make.activity(research_sharing="off", k_threshold=1)
+    make.submission(not_asked, {}, research_consent=False)
+    make.submission(not_asked, {}, research_consent=False)
+    assert len(rows_of(db_session, not_asked)) == 2
+
+
+def test_fewer_than_k_young_people_gives_no_rows(make, db_session):
+    activity = make.activity(k_threshold=5)
+    for _ in range(4):
+        make.submission(activity, EVERY_ANSWER)
+    export = ResponseExport(db_session, activity)
+    assert list(export.rows()) == []
+    assert export.prepared.included == 4 and export.prepared.rows == 0
+    assert exported_row_count(4, 5) == 0 and exported_row_count(5, 5) == 5
+
+
+def test_row_numbers_are_a_fresh_random_order_not_ids(make, db_session):
+    activity = make.activity(k_threshold=1)
+    submissions = [make.submission(activity, {}) for _ in range(40)]
+    first = [row["row"] for row in rows_of(db_session, activity)]
+    second = [row["row"] for row in rows_of(db_session, activity)]
+    assert sorted(first) == list(range(1, 41))
+    assert first != second  # a fixed order would link rows across exports
+    assert first != [s.id for s in submissions]
+
+
+def test_every_quasi_identifier_combination_occurs_at_least_k_times(make, db_session):
+    questions = [
+        question_spec(REACH, "", topic="age_band"),
+        question_spec(REACH, "", topic="gender"),
+        question_spec(SINGLE_CHOICE, "Would you come again?", options=["Yes", "No"]),
+    ]
+    activity = make.activity(questions=questions, k_threshold=5)
+    ages_and_genders = [(1, 1)] * 6 + [(2, 2)] * 5 + [(3, 1), (4, 3), (99, 4), (2, 1), (1, 2)]
+    for age, gender in ages_and_genders:
+        make.submission(
+            activity, {0: [{"choice": age}], 1: [{"choice": gender}], 2: [{"choice": 1}]}
+        )
+    export = ResponseExport(db_session, activity)
+    rows = [dict(zip(export.header, r, strict=True)) for r in export.rows()]
+    assert len(rows) == len(ages_and_genders)
+    combos = Counter((r["service"], r["month"], r["q01_age_band"], r["q02_gender"]) for r in rows)
+    assert min(combos.values()) >= 5
+    assert any(r["q01_age_band"] == SUPPRESSED for r in rows)
+    assert sum(export.prepared.suppression.suppressed_cells.values()) > 0
+    assert all(r["q03"] == 1 for r in rows)  # other answers are never touched
+
+
+def test_the_csv_header_is_sent_before_any_database_work(make, db_session, app):
+    activity = make.activity(k_threshold=1)
+    make.submission(activity, EVERY_ANSWER)
+    export = ResponseExport(db_session, activity)
+    statements: list[str] = []
+    engine = db_session.get_bind().engine
+
+    def count(*args):
+        statements.append(args[2])
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        chunks = export.csv()
+        header = next(chunks)
+        assert statements == []
+        rest = b"".join(chunks)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert header.decode().startswith("row,service,month,q01")
+    assert statements  # the rows came from the database afterwards
+    parsed = list(csv.reader(io.StringIO((header + rest).decode())))
+    assert len(parsed) == 2
+
+
+def test_a_submission_withdrawn_between_the_two_passes_is_left_out(make, db_session):
+    activity = make.activity(k_threshold=1)
+    kept = make.submission(activity, {2: [{"choice": 1}]})
+    gone = make.submission(activity, {2: [{"choice": 3}]})
+    export = ResponseExport(db_session, activity)
+    export.prepare()
+    db_session.execute(delete(Submission).where(Submission.id == gone.id))
+    rows = list(export.rows())
+    assert len(rows) == 1 and kept.id
+    assert dict(zip(export.header, rows[0], strict=True))["q03"] == 1
+
+
+def test_zip_entries_are_made_only_when_reached():
+    made: list[str] = []
+
+    def entry(name: str):
+        def produce():
+            made.append(name)
+            yield name.encode() * 1000
+
+        return name, produce
+
+    stream = zip_chunks([entry("a.txt"), entry("b.txt")])
+    first = next(stream)
+    assert first.startswith(b"PK\x03\x04") and made == []
+    data = first + b"".join(stream)
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    assert archive.namelist() == ["a.txt", "b.txt"]
+    assert archive.read("b.txt") == b"b.txt" * 1000
+    assert archive.testzip() is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "written"),
+    [
+        ("=1+2", "'=1+2"),
+        ('=HYPERLINK("x","Click")', '\'=HYPERLINK("x","Click")'),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@ SUM(A1)", "'@ SUM(A1)"),
+        ("\tTab", "'\tTab"),
+        ("a\x00b", "ab"),
+    ],
+)
+def test_formulas_typed_by_young_people_are_neutralised(make, db_session, typed, written):
+    activity = make.activity(k_threshold=1)
+    make.submission(activity, {4: [{"text": typed}]})
+    data = b"".join(ResponseExport(db_session, activity).csv()).decode()
+    (row,) = list(csv.DictReader(io.StringIO(data)))
+    assert row["q05"] == written
