@@ -119,3 +119,7 @@ def register_commands(app) -> None:
     from participation.backup import backup_command
 
     app.cli.add_command(backup_command)
+    from participation.exports_cli import COMMANDS as export_commands
+
+    for command in export_commands:
+        app.cli.add_command(command)
