@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -59,8 +60,18 @@ class Answer(Base):
 
     __tablename__ = "answers"
     __table_args__ = (
-        Index("ix_answers_question_choice", "question_id", "choice"),
+        # Result figures read these indexes and never the table (see answer_queries.py).
+        Index("ix_answers_question_choice", "question_id", "choice", "part"),
+        Index("ix_answers_question_submission", "question_id", "submission_id"),
         Index("ix_answers_submission", "submission_id"),
+        # Text answers only: the live screen's approved answers and the moderation list.
+        Index(
+            "ix_answers_moderation",
+            "question_id",
+            "moderation",
+            sqlite_where=text("moderation IS NOT NULL"),
+            postgresql_where=text("moderation IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
