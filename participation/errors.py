@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 MESSAGES = {
@@ -41,6 +42,32 @@ def render_error(code: int, description: str | None = None):
     return html, code
 
 
+# Fields never echoed back into a page, even a young person's own.
+_NOT_CARRIED = {"csrf_token", "password"}
+
+
+def render_busy():
+    """The 503 "try again" page; a young person's posted form rides along so nothing is lost."""
+    from participation.db import close_session
+
+    # The failed transaction is rolled back before anything else touches the database.
+    close_session()
+    title, advice = MESSAGES[503]
+    youth = is_youth_path(request.path)
+    carried = []
+    if youth and request.method == "POST":
+        carried = [(k, v) for k, v in request.form.items(multi=True) if k not in _NOT_CARRIED]
+    html = render_template(
+        "errors/busy.html",
+        layout="youth/base.html" if youth else "staff/base.html",
+        title=title,
+        advice=advice,
+        carried=carried,
+        action=request.path,
+    )
+    return html, 503, {"Retry-After": "5"}
+
+
 def init_app(app: Flask) -> None:
     """Register handlers for HTTP errors and CSRF failures."""
 
@@ -51,6 +78,16 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(_exc: CSRFError):
         return render_error(400, "The form had expired. Go back, refresh the page and try again.")
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(exc: OperationalError):
+        # A locked SQLite file or a database that is restarting: nothing was written (the
+        # transaction is rolled back), so the honest answer is "try again", not "error".
+        if "database is locked" in str(exc.orig):
+            app.logger.warning("Database busy on %s %s", request.method, request.path)
+        else:
+            app.logger.exception("Database unavailable on %s %s", request.method, request.path)
+        return render_busy()
 
     @app.errorhandler(Exception)
     def server_error(exc: Exception):
