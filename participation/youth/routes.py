@@ -1,11 +1,383 @@
-"""Young people's views."""
+"""Young people's views: join, consent, answer, check, send, thanks, withdraw, leave.
 
-from flask import render_template
+Answers in progress travel in a signed hidden field (see youth/draft.py), so every form
+here is posted and answered with a page. Nothing is written to the database before the
+final send, except counting a join when a young person says yes.
+"""
 
-from participation.youth import bp
+from __future__ import annotations
+
+import time
+
+from flask import current_app, redirect, render_template, request, session, url_for
+from flask_wtf.csrf import CSRFError, validate_csrf
+from wtforms import ValidationError
+
+from participation import csrf, throttle
+from participation.db import get_session
+from participation.joining import (
+    JoinProblem,
+    JoinResult,
+    actions_for,
+    answering_problem,
+    count_join,
+    resolve_join_code,
+)
+from participation.models import Activity, ConsentVersion
+from participation.models.activities import RESEARCH_ASK
+from participation.submissions import (
+    ActivityNotAccepting,
+    InvalidAnswers,
+    WithdrawOutcome,
+    already_submitted,
+    record_submission,
+    validate_answers,
+    withdraw,
+)
+from participation.youth import bp, kiosk
+from participation.youth import draft as drafts
+from participation.youth.draft import Draft
+from participation.youth.fields import display_value, input_errors, read_value, summary
+
+NOT_SENT_NOTICE = (
+    "Sorry, that did not go through. Your answers are still here. Please press the button again."
+)
+PROBLEM_STATUS = {JoinProblem.UNKNOWN: 404, JoinProblem.RETIRED: 404}
+
+
+def csrf_ok() -> bool:
+    """Whether the posted CSRF token is valid (young people's forms recover instead of failing)."""
+    try:
+        validate_csrf(request.form.get("csrf_token"))
+    except (ValidationError, CSRFError):
+        return False
+    return True
+
+
+def _too_many_tries():
+    return render_template("youth/too_many.html"), 429
+
+
+def _count_wrong_code(result: JoinResult) -> bool:
+    """Count a wrong code against this client; False when it has guessed too often."""
+    if result.problem not in (JoinProblem.UNKNOWN, JoinProblem.RETIRED):
+        return True
+    return throttle.hit(
+        throttle.WRONG_JOIN_CODE_PER_CLIENT, "join", throttle.client_key(), fail_open=True
+    )
 
 
 @bp.get("/")
 def home():
     """The public start page: type a code to join, or staff sign in."""
+    if kiosk.active_activity_id() is not None:
+        return kiosk.redirect_to_start()
     return render_template("youth/home.html")
+
+
+@bp.route("/join", methods=["GET", "POST"])
+@csrf.exempt
+def join():
+    """Type a join code (case, spaces and dashes do not matter)."""
+    if kiosk.active_activity_id() is not None:
+        return kiosk.redirect_to_start()
+    if request.method == "GET":
+        return render_template("youth/join.html", code="", error=None)
+    raw = request.form.get("code", "")[:64]
+    if not csrf_ok():
+        return render_template("youth/join.html", code=raw, error=None, notice=NOT_SENT_NOTICE)
+    if not raw.strip():
+        return render_template("youth/join.html", code=raw, error="Enter the code you were given")
+    result = resolve_join_code(get_session(), raw)
+    if result.problem == JoinProblem.UNKNOWN:
+        if not _count_wrong_code(result):
+            return _too_many_tries()
+        error = "We could not find that code. Check it and try again."
+        return render_template("youth/join.html", code=raw, error=error), 404
+    return redirect(url_for("youth.join_code", code=result.code))
+
+
+@bp.get("/j/<code>")
+def join_code(code: str):
+    """What a QR code opens: the consent page, or a kind message saying why not."""
+    db = get_session()
+    result = resolve_join_code(db, code)
+    redirect_to = kiosk.redirect_if_elsewhere(result.activity)
+    if redirect_to is not None:
+        return redirect_to
+    if not result.ok:
+        return _problem_page(result)
+    return _consent_page(result.activity)
+
+
+def _problem_page(result: JoinResult):
+    if not _count_wrong_code(result):
+        return _too_many_tries()
+    actions = []
+    if result.problem == JoinProblem.CLOSED and result.activity is not None:
+        actions = actions_for(get_session(), result.activity.id)
+    status = PROBLEM_STATUS.get(result.problem, 200)
+    return render_template(
+        "youth/problem.html",
+        problem=result.problem.value,
+        activity=result.activity,
+        actions=actions,
+    ), status
+
+
+def _consent_page(activity: Activity, *, research: bool = False, notice: str | None = None):
+    return render_template(
+        "youth/consent.html",
+        activity=activity,
+        asks_research=activity.research_sharing == RESEARCH_ASK,
+        research=research,
+        notice=notice,
+        kiosk=kiosk.active_activity_id() == activity.id,
+    )
+
+
+@bp.post("/j/<code>")
+@csrf.exempt
+def consent(code: str):
+    """Yes (start answering) or No thanks (a friendly page; nothing is stored)."""
+    db = get_session()
+    result = resolve_join_code(db, code)
+    if not result.ok:
+        return _problem_page(result)
+    activity = result.activity
+    research = request.form.get("research") == "yes" and activity.research_sharing == RESEARCH_ASK
+    if not csrf_ok():
+        return _consent_page(activity, research=research, notice=NOT_SENT_NOTICE)
+    if request.form.get("choice") != "yes":
+        return render_template("youth/no_thanks.html", activity=activity)
+    consent_version = activity.current_consent
+    if consent_version is None:
+        return _problem_page(JoinResult(result.code, activity, JoinProblem.NOT_OPEN))
+    draft = Draft(activity.id, consent_version.id, research)
+    count_join(db, activity.id)
+    db.commit()
+    return _render_step(activity, draft, 0)
+
+
+def _questions_on(activity: Activity, step: int | str) -> list:
+    if step == "all":
+        return list(activity.questions)
+    if isinstance(step, int) and 0 <= step < len(activity.questions):
+        return [activity.questions[step]]
+    return []
+
+
+def _parse_step(activity: Activity, raw: str | None) -> int | str:
+    if raw == "all" and activity.one_page:
+        return "all"
+    if raw and raw.isdigit():
+        return min(int(raw), len(activity.questions))
+    return len(activity.questions)
+
+
+def _render_step(
+    activity: Activity,
+    draft: Draft,
+    step: int | str,
+    *,
+    errors: dict | None = None,
+    notice: str | None = None,
+    status: int = 200,
+):
+    """Render the page for `step`: a question, the check page, or every question at once."""
+    if activity.one_page:
+        step = "all"
+    questions = _questions_on(activity, step)
+    by_id = input_errors(errors or {}, questions)
+    context = {
+        "activity": activity,
+        "draft_token": drafts.encode(draft),
+        "errors": by_id,
+        "error_items": list(by_id.items()),
+        "notice": notice,
+        "total": len(activity.questions),
+    }
+    if step == "all":
+        template = "youth/one_page.html"
+        context["items"] = [(q, display_value(q, draft.answer(q.id))) for q in questions]
+    elif questions:
+        template = "youth/question.html"
+        question = questions[0]
+        context.update(
+            step=step,
+            question=question,
+            answer=display_value(question, draft.answer(question.id)),
+        )
+    else:
+        template = "youth/check.html"
+        context["rows"] = [
+            (index, q, summary(q, draft.answer(q.id))) for index, q in enumerate(activity.questions)
+        ]
+    return render_template(template, **context), status
+
+
+def _load_draft() -> tuple[Activity, Draft] | None:
+    draft = drafts.decode(request.form.get("draft"))
+    if draft is None:
+        return None
+    activity = get_session().get(Activity, draft.activity_id)
+    if activity is None:
+        return None
+    return activity, draft
+
+
+def _finished_earlier(draft: Draft) -> bool:
+    """Whether this visit was ended (left quickly, or sent) since the draft was made."""
+    return draft.started < float(session.get("ended", 0))
+
+
+def _lost_page():
+    return render_template("youth/start_again.html"), 400
+
+
+def _closed_page(activity: Activity, draft: Draft, problem: JoinProblem):
+    rows = [(i, q, summary(q, draft.answer(q.id))) for i, q in enumerate(activity.questions)]
+    return render_template(
+        "youth/closed_while_answering.html", activity=activity, problem=problem.value, rows=rows
+    ), 409
+
+
+@bp.post("/answers")
+@csrf.exempt
+def answer():
+    """Move between questions (Next, Pass, Back, Change), keeping every answer."""
+    loaded = _load_draft()
+    if loaded is None:
+        return _lost_page()
+    activity, draft = loaded
+    if _finished_earlier(draft):
+        return kiosk.redirect_to_start() if kiosk.active() else _finished_page(activity)
+    step = _parse_step(activity, request.form.get("step"))
+    questions = _questions_on(activity, step)
+    go = request.form.get("go", "next")
+    if go == "pass":
+        for question in questions:
+            draft.set_answer(question.id, None)
+    else:
+        for question in questions:
+            draft.set_answer(question.id, read_value(request.form, question))
+    if not csrf_ok():
+        return _render_step(activity, draft, step, notice=NOT_SENT_NOTICE)
+    problem = answering_problem(activity)
+    if problem is not None:
+        return _closed_page(activity, draft, problem)
+    goto = request.form.get("goto", "")
+    if goto.isdigit():
+        return _render_step(activity, draft, min(int(goto), len(activity.questions)))
+    here = step if isinstance(step, int) else len(activity.questions)
+    if go == "back":
+        return _render_step(activity, draft, max(here - 1, 0))
+    if go != "pass":
+        _, errors = validate_answers(activity, {q.id: draft.answer(q.id) for q in questions})
+        if errors:
+            return _render_step(activity, draft, step, errors=errors, status=400)
+    return _render_step(activity, draft, here + 1)
+
+
+def _finished_page(activity: Activity):
+    return render_template("youth/finished.html", activity=activity)
+
+
+@bp.post("/answers/send")
+@csrf.exempt
+def submit():
+    """Store the answers once (a double tap or a re-sent form stores nothing more)."""
+    loaded = _load_draft()
+    if loaded is None:
+        return _lost_page()
+    activity, draft = loaded
+    db = get_session()
+    if _finished_earlier(draft):
+        if kiosk.active():
+            return kiosk.redirect_to_start()
+        if not already_submitted(db, activity.id, draft.key):
+            return _finished_page(activity)
+    step = _parse_step(activity, request.form.get("step"))
+    for question in _questions_on(activity, step):
+        draft.set_answer(question.id, read_value(request.form, question))
+    if not csrf_ok():
+        return _render_step(activity, draft, step, notice=NOT_SENT_NOTICE)
+    consent_version = db.get(ConsentVersion, draft.consent_version_id)
+    if consent_version is None or consent_version.activity_id != activity.id:
+        return _lost_page()
+    try:
+        result = record_submission(
+            db,
+            activity,
+            consent_version,
+            draft.research,
+            draft.answers,
+            draft.key,
+            current_app.config["SECRET_KEY"],
+            withdrawal_code=draft.withdrawal_code,
+        )
+    except InvalidAnswers as invalid:
+        db.rollback()
+        first = _first_step_with_error(activity, invalid.errors)
+        return _render_step(activity, draft, first, errors=invalid.errors, status=400)
+    except ActivityNotAccepting as closed:
+        db.rollback()
+        return _closed_page(activity, draft, closed.problem)
+    db.commit()
+    session["ended"] = time.time()
+    return render_template(
+        "youth/thanks.html",
+        activity=activity,
+        withdrawal_code=result.withdrawal_code,
+        flagged=result.flagged,
+        kiosk=kiosk.active(),
+        kiosk_start=kiosk.start_url() if kiosk.active() else None,
+    )
+
+
+def _first_step_with_error(activity: Activity, errors: dict) -> int:
+    wrong = {question_id for question_id, _ in errors}
+    for index, question in enumerate(activity.questions):
+        if question.id in wrong:
+            return index
+    return 0
+
+
+@bp.route("/withdraw", methods=["GET", "POST"])
+@csrf.exempt
+def withdraw_answers():
+    """Delete your answers with the code from the thanks page (within the activity's window)."""
+    if request.method == "GET":
+        return render_template("youth/withdraw.html", code="", error=None)
+    raw = request.form.get("code", "")[:200]
+    if not csrf_ok():
+        return render_template("youth/withdraw.html", code=raw, error=None, notice=NOT_SENT_NOTICE)
+    if not raw.strip():
+        return render_template(
+            "youth/withdraw.html", code=raw, error="Enter the code you were given"
+        ), 400
+    if not throttle.hit(
+        throttle.WITHDRAW_PER_CLIENT, "withdraw", throttle.client_key(), fail_open=True
+    ):
+        return _too_many_tries()
+    db = get_session()
+    outcome = withdraw(db, raw, current_app.config["SECRET_KEY"])
+    if outcome == WithdrawOutcome.WITHDRAWN:
+        db.commit()
+        return render_template("youth/withdrawn.html")
+    db.rollback()
+    if outcome == WithdrawOutcome.TOO_LATE:
+        error = (
+            "It is too late to delete these answers: the time for changing your mind has "
+            "passed. They are still anonymous, so nobody can tell they are yours."
+        )
+    else:
+        error = "We could not find answers with that code. Check it and try again."
+    return render_template("youth/withdraw.html", code=raw, error=error), 400
+
+
+@bp.get("/leave")
+def leave():
+    """Quick exit without JavaScript: end this visit, then go to a neutral site."""
+    session["ended"] = time.time()
+    return redirect(current_app.config["EXIT_URL"], 303)

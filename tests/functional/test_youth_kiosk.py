@@ -1,0 +1,107 @@
+"""Kiosk mode on a shared tablet: who may start it, and that nobody sees the last person's answers."""
+
+from __future__ import annotations
+
+from participation.models import AuditEvent
+from participation.models.activities import CLOSED
+from tests.functional.youth_journey import Journey, field_name, hidden_fields, submissions_of
+from tests.helpers import csrf_token, page, text_of
+
+
+def start_kiosk(client, activity):
+    token = csrf_token(client.get("/join"))
+    return client.post(f"/kiosk/{activity.id}/start", data={"csrf_token": token})
+
+
+def test_only_signed_in_leads_and_admins_of_the_service_can_start_kiosk_mode(
+    app, make, sign_in, db_session
+):
+    hub = make.service("Kiosk Hub", kind="hub")
+    spoke = make.service("Kiosk Spoke", hub=hub)
+    activity = make.activity(spoke)
+    anonymous = app.test_client()
+    response = start_kiosk(anonymous, activity)
+    assert response.status_code == 302
+    assert "/staff/sign-in" in response.headers["Location"]
+
+    researcher = sign_in(make.staff("researcher", spoke))
+    assert start_kiosk(researcher, activity).status_code == 403
+    researcher.post("/staff/sign-out", data={"csrf_token": csrf_token(researcher.get("/results/"))})
+
+    outsider = sign_in(make.staff("lead", make.service("Elsewhere Spoke", hub=make.service())))
+    assert start_kiosk(outsider, activity).status_code == 404
+    assert start_kiosk(outsider, make.activity(spoke, status=CLOSED)).status_code == 404
+    assert outsider.post(f"/kiosk/{activity.id}/start").status_code == 400
+
+
+def test_kiosk_mode_refuses_an_activity_that_is_not_open(make, sign_in):
+    spoke = make.service()
+    client = sign_in(make.staff("lead", spoke))
+    response = start_kiosk(client, make.activity(spoke, status=CLOSED))
+    assert response.status_code == 400
+    assert "can only start on an activity that is open" in text_of(response)
+
+
+def test_kiosk_mode_returns_to_the_start_and_never_shows_the_last_person(make, sign_in, db_session):
+    spoke = make.service()
+    activity = make.activity(spoke, join_code="KIOSK7")
+    other = make.activity(spoke, join_code="OTHER7")
+    lead = make.staff("lead", spoke)
+    client = sign_in(lead)
+    response = start_kiosk(client, activity)
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/j/KIOSK7"
+    assert db_session.query(AuditEvent).filter_by(action="kiosk_started").count() == 1
+
+    # The tablet is no longer signed in to staff pages, and every start leads to the activity.
+    assert "/staff/sign-in" in client.get("/results/").headers["Location"]
+    for path in ("/", "/join", "/j/OTHER7", "/j/ZZZZZZ"):
+        response = client.get(path)
+        assert response.status_code == 303, path
+        assert response.headers["Location"] == "/j/KIOSK7"
+    assert other.join_code == "OTHER7"
+
+    first = Journey(client, activity)
+    first.consent()
+    first.press("next", {field_name(activity.questions[0]): "5"})
+    earlier_page = hidden_fields(first.last)
+    while first.soup.find(class_="progress"):
+        first.press("pass")
+    check_page = hidden_fields(first.last)
+    thanks = first.send()
+    soup = page(thanks)
+    assert soup.find("a", string="I'm done – next person")["href"] == "/j/KIOSK7"
+    refresh = soup.find("meta", attrs={"http-equiv": "refresh"})
+    assert refresh["content"].endswith("url=/j/KIOSK7")
+    assert len(submissions_of(db_session, activity)) == 1
+
+    # Back or a re-sent form shows nothing of theirs: it goes to the start.
+    for url, fields in (("/answers", earlier_page), ("/answers/send", check_page)):
+        response = client.post(url, data={**fields, "go": "back"})
+        assert response.status_code == 303
+        assert response.headers["Location"] == "/j/KIOSK7"
+    assert len(submissions_of(db_session, activity)) == 1
+
+    second = Journey(client, activity)
+    second.consent()
+    assert second.soup.find("input", checked=True) is None
+    assert "Staff: end kiosk mode" in text_of(client.get("/j/KIOSK7"))
+
+
+def test_ending_kiosk_mode_needs_staff_to_sign_in(client, make, sign_in):
+    spoke = make.service()
+    activity = make.activity(spoke, join_code="KIOSK8")
+    lead = make.staff("lead", spoke)
+    sign_in(lead)
+    start_kiosk(client, activity)
+    response = client.get("/kiosk/end")
+    assert response.status_code == 302
+    assert "/staff/sign-in" in response.headers["Location"]
+    assert client.get("/").status_code == 303
+    sign_in(lead)
+    ended = client.get("/kiosk/end")
+    assert ended.status_code == 200
+    assert page(ended).find("h1").get_text() == "Kiosk mode is off"
+    assert client.get("/").status_code == 200
+    token = csrf_token(client.get("/results/"))
+    assert client.post("/kiosk/end", data={"csrf_token": token}).status_code == 200
