@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 import secrets
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -15,15 +16,14 @@ from sqlalchemy.orm import Session
 
 from participation.activity_templates import TEMPLATES
 from participation.auth.service import create_staff
-from participation.clock import to_hour, utcnow
+from participation.clock import utcnow
+from participation.codes import new_idempotency_key
 from participation.models import (
     Activity,
-    Answer,
     ConsentVersion,
     ParticipationType,
     Question,
     Service,
-    Submission,
 )
 from participation.models.activities import (
     CLOSED,
@@ -39,8 +39,8 @@ from participation.models.activities import (
     TRAFFIC_LIGHT,
 )
 from participation.models.services import HUB, SPOKE
-from participation.models.submissions import PENDING
 from participation.seed import ensure_reference_data
+from participation.submissions import record_submission
 
 DEMO_PASSWORD = "demo-participation-2026"  # noqa: S105 - published demo sign-in, demo data only
 HUB_NAME = "Riverside Hub"
@@ -67,7 +67,14 @@ SYNTHETIC_TEXT = [
     "I feel more confident talking to people now",
     "Helping to write the leaflet was the best bit",
     "Less forms to fill in",
+]
+
+# Made-up sentences the safeguarding check flags, so the demo's safeguarding queue has
+# something to show. Not from any real young person.
+SYNTHETIC_DISCLOSURES = [
     "Sometimes I want to run away from everything",
+    "I do not feel safe at home some nights",
+    "My older boyfriend makes me do things I do not want to",
 ]
 
 
@@ -106,15 +113,21 @@ def load_demo(session: Session, *, submissions: int = 300, seed: int = 2015) -> 
         ("working-well", east, CLOSED, "WRKWL5", 0.08),
         ("reach", hub, OPEN, "REACH7", 0.05),
     ]
+    # Withdrawal codes of made-up answers are thrown away, so any key will do for their hashes.
+    secret = secrets.token_hex(32)
+    disclosures = iter(SYNTHETIC_DISCLOSURES)
     for key, service, status, code, share in plan:
         activity = activity_from_template(session, key, service, code)
-        activity.status = status
+        activity.status = OPEN
         activity.research_sharing = RESEARCH_ASK
         activity.opened_at = utcnow() - timedelta(days=60)
-        if status == CLOSED:
-            activity.closed_at = utcnow() - timedelta(days=3)
         session.flush()
-        add_synthetic_submissions(session, activity, max(6, int(submissions * share)), rng)
+        count = max(6, int(submissions * share))
+        add_synthetic_submissions(session, activity, count, rng, secret, disclosures)
+        if status == CLOSED:
+            activity.status = CLOSED
+            activity.closed_at = utcnow() - timedelta(days=3)
+    session.flush()
     return True
 
 
@@ -140,51 +153,56 @@ def activity_from_template(session: Session, key: str, service: Service, code: s
     return activity
 
 
-def synthetic_answers(question: Question, rng: random.Random) -> list[dict[str, Any]]:
-    """Plausible made-up answers to one question (empty means the question was passed)."""
+def synthetic_answers(question: Question, rng: random.Random) -> Any:
+    """A plausible made-up answer to one question, as record_submission takes it (None = pass)."""
     if rng.random() < 0.1:
-        return []
+        return None
     codes = [o["code"] for o in question.options]
     if question.kind in (EMOJI_SCALE, TRAFFIC_LIGHT):
         weights = [1, 2, 4, 6, 5][-len(codes) :]
-        return [{"choice": rng.choices(codes, weights)[0]}]
+        return rng.choices(codes, weights)[0]
     if question.kind in (SINGLE_CHOICE, REACH):
-        return [{"choice": rng.choice(codes)}]
+        return rng.choice(codes)
     if question.kind == MULTIPLE_CHOICE:
-        picks = rng.sample(
-            codes, rng.randint(1, min(len(codes), question.settings.get("max_picks", 3)))
-        )
-        return [{"choice": code} for code in picks]
+        limit = min(len(codes), question.settings.get("max_picks", 3))
+        return rng.sample(codes, rng.randint(1, limit))
     if question.kind == RANKING:
         order = rng.sample(codes, len(codes))
-        return [{"choice": code, "part": place} for place, code in enumerate(order)]
+        return {str(code): place for place, code in enumerate(order, start=1)}
     if question.kind == THREE_BOXES:
-        return [{"part": part, "text": rng.choice(SYNTHETIC_TEXT[:-1])} for part in range(3)]
+        return [rng.choice(SYNTHETIC_TEXT) for _ in range(3)]
     if question.kind == FREE_TEXT:
-        return [{"text": rng.choice(SYNTHETIC_TEXT[:-1])}]
-    return []
+        return rng.choice(SYNTHETIC_TEXT)
+    return None
 
 
 def add_synthetic_submissions(
-    session: Session, activity: Activity, count: int, rng: random.Random
+    session: Session,
+    activity: Activity,
+    count: int,
+    rng: random.Random,
+    secret: str,
+    disclosures: Iterator[str] | None = None,
 ) -> None:
-    """Add `count` made-up submissions spread over the last eight weeks."""
+    """Add `count` made-up submissions over the last eight weeks, through the real submit path.
+
+    The first free-text answer of the activity takes the next of `disclosures`, if any.
+    """
     consent = activity.current_consent
-    for _ in range(count):
-        submission = Submission(
-            activity_id=activity.id,
-            consent_version_id=consent.id,
-            research_consent=rng.random() < 0.7,
-            withdrawal_code_hash=secrets.token_hex(32),
-            idempotency_key=secrets.token_urlsafe(16),
-            submitted_hour=to_hour(utcnow() - timedelta(hours=rng.randint(1, 24 * 56))),
+    free_text = next((q for q in activity.questions if q.kind == FREE_TEXT), None)
+    for index in range(count):
+        answers = {q.id: synthetic_answers(q, rng) for q in activity.questions}
+        if free_text is not None and index == count // 2:
+            answers[free_text.id] = next(disclosures or iter(()), answers[free_text.id])
+        record_submission(
+            session,
+            activity,
+            consent,
+            rng.random() < 0.7,
+            answers,
+            new_idempotency_key(),
+            secret,
+            now=utcnow() - timedelta(hours=rng.randint(1, 24 * 56)),
         )
-        for question in activity.questions:
-            for value in synthetic_answers(question, rng):
-                text = value.get("text")
-                submission.answers.append(
-                    Answer(question_id=question.id, moderation=PENDING if text else None, **value)
-                )
-        session.add(submission)
     activity.joined_count += count + count // 10
     session.flush()
