@@ -304,5 +304,18 @@ class MoveForm(FlaskForm):
     direction = HiddenField()
 
 
+class OrderForm(FlaskForm):
+    """Every question id in the new order, comma-separated (sent by drag and drop)."""
+
+    order = HiddenField()
+
+    def question_ids(self) -> list[int] | None:
+        """The ids in order, or None when the list cannot be read."""
+        try:
+            return [int(part) for part in (self.order.data or "").split(",")]
+        except ValueError:
+            return None
+
+
 class EmptyForm(FlaskForm):
     """A form with only a CSRF token, for buttons that change something."""

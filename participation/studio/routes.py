@@ -24,6 +24,7 @@ from participation.studio.forms import (
     EmptyForm,
     KindForm,
     MoveForm,
+    OrderForm,
     QuestionForm,
     SettingsForm,
     add_problems,
@@ -412,6 +413,24 @@ def question_move(activity_id: int, question_id: int):
         activity_questions.move_question(
             db, current_user, question, -1 if form.direction.data == "up" else 1
         )
+    except ActivityError as exc:
+        return _edit_page(activity, errors=_problems_for_page(exc))
+    db.commit()
+    return redirect(_edit_url(activity))
+
+
+@bp.post("/activities/<int:activity_id>/questions/order")
+@leads_only
+def questions_reorder(activity_id: int):
+    """Put every question in a new order at once (drag and drop on the activity page)."""
+    db = get_session()
+    activity = activities.get_activity(db, current_user, activity_id)
+    form = OrderForm()
+    ids = form.question_ids() if form.validate_on_submit() else None
+    if ids is None:
+        abort(400)
+    try:
+        activity_questions.reorder_questions(db, current_user, activity, ids)
     except ActivityError as exc:
         return _edit_page(activity, errors=_problems_for_page(exc))
     db.commit()

@@ -286,3 +286,31 @@ def test_questions_of_another_activity_are_not_found(lead_client, make, spoke):
         f"{questions_url(mine)}/{other.id}/remove", data={"csrf_token": token}
     )
     assert response.status_code == 404
+
+
+def test_drag_and_drop_sends_the_whole_new_order(lead_client, make, spoke, db_session):
+    activity = make.activity(
+        spoke,
+        status=DRAFT,
+        questions=[question_spec(FREE_TEXT, prompt) for prompt in ("First?", "Second?", "Third?")],
+    )
+    edit = lead_client.get(f"/studio/activities/{activity.id}")
+    soup = page(edit)
+    assert soup.find("script", src="/static/studio.js")
+    reorder_url = soup.find(class_="question-list")["data-reorder-url"]
+    token = soup.find("input", attrs={"name": "csrf_token"})["value"]
+    first, second, third = (q.id for q in activity.questions)
+    response = lead_client.post(
+        reorder_url, data={"csrf_token": token, "order": f"{third},{first},{second}"}
+    )
+    assert response.status_code == 302
+    db_session.expire_all()
+    assert [q.prompt for q in activity.questions] == ["Third?", "First?", "Second?"]
+    # An out-of-date list (a question missing) changes nothing and says why.
+    response = lead_client.post(reorder_url, data={"csrf_token": token, "order": f"{first}"})
+    assert errors_on(response) == {
+        "questions": "The page was out of date. Reload it and try again."
+    }
+    assert (
+        lead_client.post(reorder_url, data={"csrf_token": token, "order": "x"}).status_code == 400
+    )
