@@ -183,6 +183,7 @@ def _render_step(
     errors: dict | None = None,
     notice: str | None = None,
     status: int = 200,
+    then_check: bool = False,
 ):
     """Render the page for `step`: a question, the check page, or every question at once."""
     if activity.one_page:
@@ -207,6 +208,7 @@ def _render_step(
             step=step,
             question=question,
             answer=display_value(question, draft.answer(question.id)),
+            then_check=then_check,
         )
     else:
         template = "youth/check.html"
@@ -223,6 +225,9 @@ def _load_draft() -> tuple[Activity, Draft] | None:
     activity = get_session().get(Activity, draft.activity_id)
     if activity is None:
         return None
+    # A question removed while the young person was answering takes its answer with it.
+    current = {str(question.id) for question in activity.questions}
+    draft.answers = {qid: value for qid, value in draft.answers.items() if qid in current}
     return activity, draft
 
 
@@ -255,28 +260,40 @@ def answer():
     step = _parse_step(activity, request.form.get("step"))
     questions = _questions_on(activity, step)
     go = request.form.get("go", "next")
-    if go == "pass":
-        for question in questions:
-            draft.set_answer(question.id, None)
-    else:
-        for question in questions:
-            draft.set_answer(question.id, read_value(request.form, question))
+    then_check = request.form.get("then") == "check"
+    _keep_answers_from_form(activity, draft, step, passing=go == "pass")
     if not csrf_ok():
-        return _render_step(activity, draft, step, notice=NOT_SENT_NOTICE)
+        return _render_step(activity, draft, step, notice=NOT_SENT_NOTICE, then_check=then_check)
     problem = answering_problem(activity)
     if problem is not None:
         return _closed_page(activity, draft, problem)
     goto = request.form.get("goto", "")
     if goto.isdigit():
-        return _render_step(activity, draft, min(int(goto), len(activity.questions)))
+        return _render_step(
+            activity, draft, min(int(goto), len(activity.questions)), then_check=True
+        )
     here = step if isinstance(step, int) else len(activity.questions)
     if go == "back":
         return _render_step(activity, draft, max(here - 1, 0))
     if go != "pass":
         _, errors = validate_answers(activity, {q.id: draft.answer(q.id) for q in questions})
         if errors:
-            return _render_step(activity, draft, step, errors=errors, status=400)
-    return _render_step(activity, draft, here + 1)
+            return _render_step(
+                activity, draft, step, errors=errors, status=400, then_check=then_check
+            )
+    return _render_step(activity, draft, len(activity.questions) if then_check else here + 1)
+
+
+def _keep_answers_from_form(
+    activity: Activity, draft: Draft, step: int | str, *, passing: bool = False
+) -> None:
+    """Put what the page's inputs hold into the draft (a pass, or a "pass" tick, clears it)."""
+    ticked = set(request.form.getlist("pass"))
+    for question in _questions_on(activity, step):
+        if passing or str(question.id) in ticked:
+            draft.set_answer(question.id, None)
+        else:
+            draft.set_answer(question.id, read_value(request.form, question))
 
 
 def _finished_page(activity: Activity):
@@ -298,8 +315,7 @@ def submit():
         if not already_submitted(db, activity.id, draft.key):
             return _finished_page(activity)
     step = _parse_step(activity, request.form.get("step"))
-    for question in _questions_on(activity, step):
-        draft.set_answer(question.id, read_value(request.form, question))
+    _keep_answers_from_form(activity, draft, step)
     if not csrf_ok():
         return _render_step(activity, draft, step, notice=NOT_SENT_NOTICE)
     consent_version = db.get(ConsentVersion, draft.consent_version_id)

@@ -205,3 +205,19 @@ def test_a_step_out_of_range_goes_to_the_check_page(client, make):
     assert journey.heading() == "Check your answers"
     journey.press("next", step="-1")
     assert journey.heading() == "Check your answers"
+
+
+def test_a_question_removed_while_answering_does_not_block_sending(client, make, db_session):
+    activity = make.activity()
+    journey = at_question(client, activity, 0)
+    journey.press("next", {field_name(activity.questions[0]): "2"})
+    journey.press("next", {field_name(activity.questions[1]): "3"})
+    removed = activity.questions.pop(0)
+    db_session.flush()
+    assert removed.id not in {q.id for q in activity.questions}
+    while journey.soup.find(class_="progress"):
+        journey.press("pass")
+    journey.send()
+    assert journey.heading() == "Thank you"
+    [submission] = submissions_of(db_session, activity)
+    assert [a.choice for a in submission.answers] == [3]

@@ -245,7 +245,7 @@ def test_back_keeps_an_unchecked_answer_and_next_then_checks_it(client, make, db
     assert submissions_of(db_session, activity) == []
 
 
-def test_change_from_the_check_page_goes_to_that_question(client, make):
+def test_change_from_the_check_page_goes_to_that_question_and_back(client, make):
     activity = make.activity()
     journey = Journey(client, activity)
     journey.consent()
@@ -253,6 +253,12 @@ def test_change_from_the_check_page_goes_to_that_question(client, make):
     journey.press(None, goto="3")
     assert journey.progress() == "4 of 8"
     assert {i["value"] for i in journey.soup.find_all("input", checked=True)} == {"1", "3"}
+    journey.press("next", {field_name(activity.questions[3]): ["2", "4", "1"]})
+    assert journey.last.status_code == 400
+    journey.press("next", {field_name(activity.questions[3]): "2"})
+    assert journey.heading() == "Check your answers"
+    check = text_of(journey.last)
+    assert "Games" in check and "Food" not in check
 
 
 def test_a_double_tap_or_resent_form_stores_one_submission(client, make, db_session):
@@ -285,6 +291,19 @@ def test_one_page_activity_shows_every_question_on_one_form(client, make, db_ses
     [submission] = submissions_of(db_session, activity)
     assert 2 not in answers_by_question(db_session, submission)
     assert len(answers_by_question(db_session, submission)) == 7
+
+
+def test_one_page_pass_ticks_clear_an_answer_tapped_by_mistake(client, make, db_session):
+    activity = make.activity(one_page=True)
+    journey = Journey(client, activity)
+    journey.consent()
+    passes = journey.soup.find_all("input", attrs={"name": "pass"})
+    assert len(passes) == 8
+    assert all(journey.soup.find("label", attrs={"for": p["id"]}) for p in passes)
+    first, second = activity.questions[0], activity.questions[1]
+    journey.send({field_name(first): "2", field_name(second): "3", "pass": str(first.id)})
+    [submission] = submissions_of(db_session, activity)
+    assert answers_by_question(db_session, submission) == {1: [(0, 3, None)]}
 
 
 def test_one_page_errors_are_shown_next_to_the_field_with_answers_kept(client, make, db_session):
