@@ -256,7 +256,8 @@ def prepare_rows(session: Session, activity: Activity, columns: Sequence[Column]
         combo = tuple(values[name] for name in names)
         rows.append(shared.setdefault(combo, dict(zip(names, combo, strict=True))))
 
-    for record in session.execute(query):
+    # Core rows through the session's connection: the ORM adds nothing to plain columns.
+    for record in session.connection().execute(query):
         if record[0] != current:
             if current is not None:
                 finish()
@@ -327,7 +328,7 @@ class _RowBuilder:
             qid = column.question_id
             if qid is None:
                 continue
-            if column.role == CODE:
+            if column.role == CODE and not column.quasi:  # quasi ones come from the first pass
                 self.coded[qid] = i
             elif column.role == OPTION:
                 self.options.setdefault(qid, {})[column.key] = i
@@ -337,40 +338,42 @@ class _RowBuilder:
                 self.texts[(qid, column.key)] = i
         self.redact = functools.lru_cache(maxsize=4096)(redact)
 
-    def build(self, answers: Sequence[tuple], row_number: int, quasi: tuple) -> list[object]:
-        """One row from (question_id, part, choice, text, moderation, flagged) tuples."""
+    def start(self, row_number: int, quasi: tuple) -> list[object]:
+        """A new row: every answer passed until one arrives, identifiers filled in."""
         row = list(self.blank)
         row[self.row_position] = row_number
-        started: set[int] = set()
-        for qid, part, choice, text, moderation, flagged in answers:
-            if qid in self.coded:
-                if choice is not None:
-                    row[self.coded[qid]] = choice
-            elif qid in self.options:
-                options = self.options[qid]
-                if qid not in started:
-                    started.add(qid)
-                    for i in options.values():
-                        row[i] = 0
-                if choice in options:
-                    row[options[choice]] = 1
-            elif qid in self.ranks:
-                if choice in self.ranks[qid] and part is not None:
-                    row[self.ranks[qid][choice]] = part + 1
-            else:
-                i = self.texts.get((qid, part or 0))
-                if i is None or not text or not text.strip():
-                    continue
-                self.stats.texts += 1
-                # Possible disclosures and text staff hid never leave the staff view.
-                if flagged or moderation == HIDDEN:
-                    self.stats.withheld += 1
-                    row[i] = SUPPRESSED
-                else:
-                    row[i] = self.redact(text)
         for i, value in zip(self.quasi_positions, quasi, strict=True):
             row[i] = value
         return row
+
+    def add(self, row: list[object], record: Sequence[object], started: set[int]) -> None:
+        """Put one answer, (submission, question, part, choice, text, moderation, flagged), in."""
+        _, qid, part, choice, text, moderation, flagged = record
+        if qid in self.coded:
+            if choice is not None:
+                row[self.coded[qid]] = choice
+        elif qid in self.options:
+            options = self.options[qid]
+            if qid not in started:
+                started.add(qid)
+                for i in options.values():
+                    row[i] = 0
+            if choice in options:
+                row[options[choice]] = 1
+        elif qid in self.ranks:
+            if choice in self.ranks[qid] and part is not None:
+                row[self.ranks[qid][choice]] = part + 1
+        else:
+            i = self.texts.get((qid, part or 0))
+            if i is None or not text or not text.strip():
+                return
+            self.stats.texts += 1
+            # Possible disclosures and text staff hid never leave the staff view.
+            if flagged or moderation == HIDDEN:
+                self.stats.withheld += 1
+                row[i] = SUPPRESSED
+            else:
+                row[i] = self.redact(text)
 
 
 def iter_rows(
@@ -402,29 +405,26 @@ def iter_rows(
     )
     ids, numbers = prepared.submission_ids, prepared.row_numbers
     combos, combo_of = prepared.quasi_values, prepared.quasi_index
-    position = 0
-    current: int | None = None
-    answers: list[tuple] = []
-
-    def emit() -> list[object] | None:
-        nonlocal position
-        # Both passes walk submissions by id; skip any sent or withdrawn in between.
-        while position < len(ids) and ids[position] < current:
-            position += 1
-        if position < len(ids) and ids[position] == current:
-            row = builder.build(answers, numbers[position], combos[combo_of[position]])
-            position += 1
-            return row
-        return None
-
-    for record in session.execute(query):
+    count, position = len(ids), 0
+    current: object = None
+    row: list[object] | None = None
+    started: set[int] = set()
+    add = builder.add
+    for record in session.connection().execute(query):
         if record[0] != current:
-            if current is not None and (row := emit()) is not None:
+            if row is not None:
                 yield row
-            current, answers = record[0], []
-        if record[1] is not None:
-            answers.append(tuple(record[1:]))
-    if current is not None and (row := emit()) is not None:
+            current, row = record[0], None
+            # Both passes walk submissions by id; skip any sent or withdrawn in between.
+            while position < count and ids[position] < current:
+                position += 1
+            if position < count and ids[position] == current:
+                row = builder.start(numbers[position], combos[combo_of[position]])
+                started = set()
+                position += 1
+        if row is not None and record[1] is not None:
+            add(row, record, started)
+    if row is not None:
         yield row
 
 

@@ -102,23 +102,27 @@ def export_command(activity: str, fmt: str, output: Path) -> None:
             rows = exported_row_count(count_included(session, found), found.k_threshold)
             export = ResponseExport(session, found)
             if fmt == "csv":
-                chunks = export.csv()
+                chunks: Iterable[bytes] = export.csv()
             else:
                 chunks = research_pack_chunks(export, summary_pdf=_pdf_maker(session, found))
-            size = write_atomically(output, chunks)
+        elif fmt == "pdf":
+            from participation import reports
+
+            try:
+                chunks = [reports.activity_pdf(session, found)]
+            except reports.PdfError as exc:
+                raise click.ClickException(f"The summary PDF could not be made: {exc}.") from exc
         else:
             from participation import reports
 
-            if fmt == "pdf":
-                try:
-                    pdf = reports.activity_pdf(session, found)
-                except reports.PdfError as exc:
-                    raise click.ClickException(
-                        f"The summary PDF could not be made: {exc}."
-                    ) from exc
-                size = write_atomically(output, [pdf])
-            else:
-                size = write_atomically(output, reports.activity_summary_csv(session, found))
+            chunks = reports.activity_summary_csv(session, found)
+        try:
+            size = write_atomically(output, chunks)
+        except OSError as exc:
+            # Nothing is left behind and nothing is audited (the session rolls back).
+            raise click.ClickException(
+                f"Could not write {output}: {exc.strerror or exc}. Nothing was saved."
+            ) from exc
         audit.record(
             session,
             f"export_{fmt.replace('-', '_')}",

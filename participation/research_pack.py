@@ -36,7 +36,7 @@ from participation.models import Activity
 from participation.models.activities import RESEARCH_ASK
 
 # An SPSS file has to be built in memory; above this many rows the pack leaves it out.
-SAV_MAX_ROWS = 20_000
+SAV_MAX_ROWS = 5_000
 FILE_CHUNK = 64 * 1024
 logger = logging.getLogger(__name__)
 

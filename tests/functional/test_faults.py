@@ -505,11 +505,6 @@ def exportable_activity(make) -> Any:
     return activity
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="export_command in participation/exports_cli.py lets the OSError from "
-    "write_atomically escape as a traceback instead of a ClickException naming the problem",
-)
 def test_a_disk_full_during_a_cli_export_is_a_clear_error_and_changes_nothing(
     runner, make, db_session, tmp_path, monkeypatch
 ):
