@@ -11,12 +11,15 @@ from participation.signposting import help_links
 # (endpoint, label, roles that see it; empty means every role). Shown when the endpoint exists.
 STAFF_NAV = [
     ("results.dashboard", "Dashboard", ()),
+    ("results.activity_list", "Results", ()),
     ("studio.activity_list", "Activities", ("lead", "admin")),
     ("studio.template_list", "Templates", ("lead", "admin")),
+    ("results.theme_list", "Themes", ("lead", "admin")),
     ("research.index", "Research", ()),
     ("admin.service_list", "Services", ("admin",)),
     ("admin.staff_list", "Staff", ("admin",)),
     ("admin.participation_types", "Participation types", ("admin",)),
+    ("results.phrase_list", "Safeguarding phrases", ("admin",)),
 ]
 
 

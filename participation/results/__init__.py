@@ -1,7 +1,16 @@
-"""Staff results: dashboard, activity results, live screen, moderation, safeguarding."""
+"""Staff results: dashboard, activity results, live screen, moderation, safeguarding, themes."""
 
 from flask import Blueprint
 
-bp = Blueprint("results", __name__, url_prefix="/results")
+from participation.safeguarding import set_nav_badge
 
-from participation.results import routes  # noqa: E402,F401 - registers the views
+bp = Blueprint("results", __name__, url_prefix="/results")
+bp.before_app_request(set_nav_badge)
+
+# Importing the view modules registers their routes on bp.
+from participation.results import (  # noqa: E402,F401
+    live_routes,
+    routes,
+    safeguarding_routes,
+    work_routes,
+)

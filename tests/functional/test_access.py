@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
-from participation.models import Action, Flag, Theme
+from participation.models import Action, Flag, SafeguardingPhrase, Theme
 
 PUBLIC_PREFIXES = ("youth.", "auth.", "static")
 
@@ -63,6 +64,7 @@ def ids_for_other_service(make, db_session) -> dict[str, object]:
         "fmt": "csv",
         "format": "csv",
         "position": 0,
+        "phrase_id": db_session.scalar(select(SafeguardingPhrase.id).limit(1)),
     }
 
 

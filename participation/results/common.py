@@ -1,0 +1,24 @@
+"""Small helpers shared by the results views."""
+
+from __future__ import annotations
+
+from flask import abort, request
+from sqlalchemy.orm import Session
+
+from participation.models import Activity, Staff
+from participation.scoping import ensure_can_see
+
+
+def load_activity(session: Session, staff: Staff, activity_id: int) -> Activity:
+    """The activity `activity_id`, or 404 when it does not exist or `staff` may not see it."""
+    activity = session.get(Activity, activity_id)
+    if activity is None:
+        abort(404)
+    ensure_can_see(session, staff, activity.service_id)
+    return activity
+
+
+def page_number() -> int:
+    """The ?page= number of a list, at least 1 (nonsense reads as 1)."""
+    number = request.args.get("page", 1, type=int) or 1
+    return max(1, min(number, 100_000))

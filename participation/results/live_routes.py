@@ -1,0 +1,168 @@
+"""The live workshop screen, its JSON for polling, locking joining, and moderation."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from participation.activities import ActivityError, set_joining_locked
+from participation.auth.access import staff_required
+from participation.db import get_session
+from participation.figures import cell_text, question_chart
+from participation.live import LiveState, live_state, live_version
+from participation.models import Activity
+from participation.models.staff import ADMIN, LEAD
+from participation.models.submissions import APPROVED, HIDDEN, PENDING
+from participation.moderation import ModerationError, moderate, moderation_counts
+from participation.qr import join_url, qr_svg
+from participation.results import bp
+from participation.results.common import load_activity, page_number
+from participation.results.forms import DecisionForm, LockForm
+from participation.text_answers import text_answers
+
+STATES = {PENDING: "Waiting", APPROVED: "Approved", HIDDEN: "Hidden"}
+
+
+def _screen(activity: Activity, state: LiveState) -> dict:
+    """What the results part of the live screen needs, shared by the page and the JSON."""
+    charts = {}
+    if state.figures is not None:
+        charts = {
+            q.question_id: question_chart(q, chart_id=f"live-q{q.number}")
+            for q in state.figures.main
+            if q.is_charted
+        }
+    return {"activity": activity, "state": state, "charts": charts}
+
+
+@bp.get("/activities/<int:activity_id>/present")
+@staff_required(LEAD, ADMIN)
+def present(activity_id: int):
+    """The live screen for a projector: QR code, code, counts, then results and approved text."""
+    db = get_session()
+    activity = load_activity(db, current_user, activity_id)
+    base_url = current_app.config["BASE_URL"]
+    url = join_url(base_url, activity.join_code)
+    state = live_state(db, activity)
+    return render_template(
+        "results/present.html",
+        join_link=url,
+        join_page=base_url.rstrip("/") + "/join",
+        qr=qr_svg(url, label=f"QR code to join: {url}"),
+        lock_form=LockForm(),
+        etag=live_version(db, activity),
+        **_screen(activity, state),
+    )
+
+
+@bp.get("/activities/<int:activity_id>/live.json")
+@staff_required(LEAD, ADMIN)
+def live_json(activity_id: int):
+    """The live screen's data; 304 when the screen's ETag still matches."""
+    db = get_session()
+    activity = load_activity(db, current_user, activity_id)
+    etag = live_version(db, activity)
+    if request.if_none_match.contains(etag):
+        response = current_app.response_class(status=304)
+        response.set_etag(etag)
+        return response
+    state = live_state(db, activity)
+    questions = []
+    if state.figures is not None:
+        questions = [
+            {
+                "number": q.number,
+                "prompt": q.prompt,
+                "kind": q.kind,
+                "rows": [{"label": r.label, "value": cell_text(r.cell)} for r in q.rows],
+                "mean": None if q.mean is None else round(q.mean, 1),
+            }
+            for q in state.figures.main
+            if q.is_charted
+        ]
+    body = {
+        "joined": state.joined,
+        "submitted": state.submitted,
+        "joining_locked": state.joining_locked,
+        "status": state.status,
+        "k": state.k,
+        "ready": state.ready,
+        "waiting_for": state.waiting_for,
+        "questions": questions,
+        "texts": list(state.texts),
+        "html": render_template("results/_live.html", **_screen(activity, state)),
+    }
+    response = jsonify(body)
+    response.set_etag(etag)
+    return response
+
+
+@bp.post("/activities/<int:activity_id>/present/lock")
+@staff_required(LEAD, ADMIN)
+def present_lock(activity_id: int):
+    """Stop new young people joining (or let them again), then go back to the live screen."""
+    db = get_session()
+    activity = load_activity(db, current_user, activity_id)
+    form = LockForm()
+    if form.validate_on_submit() and form.locked.data in ("0", "1"):
+        locked = form.locked.data == "1"
+        try:
+            set_joining_locked(db, current_user, activity, locked)
+        except ActivityError as exc:
+            flash(str(exc), "error")
+        else:
+            db.commit()
+            flash(
+                "Joining is locked. Young people who already started can still finish."
+                if locked
+                else f"Joining is open again with the code {activity.join_code}.",
+                "success",
+            )
+    return redirect(url_for("results.present", activity_id=activity.id))
+
+
+@bp.get("/activities/<int:activity_id>/moderation")
+@staff_required(LEAD, ADMIN)
+def moderation(activity_id: int):
+    """Written answers to approve for the live screen or hide, shown redacted."""
+    db = get_session()
+    activity = load_activity(db, current_user, activity_id)
+    state = request.args.get("state", PENDING)
+    if state not in STATES:
+        state = PENDING
+    found = text_answers(db, activity, moderation=state, page=page_number())
+    return render_template(
+        "results/moderation.html",
+        activity=activity,
+        found=found,
+        state=state,
+        states=STATES,
+        counts=moderation_counts(db, activity),
+        form=DecisionForm(),
+    )
+
+
+@bp.post("/activities/<int:activity_id>/moderation/<int:answer_id>")
+@staff_required(LEAD, ADMIN)
+def moderate_answer(activity_id: int, answer_id: int):
+    """Approve or hide one written answer."""
+    db = get_session()
+    activity = load_activity(db, current_user, activity_id)
+    form = DecisionForm()
+    state = request.args.get("state", PENDING)
+    if form.validate_on_submit():
+        try:
+            message = moderate(db, activity, answer_id, form.decision.data, current_user)
+        except ModerationError as exc:
+            db.rollback()
+            flash(str(exc), "error")
+        else:
+            db.commit()
+            flash(message, "success")
+    else:
+        flash("Choose whether to approve or hide the answer.", "error")
+    return redirect(
+        url_for(
+            "results.moderation", activity_id=activity.id, state=state if state in STATES else None
+        )
+    )

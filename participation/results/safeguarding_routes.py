@@ -1,0 +1,138 @@
+"""The safeguarding queue for designated safeguarding leads, and admins' phrase lists."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from participation.auth.access import staff_required
+from participation.db import get_session
+from participation.models import Staff
+from participation.models.staff import ADMIN, LEAD
+from participation.results import bp
+from participation.results.forms import EmptyForm, OutcomeForm, PhraseForm
+from participation.safeguarding import (
+    CATEGORY_LABELS,
+    OUTCOME_LABELS,
+    STATUS_LABELS,
+    SafeguardingError,
+    add_phrase,
+    category_labels,
+    get_flag,
+    matches,
+    phrases_by_category,
+    queue,
+    record_outcome,
+    record_view,
+    set_phrase_active,
+)
+
+
+def _lead_or_403() -> None:
+    # staff_required checks the flag; researchers never see the queue even when flagged.
+    if not isinstance(current_user, Staff) or current_user.role not in (LEAD, ADMIN):
+        abort(403)
+
+
+@bp.get("/safeguarding")
+@staff_required(LEAD, ADMIN, safeguarding=True)
+def safeguarding_queue():
+    """Flagged answers waiting for a safeguarding lead, or those already dealt with."""
+    _lead_or_403()
+    done = request.args.get("show") == "done"
+    items = queue(get_session(), current_user, done=done)
+    return render_template(
+        "results/safeguarding_queue.html", items=items, done=done, status_labels=STATUS_LABELS
+    )
+
+
+@bp.route("/safeguarding/<int:flag_id>", methods=["GET", "POST"])
+@staff_required(LEAD, ADMIN, safeguarding=True)
+def flag_detail(flag_id: int):
+    """One flagged answer in full, and the form to record what was done; both audited."""
+    _lead_or_403()
+    db = get_session()
+    flag = get_flag(db, current_user, flag_id)
+    form = OutcomeForm(obj=None if request.method == "POST" else _current(flag))
+    if form.validate_on_submit():
+        try:
+            record_outcome(db, flag, current_user, form.outcome.data, form.note.data)
+        except SafeguardingError as exc:
+            getattr(form, exc.field).errors.append(exc.message)
+        else:
+            db.commit()
+            flash("Saved what you did. The flag has left the queue of new flags.", "success")
+            return redirect(url_for("results.safeguarding_queue"))
+    if request.method == "GET":
+        record_view(db, flag, current_user)
+        db.commit()
+    answer = flag.answer
+    question = answer.question
+    return render_template(
+        "results/flag.html",
+        flag=flag,
+        text=answer.text or "",
+        question=question,
+        activity=flag.activity,
+        categories=category_labels(flag.categories),
+        found=matches(db, answer.text or ""),
+        category_names=CATEGORY_LABELS,
+        status_labels=STATUS_LABELS,
+        outcome_labels=OUTCOME_LABELS,
+        reviewer=db.get(Staff, flag.reviewed_by_id) if flag.reviewed_by_id else None,
+        form=form,
+    )
+
+
+class _Current:
+    """Prefills the outcome form with what was recorded before (if anything)."""
+
+    def __init__(self, outcome: str | None, note: str) -> None:
+        self.outcome, self.note = outcome, note
+
+
+def _current(flag) -> _Current:
+    return _Current(flag.status if flag.status in OUTCOME_LABELS else None, flag.outcome_note)
+
+
+@bp.route("/safeguarding/phrases", methods=["GET", "POST"])
+@staff_required(ADMIN)
+def phrase_list():
+    """The phrase lists the safeguarding check uses; admins add phrases or switch them off."""
+    db = get_session()
+    form = PhraseForm()
+    if form.validate_on_submit():
+        try:
+            phrase = add_phrase(db, form.category.data, form.phrase.data, current_user)
+        except SafeguardingError as exc:
+            db.rollback()
+            getattr(form, exc.field).errors.append(exc.message)
+        else:
+            db.commit()
+            flash(f"Added “{phrase.phrase}” to {CATEGORY_LABELS[phrase.category]}.", "success")
+            return redirect(url_for("results.phrase_list"))
+    return render_template(
+        "results/phrases.html",
+        form=form,
+        grouped=phrases_by_category(db),
+        category_names=CATEGORY_LABELS,
+        toggle_form=EmptyForm(),
+    )
+
+
+@bp.post("/safeguarding/phrases/<int:phrase_id>")
+@staff_required(ADMIN)
+def phrase_toggle(phrase_id: int):
+    """Switch a phrase off (or back on)."""
+    db = get_session()
+    if EmptyForm().validate_on_submit():
+        active = request.form.get("active") == "1"
+        phrase = set_phrase_active(db, phrase_id, active, current_user)
+        if phrase is None:
+            abort(404)
+        db.commit()
+        flash(
+            f"“{phrase.phrase}” is {'checked again' if active else 'no longer checked'}.",
+            "success",
+        )
+    return redirect(url_for("results.phrase_list"))
