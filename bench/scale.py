@@ -1,0 +1,441 @@
+"""Staff pages and exports over 1M answers: results page, dashboard, live JSON, CSV, PDF.
+
+    .venv/bin/python bench/scale.py                   # 100,000 submissions x 10 answers
+    .venv/bin/python bench/scale.py --submissions 20000 --runs 3
+
+Bulk-loads a fresh SQLite database (one transaction, executemany in chunks), signs a Hub lead
+in through the real form, then times each page through the app (in this process, no HTTP
+server) as the median of several warm runs, and prints each against DESIGN.md's target.
+See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import random
+import statistics
+import sys
+import time
+import tracemalloc
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import common
+from sqlalchemy import bindparam, insert, select, text, update
+from sqlalchemy.orm import Session
+
+from participation import create_app
+from participation.clock import to_hour, utcnow
+from participation.db import make_engine
+from participation.models import (
+    Activity,
+    Answer,
+    ParticipationType,
+    Question,
+    Service,
+    Staff,
+    Submission,
+)
+from participation.passwords import hash_password
+
+PASSWORD = "bench-password-long-enough-1"
+CHUNK = 50_000
+TEXTS = [
+    "More trips please and longer sessions on Fridays.",
+    "The room is cold in the winter, can we get a heater.",
+    "Keep the art sessions, they are good and calm.",
+    "Better snacks and more time to talk with workers.",
+    "I liked the music day, do it again in the summer.",
+    "Sometimes it is too loud and I cannot hear people.",
+    "Email me at sam.example@example.org about the trip.",
+    "The bus is late so I miss the start of the group.",
+]
+
+
+# ---------------------------------------------------------------- data
+
+
+def build(url: str, submissions: int, rng: random.Random) -> dict[str, Any]:
+    """Services, a lead, one big activity and a few small ones of other types, bulk-filled."""
+    engine = make_engine(url)
+    with Session(engine) as session:
+        hub = Service(name="Bench Hub", kind="hub")
+        spokes = [Service(name=f"Bench Spoke {n}", kind="spoke", parent=hub) for n in (1, 2)]
+        session.add_all([hub, *spokes])
+        session.add(
+            Staff(
+                email="lead@bench.example.org",
+                password_hash=hash_password(PASSWORD),
+                role="lead",
+                service=hub,
+                is_safeguarding_lead=True,
+            )
+        )
+        session.commit()
+        service_ids = [hub.id, *(s.id for s in spokes)]
+    engine.dispose()
+
+    big_id, _ = common.create_open_activity(url, title="Big youth event")
+    small = []
+    engine = make_engine(url)
+    with Session(engine) as session:
+        kinds = list(
+            session.scalars(select(ParticipationType.id).order_by(ParticipationType.position))
+        )
+        # Put the big activity in the Hub and the others across the Spokes and other types.
+        session.execute(
+            update(Activity).where(Activity.id == big_id).values(service_id=service_ids[0])
+        )
+        session.commit()
+    engine.dispose()
+    for number in range(6):
+        activity_id, _ = common.create_open_activity(url, title=f"Group {number + 1}")
+        small.append(activity_id)
+    engine = make_engine(url)
+    with Session(engine) as session:
+        for number, activity_id in enumerate(small):
+            session.execute(
+                update(Activity)
+                .where(Activity.id == activity_id)
+                .values(
+                    service_id=service_ids[1 + number % 2],
+                    participation_type_id=kinds[1 + number % (len(kinds) - 1)],
+                )
+            )
+        session.commit()
+    engine.dispose()
+
+    started = time.perf_counter()
+    with indexes_dropped(url, ("answers", "submissions")):
+        total_answers = fill(url, big_id, submissions, rng)
+        total_answers += sum(fill(url, activity_id, 500, rng) for activity_id in small)
+    seconds = time.perf_counter() - started
+    return {"big_id": big_id, "answers": total_answers, "load_seconds": seconds}
+
+
+@contextmanager
+def indexes_dropped(url: str, tables: tuple[str, ...]) -> Iterator[None]:
+    """Drop the tables' indexes for a bulk load and build them again (same SQL) afterwards."""
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        saved = conn.execute(
+            text(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+                "AND tbl_name IN :tables"
+            ).bindparams(bindparam("tables", expanding=True)),
+            {"tables": list(tables)},
+        ).all()
+        for name, _ in saved:
+            conn.exec_driver_sql(f'DROP INDEX "{name}"')
+    try:
+        yield
+    finally:
+        with engine.begin() as conn:
+            for _, sql in saved:
+                conn.exec_driver_sql(sql)
+        engine.dispose()
+
+
+def fill(url: str, activity_id: int, count: int, rng: random.Random) -> int:
+    """Insert `count` submissions of ten answers each for an activity, in one transaction."""
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        consent_id = conn.execute(
+            text("SELECT id FROM consent_versions WHERE activity_id = :a"), {"a": activity_id}
+        ).scalar_one()
+        questions = conn.execute(
+            select(Question.id, Question.kind, Question.options)
+            .where(Question.activity_id == activity_id)
+            .order_by(Question.position)
+        ).all()
+        first = (conn.execute(text("SELECT max(id) FROM submissions")).scalar() or 0) + 1
+        now = to_hour(utcnow())
+        hours = [
+            (now - timedelta(hours=h)).strftime("%Y-%m-%d %H:%M:%S.%f") for h in range(24 * 60)
+        ]
+        # Each question's possible values as whole rows minus the submission id: cheap to pick.
+        choices = []
+        for question_id, kind, options in questions:
+            if kind == "free_text":
+                values = [
+                    (question_id, 0, None, words, moderation, False)
+                    for words in TEXTS
+                    for moderation in ["pending"] * 49 + ["approved"]
+                ]
+            else:
+                values = [(question_id, 0, o["code"], None, None, False) for o in options]
+            choices.append(values)
+        submission_sql = insert_sql(conn, Submission, SUBMISSION_COLUMNS)
+        answer_sql = insert_sql(conn, Answer, ANSWER_COLUMNS)
+        pick = rng.choice
+        written = 0
+        for start in range(first, first + count, CHUNK // 10):
+            ids = range(start, min(start + CHUNK // 10, first + count))
+            conn.exec_driver_sql(
+                submission_sql,
+                [
+                    (
+                        sid,
+                        activity_id,
+                        consent_id,
+                        rng.random() < 0.8,
+                        f"{sid:064x}",
+                        f"bench-{sid:012d}",
+                        pick(hours),
+                    )
+                    for sid in ids
+                ],
+            )
+            rows = [(sid, *pick(values)) for sid in ids for values in choices]
+            conn.exec_driver_sql(answer_sql, rows)
+            written += len(rows)
+        conn.execute(update(Activity).where(Activity.id == activity_id).values(joined_count=count))
+    engine.dispose()
+    return written
+
+
+SUBMISSION_COLUMNS = (
+    "id",
+    "activity_id",
+    "consent_version_id",
+    "research_consent",
+    "withdrawal_code_hash",
+    "idempotency_key",
+    "submitted_hour",
+)
+ANSWER_COLUMNS = (
+    "submission_id",
+    "question_id",
+    "part",
+    "choice",
+    "text",
+    "moderation",
+    "is_quote",
+)
+
+
+def insert_sql(conn: Any, model: Any, columns: tuple[str, ...]) -> str:
+    """The INSERT statement (driver placeholders) for `columns` of `model`'s table."""
+    return str(insert(model.__table__).compile(dialect=conn.dialect, column_keys=list(columns)))
+
+
+# ---------------------------------------------------------------- timing
+
+
+def signed_in_client(app: Any) -> Any:
+    """A test client signed in as the Hub lead through the real sign-in form."""
+    client = app.test_client()
+    page = client.get("/staff/sign-in").get_data(as_text=True)
+    token = common.CSRF_RE.search(page).group(1)
+    response = client.post(
+        "/staff/sign-in",
+        data={"csrf_token": token, "email": "lead@bench.example.org", "password": PASSWORD},
+    )
+    if response.status_code != 302:
+        raise RuntimeError(f"sign-in failed: {response.status_code}")
+    return client
+
+
+def time_get(client: Any, url: str, runs: int) -> tuple[float, int, int]:
+    """Median seconds of `runs` warm GETs (after one untimed), the status and body size."""
+    response = client.get(url)
+    status, size = response.status_code, len(response.get_data())
+    times = []
+    for _ in range(runs):
+        gc.collect()
+        started = time.perf_counter()
+        response = client.get(url)
+        response.get_data()
+        times.append(time.perf_counter() - started)
+        status = response.status_code
+    return statistics.median(times), status, size
+
+
+def rss_kib() -> int:
+    """This process's resident memory (KiB)."""
+    return _status_kib("VmRSS")
+
+
+def _status_kib(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def reset_peak_rss() -> bool:
+    """Reset the kernel's peak-RSS mark for this process (Linux); False when not possible."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
+
+
+def time_csv(client: Any, url: str, runs: int) -> dict[str, Any]:
+    """Stream the CSV: median seconds and rows/s; peak RSS growth; tracemalloc peak in one run."""
+    results = []
+    for _ in range(runs):
+        gc.collect()
+        before = rss_kib()
+        peak_reset = reset_peak_rss()
+        started = time.perf_counter()
+        first_byte = None
+        response = client.get(url, buffered=False)
+        lines = 0
+        size = 0
+        for chunk in response.response:
+            if first_byte is None:
+                first_byte = time.perf_counter() - started
+            lines += chunk.count(b"\n")
+            size += len(chunk)
+        response.close()
+        seconds = time.perf_counter() - started
+        growth = (_status_kib("VmHWM") - before) / 1024 if peak_reset else float("nan")
+        results.append((seconds, lines - 1, size, first_byte or 0.0, growth))
+    seconds = statistics.median(r[0] for r in results)
+    rows, size = results[0][1], results[0][2]
+    # Python-level allocations while streaming (tracemalloc slows it down: not timed).
+    tracemalloc.start()
+    response = client.get(url, buffered=False)
+    for _chunk in response.response:
+        pass
+    response.close()
+    _, traced_peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {
+        "seconds": seconds,
+        "rows": rows,
+        "bytes": size,
+        "rows_per_s": rows / seconds if seconds else 0.0,
+        "first_byte_s": statistics.median(r[3] for r in results),
+        "rss_growth_mb": max(r[4] for r in results),
+        "traced_peak_mb": traced_peak / 1024 / 1024,
+    }
+
+
+def verdict(ok: bool) -> str:
+    """PASS or MISS."""
+    return "PASS" if ok else "MISS"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--submissions", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per page (median)")
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args(argv)
+    rng = random.Random(args.seed)
+    with common.fresh_sqlite() as url:
+        print(f"loading {args.submissions:,} submissions x 10 answers ...", flush=True)
+        built = build(url, args.submissions, rng)
+        database_mb = Path(url.removeprefix("sqlite:///")).stat().st_size / 1024 / 1024
+        print(
+            f"loaded {built['answers']:,} answers in {built['load_seconds']:.1f} s "
+            f"({built['answers'] / built['load_seconds']:,.0f} answers/s; {database_mb:.0f} MB)",
+            flush=True,
+        )
+        engine = make_engine(url)
+        with engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE")
+        engine.dispose()
+        app = create_app({"DATABASE_URL": url, "SECRET_KEY": common.SECRET})
+        client = signed_in_client(app)
+        big = built["big_id"]
+        pages = [
+            ("results page", f"/results/activities/{big}", 0.300),
+            ("dashboard", "/results/", 0.500),
+            ("live JSON", f"/results/activities/{big}/live.json", 0.050),
+        ]
+        rows = []
+        figures: dict[str, Any] = {
+            "submissions": args.submissions,
+            "answers": built["answers"],
+            "load_seconds": round(built["load_seconds"], 1),
+        }
+        all_ok = True
+        for name, url_path, target in pages:
+            print(f"timing {name} ...", flush=True)
+            seconds, status, size = time_get(client, url_path, args.runs)
+            ok = status == 200 and seconds <= target
+            all_ok &= ok
+            rows.append(
+                [
+                    name,
+                    f"{seconds * 1000:.0f} ms",
+                    f"<= {target * 1000:.0f} ms",
+                    status,
+                    verdict(ok),
+                ]
+            )
+            figures[name.replace(" ", "_") + "_ms"] = round(seconds * 1000, 1)
+        print("timing CSV export ...", flush=True)
+        csv = time_csv(client, f"/research/activities/{big}/responses.csv", max(1, args.runs // 2))
+        answers_per_s = csv["rows"] * 10 / csv["seconds"] if csv["seconds"] else 0.0
+        ok_rate = csv["rows_per_s"] >= 100_000
+        ok_memory = csv["rss_growth_mb"] <= 50
+        all_ok &= ok_rate and ok_memory
+        rows.append(
+            [
+                "CSV export speed",
+                f"{csv['rows_per_s']:,.0f} rows/s ({answers_per_s:,.0f} answers/s)",
+                ">= 100,000 rows/s",
+                f"{csv['rows']:,} rows in {csv['seconds']:.2f} s",
+                verdict(ok_rate),
+            ]
+        )
+        rows.append(
+            [
+                "CSV export memory",
+                f"{csv['rss_growth_mb']:.1f} MB peak RSS growth",
+                "<= 50 MB",
+                f"tracemalloc peak {csv['traced_peak_mb']:.1f} MB",
+                verdict(ok_memory),
+            ]
+        )
+        rows.append(
+            [
+                "CSV first byte",
+                f"{csv['first_byte_s'] * 1000:.0f} ms",
+                "< 1 s (issue 6)",
+                "",
+                verdict(csv["first_byte_s"] < 1),
+            ]
+        )
+        figures.update(
+            csv_rows=csv["rows"],
+            csv_seconds=round(csv["seconds"], 2),
+            csv_rows_per_s=round(csv["rows_per_s"]),
+            csv_answers_per_s=round(answers_per_s),
+            csv_rss_growth_mb=round(csv["rss_growth_mb"], 1),
+            csv_traced_peak_mb=round(csv["traced_peak_mb"], 1),
+            csv_first_byte_ms=round(csv["first_byte_s"] * 1000),
+        )
+        print("timing summary PDF ...", flush=True)
+        seconds, status, size = time_get(
+            client, f"/research/activities/{big}/summary.pdf", max(1, args.runs // 2)
+        )
+        ok = status == 200 and seconds <= 3
+        all_ok &= ok
+        rows.append(["summary PDF", f"{seconds:.2f} s", "<= 3 s", f"{size:,} bytes", verdict(ok)])
+        figures["summary_pdf_s"] = round(seconds, 2)
+        print()
+        print(
+            f"SQLite, {built['answers']:,} answers; median of {args.runs} warm runs "
+            f"({max(1, args.runs // 2)} for CSV and PDF); {common.machine()['cpus']} CPUs"
+        )
+        common.print_table(["what", "measured", "target", "detail", "result"], rows)
+        figures["result"] = verdict(all_ok)
+        common.print_json("scale", {**figures, **common.machine()})
+        app.extensions["engine"].dispose()
+    return 0 if all_ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
