@@ -178,7 +178,12 @@ class Gunicorn:
     """A gunicorn started with participation/gunicorn_conf.py (what production uses)."""
 
     def __init__(
-        self, app: str | None, settings: ServerSettings, env: dict[str, str], log_dir: Path
+        self,
+        app: str | None,
+        settings: ServerSettings,
+        env: dict[str, str],
+        log_dir: Path,
+        extra: list[str] | None = None,
     ) -> None:
         self.port = free_port()
         self.settings = settings
@@ -195,6 +200,7 @@ class Gunicorn:
         ]
         if settings.threads <= 1:
             command += ["-k", settings.worker_class]
+        command += extra or []
         if app:
             command.append(app)
         full_env = {
