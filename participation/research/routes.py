@@ -1,1 +1,274 @@
-"""Research views."""
+"""Research views: the list of exportable activities, the report chooser and the downloads."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from datetime import date
+
+from flask import Response, abort, redirect, render_template, request, stream_with_context, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from wtforms import SelectChoice
+
+from participation import audit, pdf_worker, reports
+from participation.auth.access import staff_required
+from participation.clock import utcnow
+from participation.db import get_session
+from participation.errors import render_error
+from participation.exports import ResponseExport, count_included, exported_row_count
+from participation.figures import DashboardFilters
+from participation.models import Activity, ParticipationType, Service
+from participation.research import bp
+from participation.research.forms import ScopeReportForm
+from participation.research.queries import activity_in_scope, research_activities
+from participation.research_pack import research_pack_chunks
+from participation.scoping import ensure_can_see, visible_services
+
+# Researchers and leads download row-level data; admins can do everything.
+ROLES = ("researcher", "lead", "admin")
+PDF_FAILED = (
+    "The report could not be made just now. Nothing is wrong with your data: try again in a "
+    "minute, or choose a shorter period."
+)
+
+
+def _activity(activity_id: int) -> Activity:
+    activity = activity_in_scope(get_session(), current_user, activity_id)
+    if activity is None:
+        abort(404)
+    return activity
+
+
+def download_name(title: str, what: str, extension: str) -> str:
+    """A safe ASCII file name such as "taking-part-research-pack-2026-03-01.zip"."""
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:40].strip("-") or "activity"
+    return f"{slug}-{what}-{utcnow():%Y-%m-%d}.{extension}"
+
+
+def _attachment(response: Response, filename: str) -> Response:
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def streamed(
+    make_chunks: Callable[[Session], Iterator[bytes]], mimetype: str, filename: str
+) -> Response:
+    """A streamed download; its chunks are made in a session that lives as long as the stream."""
+
+    def generate() -> Iterator[bytes]:
+        # The view's session closes when the view returns; streaming gets its own.
+        yield from make_chunks(get_session())
+
+    response = Response(stream_with_context(generate()), mimetype=mimetype)
+    response.headers["X-Accel-Buffering"] = "no"  # let a proxy pass chunks straight on
+    return _attachment(response, filename)
+
+
+@bp.get("/")
+@staff_required(*ROLES)
+def index():
+    """The activities this member of staff may export, with their downloads."""
+    listed = research_activities(get_session(), current_user)
+    pdf_worker.renderer().start_soon()  # reports downloaded from here come quicker
+    return render_template("research/index.html", listed=listed)
+
+
+# --- one activity ---------------------------------------------------------------------
+
+
+def _start_row_export(activity: Activity, action: str, fmt: str) -> ResponseExport:
+    db = get_session()
+    export = ResponseExport(db, activity)
+    rows = exported_row_count(count_included(db, activity), activity.k_threshold)
+    audit.record(db, action, target=activity, format=fmt, rows=rows, scope="activity")
+    db.commit()
+    return export
+
+
+@bp.get("/activities/<int:activity_id>/pack.zip")
+@staff_required(*ROLES)
+def research_pack(activity_id: int):
+    """The research pack ZIP: responses, codebook, README, SPSS file and summary report."""
+    activity = _activity(activity_id)
+    export = _start_row_export(activity, "export_research_pack", "zip")
+
+    def chunks(session: Session) -> Iterator[bytes]:
+        export.bind(session)
+        return research_pack_chunks(
+            export, summary_pdf=lambda: reports.activity_pdf(session, export.activity)
+        )
+
+    filename = download_name(activity.title, "research-pack", "zip")
+    return streamed(chunks, "application/zip", filename)
+
+
+@bp.get("/activities/<int:activity_id>/responses.csv")
+@staff_required(*ROLES)
+def responses_csv(activity_id: int):
+    """The anonymised responses as one CSV file."""
+    activity = _activity(activity_id)
+    export = _start_row_export(activity, "export_responses_csv", "csv")
+    filename = download_name(activity.title, "responses", "csv")
+    return streamed(lambda session: export.bind(session).csv(), "text/csv", filename)
+
+
+def _pdf_response(report: reports.Report, filename: str) -> Response | tuple[str, int]:
+    try:
+        pdf = reports.report_pdf(report)
+    except reports.PdfError:
+        return render_error(503, PDF_FAILED)
+    return _attachment(Response(pdf, mimetype="application/pdf"), filename)
+
+
+def _csv_response(report: reports.Report, filename: str) -> Response:
+    return _attachment(Response(reports.summary_csv(report), mimetype="text/csv"), filename)
+
+
+@bp.get("/activities/<int:activity_id>/summary.pdf")
+@staff_required(*ROLES)
+def summary_pdf(activity_id: int):
+    """The summary report of one activity as a PDF."""
+    activity = _activity(activity_id)
+    db = get_session()
+    report = reports.activity_report(db, activity)
+    audit.record(db, "export_summary_pdf", target=activity, format="pdf", scope="activity")
+    db.commit()
+    return _pdf_response(report, download_name(activity.title, "summary", "pdf"))
+
+
+@bp.get("/activities/<int:activity_id>/summary.csv")
+@staff_required(*ROLES)
+def summary_csv(activity_id: int):
+    """The figures of one activity's summary report as CSV."""
+    activity = _activity(activity_id)
+    db = get_session()
+    report = reports.activity_report(db, activity)
+    rows = sum(1 for _ in reports.summary_rows(report))
+    audit.record(
+        db, "export_summary_csv", target=activity, format="csv", rows=rows, scope="activity"
+    )
+    db.commit()
+    return _csv_response(report, download_name(activity.title, "summary", "csv"))
+
+
+# --- a service or participation type over a date range -------------------------------
+
+
+def _dates() -> tuple[date | None, date | None]:
+    try:
+        start, end = (
+            date.fromisoformat(value) if (value := request.args.get(key, "").strip()) else None
+            for key in ("from", "to")
+        )
+    except ValueError:
+        abort(400)
+    if start and end and start > end:
+        abort(400)
+    return start, end
+
+
+def _scope_report(filters: DashboardFilters, target: object, fmt: str):
+    db = get_session()
+    report = reports.scope_report(db, current_user, filters)
+    what = "service" if filters.service_id is not None else "type"
+    rows = sum(1 for _ in reports.summary_rows(report)) if fmt == "csv" else None
+    audit.record(
+        db,
+        f"export_summary_{fmt}",
+        target=target,
+        service_id=filters.service_id,
+        format=fmt,
+        scope=what,
+        date_from=filters.date_from.isoformat() if filters.date_from else None,
+        date_to=filters.date_to.isoformat() if filters.date_to else None,
+        activities=len(report.sections) + len(report.not_detailed),
+        rows=rows,
+    )
+    db.commit()
+    filename = download_name(report.title, "summary", fmt)
+    return _pdf_response(report, filename) if fmt == "pdf" else _csv_response(report, filename)
+
+
+def _service(service_id: int) -> Service:
+    db = get_session()
+    service = db.get(Service, service_id)
+    if service is None:
+        abort(404)
+    ensure_can_see(db, current_user, service.id)
+    return service
+
+
+def _type(type_id: int) -> ParticipationType:
+    kind = get_session().get(ParticipationType, type_id)
+    if kind is None:
+        abort(404)
+    return kind
+
+
+@bp.get("/services/<int:service_id>/summary.pdf")
+@staff_required(*ROLES)
+def service_summary_pdf(service_id: int):
+    """The summary report of a service's activities over a date range, as a PDF."""
+    service = _service(service_id)
+    start, end = _dates()
+    filters = DashboardFilters(service_id=service.id, date_from=start, date_to=end)
+    return _scope_report(filters, service, "pdf")
+
+
+@bp.get("/services/<int:service_id>/summary.csv")
+@staff_required(*ROLES)
+def service_summary_csv(service_id: int):
+    """The figures of a service's summary report as CSV."""
+    service = _service(service_id)
+    start, end = _dates()
+    filters = DashboardFilters(service_id=service.id, date_from=start, date_to=end)
+    return _scope_report(filters, service, "csv")
+
+
+@bp.get("/types/<int:type_id>/summary.pdf")
+@staff_required(*ROLES)
+def type_summary_pdf(type_id: int):
+    """The summary report of a participation type (in the services you see) as a PDF."""
+    kind = _type(type_id)
+    start, end = _dates()
+    filters = DashboardFilters(type_id=kind.id, date_from=start, date_to=end)
+    return _scope_report(filters, kind, "pdf")
+
+
+@bp.get("/types/<int:type_id>/summary.csv")
+@staff_required(*ROLES)
+def type_summary_csv(type_id: int):
+    """The figures of a participation type's summary report as CSV."""
+    kind = _type(type_id)
+    start, end = _dates()
+    filters = DashboardFilters(type_id=kind.id, date_from=start, date_to=end)
+    return _scope_report(filters, kind, "csv")
+
+
+@bp.get("/reports")
+@staff_required(*ROLES)
+def scope_report():
+    """Choose a report across activities: a service or a participation type, and dates."""
+    db = get_session()
+    form = ScopeReportForm(request.args)
+    form.service_id.choices = [
+        SelectChoice(s.id, s.name) for s in visible_services(db, current_user)
+    ]
+    form.type_id.choices = [
+        SelectChoice(t.id, t.name)
+        for t in db.scalars(select(ParticipationType).order_by(ParticipationType.position))
+    ]
+    if request.args and form.validate():
+        args = {
+            key: value.isoformat()
+            for key, value in (("from", form.date_from.data), ("to", form.date_to.data))
+            if value
+        }
+        if form.scope.data == "service":
+            endpoint = f"research.service_summary_{form.fmt.data}"
+            return redirect(url_for(endpoint, service_id=form.service_id.data, **args))
+        endpoint = f"research.type_summary_{form.fmt.data}"
+        return redirect(url_for(endpoint, type_id=form.type_id.data, **args))
+    return render_template("research/scope_report.html", form=form)

@@ -240,6 +240,8 @@ def test_zip_entries_are_made_only_when_reached():
     ],
 )
 def test_formulas_typed_by_young_people_are_neutralised(make, db_session, typed, written):
+    if "\x00" in typed and db_session.get_bind().dialect.name != "sqlite":
+        pytest.skip("PostgreSQL cannot store NUL; answers are also cleaned when sent")
     activity = make.activity(k_threshold=1)
     make.submission(activity, {4: [{"text": typed}]})
     data = b"".join(ResponseExport(db_session, activity).csv()).decode()

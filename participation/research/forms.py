@@ -1,0 +1,67 @@
+"""The form that chooses a report across activities: a service or a participation type, and dates."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, RadioField, SelectChoice, SelectField
+from wtforms.validators import InputRequired, Optional
+
+SCOPES = [SelectChoice("service", "A service"), SelectChoice("type", "A participation type")]
+FORMATS = [SelectChoice("pdf", "Report (PDF)"), SelectChoice("csv", "Figures (CSV)")]
+
+
+class DayField(DateField):
+    """A date input whose error reads in plain English."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        """Parse the date, with a clear message when it is not a real date."""
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError("Enter a real date, for example 2026-03-31.") from exc
+
+
+class ScopeReportForm(FlaskForm):
+    """Choose what a report covers and in which format; sent with GET, so no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    scope = RadioField(
+        "What should the report cover?",
+        choices=SCOPES,
+        validators=[InputRequired("Choose a service or a participation type.")],
+    )
+    service_id = SelectField("Service", coerce=int, validate_choice=False)
+    type_id = SelectField("Participation type", coerce=int, validate_choice=False)
+    date_from = DayField(
+        "From (optional)",
+        validators=[Optional()],
+        format="%Y-%m-%d",
+        render_kw={"type": "date"},
+    )
+    date_to = DayField(
+        "To (optional)", validators=[Optional()], format="%Y-%m-%d", render_kw={"type": "date"}
+    )
+    fmt = RadioField(
+        "Format",
+        choices=FORMATS,
+        default="pdf",
+        validators=[InputRequired("Choose a format.")],
+    )
+
+    def validate(self, extra_validators=None) -> bool:
+        """Check the fields, then that the chosen service or type is one on offer."""
+        valid = super().validate(extra_validators)
+        chosen = self.service_id if self.scope.data == "service" else self.type_id
+        scopes = {choice.value for choice in SCOPES}
+        if self.scope.data in scopes and chosen.data not in {c.value for c in chosen.choices}:
+            chosen.errors = [*chosen.errors, f"Choose a {chosen.label.text.lower()}."]
+            valid = False
+        if self.date_from.data and self.date_to.data and self.date_from.data > self.date_to.data:
+            self.date_to.errors = [
+                *self.date_to.errors,
+                "The end date must be on or after the start date.",
+            ]
+            valid = False
+        return valid

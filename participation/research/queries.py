@@ -1,0 +1,67 @@
+"""What the research pages list: the activities a member of staff may export."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from participation.disclosure import Cell, suppress_value
+from participation.models import Activity, Staff, Submission
+from participation.models.activities import DRAFT, RESEARCH_ASK
+from participation.scoping import service_filter
+
+
+@dataclass(frozen=True)
+class ExportableActivity:
+    """An activity with its response counts, small numbers suppressed."""
+
+    activity: Activity
+    responses: Cell
+    shareable: Cell
+
+
+def research_activities(session: Session, staff: Staff) -> list[ExportableActivity]:
+    """Activities in `staff`'s scope that have been opened, newest first, with counts."""
+    counts = (
+        select(
+            Submission.activity_id,
+            func.count().label("responses"),
+            func.sum(case((Submission.research_consent.is_(True), 1), else_=0)).label("said_yes"),
+        )
+        .group_by(Submission.activity_id)
+        .subquery()
+    )
+    query = (
+        select(Activity, counts.c.responses, counts.c.said_yes)
+        .outerjoin(counts, counts.c.activity_id == Activity.id)
+        .where(service_filter(session, staff, Activity.service_id), Activity.status != DRAFT)
+        .options(selectinload(Activity.service), selectinload(Activity.participation_type))
+        .order_by(Activity.created_at.desc(), Activity.id.desc())
+    )
+    listed = []
+    for activity, responses, said_yes in session.execute(query):
+        k = activity.k_threshold
+        shareable = said_yes if activity.research_sharing == RESEARCH_ASK else responses
+        listed.append(
+            ExportableActivity(
+                activity,
+                suppress_value(int(responses or 0), k),
+                suppress_value(int(shareable or 0), k),
+            )
+        )
+    return listed
+
+
+def activity_in_scope(session: Session, staff: Staff, activity_id: int) -> Activity | None:
+    """The activity with `activity_id` if `staff` may see it, else None."""
+    activity = session.get(Activity, activity_id)
+    if activity is None:
+        return None
+    allowed = session.scalar(
+        select(Activity.id).where(
+            Activity.id == activity_id, service_filter(session, staff, Activity.service_id)
+        )
+    )
+    return activity if allowed else None
