@@ -6,11 +6,10 @@ fetcher refuses anything that is not inline, so making a PDF never touches the n
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from flask import render_template
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
 from participation.models import Activity
 from participation.qr import qr_svg
@@ -19,17 +18,30 @@ PRIVACY_PROMISE = "You don't give your name. Skip any question, stop any time."
 CARDS_PER_HANDOUT = 8
 
 
-class LocalOnlyFetcher(URLFetcher):
-    """A WeasyPrint URL fetcher that only opens inline data: URLs."""
+@functools.cache
+def _fetcher_class() -> type:
+    # WeasyPrint takes a second or more to import; load it when the first PDF is asked for,
+    # not when the app starts.
+    from weasyprint.urls import URLFetcher
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(allowed_protocols=("data",), allow_redirects=False, **kwargs)
+    class LocalOnlyFetcher(URLFetcher):
+        """A WeasyPrint URL fetcher that only opens inline data: URLs."""
 
-    def fetch(self, url: str, headers: Any = None) -> Any:
-        """Open a data: URL; refuse every other URL."""
-        if not url.lower().startswith("data:"):
-            raise ValueError(f"PDFs may not fetch {url!r}: only inline data is allowed")
-        return super().fetch(url, headers)
+        def __init__(self, **kwargs: Any) -> None:
+            super().__init__(allowed_protocols=("data",), allow_redirects=False, **kwargs)
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            """Open a data: URL; refuse every other URL."""
+            if not url.lower().startswith("data:"):
+                raise ValueError(f"PDFs may not fetch {url[:80]!r}: only inline data is allowed")
+            return super().fetch(url, headers)
+
+    return LocalOnlyFetcher
+
+
+def local_only_fetcher() -> Any:
+    """A WeasyPrint URL fetcher that opens inline data: URLs and refuses everything else."""
+    return _fetcher_class()()
 
 
 def join_details(activity: Activity, join_url: str) -> dict[str, Any]:
@@ -47,7 +59,9 @@ def join_details(activity: Activity, join_url: str) -> dict[str, Any]:
 
 def render_pdf(html: str) -> bytes:
     """Turn self-contained HTML into PDF bytes without any network access."""
-    return HTML(string=html, base_url=None, url_fetcher=LocalOnlyFetcher()).write_pdf()
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=None, url_fetcher=local_only_fetcher()).write_pdf()
 
 
 def poster_pdf(activity: Activity, join_url: str) -> bytes:

@@ -62,11 +62,9 @@ class WholeNumberField(Field):
         self.required_message = required_message
 
     def _value(self) -> str:
-        return (
-            ""
-            if self.raw_data is None and self.data is None
-            else str(self.raw_data[0] if self.raw_data else self.data)
-        )
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else str(self.data)
 
     def process_formdata(self, valuelist: list[str]) -> None:
         raw = (valuelist[0] if valuelist else "").strip()

@@ -77,7 +77,6 @@ def _edit_page(
         kind_labels=KIND_LABELS,
         opens_at=utc_to_uk(activity.opens_at),
         closes_at=utc_to_uk(activity.closes_at),
-        hart_rungs=activities.HART_RUNGS,
     )
 
 

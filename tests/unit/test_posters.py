@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 import urllib.request
 from io import BytesIO
+from pathlib import Path
 from types import SimpleNamespace
 
 import pypdf
@@ -13,6 +16,7 @@ import pytest
 from participation import posters
 
 URL = "https://participation.example.org/j/KT4M9Q"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -36,11 +40,20 @@ def text_of(pdf: bytes) -> tuple[int, str]:
 )
 def test_the_fetcher_refuses_anything_but_inline_data(url):
     with pytest.raises(ValueError, match="only inline data"):
-        posters.LocalOnlyFetcher().fetch(url)
+        posters.local_only_fetcher().fetch(url)
+
+
+def test_weasyprint_is_not_loaded_until_a_pdf_is_asked_for():
+    # Importing it takes seconds; app start-up (and so every new worker) must not pay that.
+    code = "import sys, participation.posters; print('weasyprint' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
 
 
 def test_the_fetcher_opens_inline_data():
-    response = posters.LocalOnlyFetcher().fetch("data:text/plain;base64,aGk=")
+    response = posters.local_only_fetcher().fetch("data:text/plain;base64,aGk=")
     assert response.read() == b"hi"
 
 
