@@ -43,12 +43,8 @@ class ScopeReportForm(FlaskForm):
     date_to = DayField(
         "To (optional)", validators=[Optional()], format="%Y-%m-%d", render_kw={"type": "date"}
     )
-    fmt = RadioField(
-        "Format",
-        choices=FORMATS,
-        default="pdf",
-        validators=[InputRequired("Choose a format.")],
-    )
+    # A missing format means the first one (PDF), as the page shows it chosen.
+    fmt = RadioField("Format", choices=FORMATS, default="pdf", validators=[Optional()])
 
     def validate(self, extra_validators=None) -> bool:
         """Check the fields, then that the chosen service or type is one on offer."""

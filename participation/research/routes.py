@@ -266,9 +266,10 @@ def scope_report():
             for key, value in (("from", form.date_from.data), ("to", form.date_to.data))
             if value
         }
+        fmt = form.fmt.data or "pdf"
         if form.scope.data == "service":
-            endpoint = f"research.service_summary_{form.fmt.data}"
+            endpoint = f"research.service_summary_{fmt}"
             return redirect(url_for(endpoint, service_id=form.service_id.data, **args))
-        endpoint = f"research.type_summary_{form.fmt.data}"
+        endpoint = f"research.type_summary_{fmt}"
         return redirect(url_for(endpoint, type_id=form.type_id.data, **args))
     return render_template("research/scope_report.html", form=form)

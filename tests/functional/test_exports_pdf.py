@@ -223,6 +223,10 @@ def test_a_participation_type_report_keeps_to_the_services_you_see(make, spoke, 
     assert "Our group" in text and "Their group" not in text
 
 
+def spoke_type(make) -> int:
+    return make.participation_type("Workshop day").id
+
+
 def test_the_report_chooser_explains_mistakes_and_sends_you_to_the_file(make, spoke, sign_in):
     client = sign_in(make.staff("lead", spoke))
     response = client.get("/research/reports?scope=&date_from=2026-02-30&date_to=")
@@ -230,6 +234,7 @@ def test_the_report_chooser_explains_mistakes_and_sends_you_to_the_file(make, sp
     errors = [a.get_text(strip=True) for a in page(response).select(".error-summary a")]
     assert "Choose a service or a participation type." in errors
     assert "Enter a real date, for example 2026-03-31." in errors
+    assert len(errors) == 2  # the format defaults to PDF, as the page shows
     backwards = client.get(
         f"/research/reports?scope=service&service_id={spoke.id}"
         "&date_from=2026-03-10&date_to=2026-03-01&fmt=pdf"
@@ -242,4 +247,6 @@ def test_the_report_chooser_explains_mistakes_and_sends_you_to_the_file(make, sp
     assert done.headers["Location"].endswith(
         f"/research/services/{spoke.id}/summary.csv?from=2026-03-01"
     )
+    by_type = client.get(f"/research/reports?scope=type&type_id={spoke_type(make)}")
+    assert by_type.status_code == 302 and "/summary.pdf" in by_type.headers["Location"]
     assert client.get(f"/research/services/{spoke.id}/summary.csv?from=nonsense").status_code == 400
