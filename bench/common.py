@@ -412,5 +412,9 @@ def print_json(name: str, figures: dict[str, Any]) -> None:
 
 
 def machine() -> dict[str, Any]:
-    """What ran the benchmark."""
-    return {"cpus": os.cpu_count(), "python": sys.version.split()[0]}
+    """What ran the benchmark, and how busy the machine was (1-minute load average)."""
+    return {
+        "cpus": os.cpu_count(),
+        "python": sys.version.split()[0],
+        "load_average": round(os.getloadavg()[0], 2),
+    }

@@ -226,7 +226,7 @@ def report(
         )
     print()
     print(
-        f"{backend}, {settings.describe()} per instance, {args.instances} instance(s), {args.clients} phones, {args.seconds:.0f} s (+{args.warmup:.0f} s warm-up), {common.machine()['cpus']} CPUs"
+        f"{backend}, {settings.describe()} per instance, {args.instances} instance(s), {args.clients} phones, {args.seconds:.0f} s (+{args.warmup:.0f} s warm-up), {common.machine()['cpus']} CPUs, load average {common.machine()['load_average']}"
     )
     common.print_table(
         [
@@ -251,6 +251,14 @@ def report(
     )
     print(
         f"request-for-request: journey req/s ÷ hello req/s = {real.rps / hello.rps:.3f}  ({per_submission} requests per submission)"
+    )
+    # CPU per operation does not depend on what else the machine is doing, unlike rates.
+    hello_cpu_ms = 1000 * hello.server_cpu / hello.requests if hello.requests else 0.0
+    journey_cpu_ms = 1000 * real.server_cpu / real.submissions if real.submissions else 0.0
+    cpu_ratio = hello_cpu_ms / journey_cpu_ms if journey_cpu_ms else 0.0
+    print(
+        f"server CPU: {hello_cpu_ms:.2f} ms per hello request, {journey_cpu_ms:.1f} ms per submission "
+        f"-> CPU-bound ratio {cpu_ratio:.3f}"
     )
     print(
         f"stored: {submissions} submissions, {answers} answers; thanks pages (2xx) received: {real.total_submissions}; lost: {lost}"
@@ -288,6 +296,9 @@ def report(
             "answers_stored": answers,
             "lost": lost,
             "server_cpus_busy": round(real.server_cpu / real.seconds, 2),
+            "server_cpu_ms_per_hello": round(hello_cpu_ms, 3),
+            "server_cpu_ms_per_submission": round(journey_cpu_ms, 2),
+            "cpu_bound_ratio": round(cpu_ratio, 4),
             "client_cpus_busy": round(real.client_cpu / real.seconds, 2),
             "checks": {name: "PASS" if ok else "MISS" for name, ok in checks.items()},
             **common.machine(),
