@@ -356,7 +356,7 @@ def main(argv: list[str] | None = None) -> int:
     mode = "paged" if args.paged else "one-page"
     with tempfile.TemporaryDirectory(prefix="participation-bench-logs-") as logs:
         log_dir = Path(logs)
-        print(f"hello: {settings.describe()} x {args.instances} ...", flush=True)
+        print(f"hello: {settings.describe()} × {args.instances} instance(s) ...", flush=True)
         hello = run_phase("hello_app:app", {}, args.instances, settings, "hello", "", args, log_dir)
         database = common.fresh_postgres() if args.postgres else common.fresh_sqlite()
         with database as url:
@@ -365,7 +365,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.postgres:
                 env["PARTICIPATION_RATELIMIT_STORAGE_URI"] = args.redis
             print(
-                f"app ({'PostgreSQL' if args.postgres else 'SQLite'}): {settings.describe()} x {args.instances} ...",
+                f"app ({'PostgreSQL' if args.postgres else 'SQLite'}): {settings.describe()} × {args.instances} instance(s) ...",
                 flush=True,
             )
             real = run_phase(None, env, args.instances, settings, mode, code, args, log_dir)
