@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
@@ -19,6 +19,30 @@ from participation.models import Answer, Submission
 
 # {question id: {(option code or None, part): rows}}
 Groups = dict[int, dict[tuple[int | None, int], int]]
+
+
+class SubmissionStats(NamedTuple):
+    """How many submissions an activity has and which is newest: changes whenever answers do.
+
+    Answers are written once with their submission and deleted with it. Ids only grow
+    between deletions, so within one history the count and the newest submission name the
+    set of submissions; the newest one's random key tells a reused SQLite rowid apart.
+    """
+
+    count: int
+    last_id: int | None
+    last_key: str | None
+
+
+def submission_stats(session: Session, activity_id: int) -> SubmissionStats:
+    """Read an activity's SubmissionStats (two index reads)."""
+    count, last = session.execute(
+        select(func.count(), func.max(Submission.id)).where(Submission.activity_id == activity_id)
+    ).one()
+    key = None
+    if last is not None:
+        key = session.scalar(select(Submission.idempotency_key).where(Submission.id == last))
+    return SubmissionStats(count or 0, last, key)
 
 
 def submission_count(session: Session, activity_id: int) -> int:

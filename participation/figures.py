@@ -6,12 +6,20 @@ into Python. Every count leaves this module as a `disclosure.Cell` made by
 the live screen, PDFs and CSV summaries show the same suppressed numbers.
 
 Activity figures (one activity, per question):
-    activity_figures(session, activity) -> ActivityFigures
-    question_chart(result, chart_id=None) -> Markup   (inline SVG, same numbers as the table)
+    activity_figures(session, activity, questions=None, *, stats=None) -> ActivityFigures
+        .submissions (Cell), .enough_answers, .questions / .main / .reach (QuestionResult)
+    QuestionResult: .rows (Row: key, label, cell, mean_rank), .total, .total_label,
+        .answered, .passed, .mean, .scale_max, .boxes, .number, .is_charted, .is_text
+    cell_text(cell) -> str                      "12 (40%)", "fewer than 5" or "hidden"
+    question_bars(result) -> list[charts.Bar]   one bar per table row, same wording
+    question_chart(result, chart_id=None) -> Markup   inline SVG; the table is its twin
 
 Dashboard figures (grouped by participation type, then service) live in
-`participation.dashboard_figures` and are re-exported here: dashboard_figures(session,
-staff, filters) -> Dashboard, DashboardFilters, dashboard_chart(dashboard) -> Markup.
+`participation.dashboard_figures` and are re-exported here:
+    dashboard_figures(session, staff, filters: DashboardFilters) -> Dashboard
+        .groups (TypeGroup: .submissions, .services (ServiceLine), .total, .means,
+        .passed_percent, .common_questions), .submissions, .activities, .k
+    dashboard_chart(dashboard, chart_id=None) -> Markup
 """
 
 from __future__ import annotations
@@ -23,10 +31,15 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from markupsafe import Markup
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from participation.answer_queries import answer_groups, respondents, submission_count
+from participation.answer_queries import (
+    SubmissionStats,
+    answer_groups,
+    respondents,
+    submission_count,
+    submission_stats,
+)
 from participation.charts import Bar, bar_chart_svg
 from participation.dashboard_figures import (  # re-exported: one public API
     Dashboard,
@@ -37,7 +50,7 @@ from participation.dashboard_figures import (  # re-exported: one public API
     dashboard_figures,
 )
 from participation.disclosure import Cell, SuppressedTable, mean_if_safe, suppress, suppress_value
-from participation.models import Activity, Question, Submission
+from participation.models import Activity, Question
 from participation.models.activities import (
     EMOJI_SCALE,
     FREE_TEXT,
@@ -330,22 +343,6 @@ _cache: OrderedDict[tuple[Any, ...], ActivityFigures] = OrderedDict()
 _cache_lock = threading.Lock()
 
 
-def _data_version(session: Session, activity_id: int) -> tuple[int, int | None, str | None]:
-    """(submissions, newest id, its idempotency key): changes whenever the answers do.
-
-    Answers are written once with their submission and deleted with it. Ids only grow
-    between deletions, so within one history the count and the newest submission name the
-    set of submissions; the newest one's random key tells a reused SQLite rowid apart.
-    """
-    count, last = session.execute(
-        select(func.count(), func.max(Submission.id)).where(Submission.activity_id == activity_id)
-    ).one()
-    key = None
-    if last is not None:
-        key = session.scalar(select(Submission.idempotency_key).where(Submission.id == last))
-    return count or 0, last, key
-
-
 def _signature(questions: Sequence[Question]) -> tuple[Any, ...]:
     return tuple(
         (q.id, q.position, q.kind, q.prompt, repr(q.options), repr(q.settings)) for q in questions
@@ -353,7 +350,11 @@ def _signature(questions: Sequence[Question]) -> tuple[Any, ...]:
 
 
 def activity_figures(
-    session: Session, activity: Activity, questions: Iterable[Question] | None = None
+    session: Session,
+    activity: Activity,
+    questions: Iterable[Question] | None = None,
+    *,
+    stats: SubmissionStats | None = None,
 ) -> ActivityFigures:
     """Return suppressed figures for every question of `activity` (or just `questions`).
 
@@ -361,17 +362,18 @@ def activity_figures(
     choice (of those who answered, as each could pick several). Means appear only when at
     least k answered. Runs three index-only queries whatever the number of answers; the
     result is kept per process until a submission arrives or is withdrawn, so many staff
-    screens on one activity cost one computation.
+    screens on one activity cost one computation. Pass `stats` when this request has
+    already read them (`answer_queries.submission_stats`).
     """
     chosen = list(activity.questions if questions is None else questions)
-    version = _data_version(session, activity.id)
+    version = stats or submission_stats(session, activity.id)
     key = (activity.id, activity.k_threshold, version, _signature(chosen))
     with _cache_lock:
         cached = _cache.get(key)
         if cached is not None:
             _cache.move_to_end(key)
     if cached is None:
-        cached = _compute(session, activity, chosen, version[0])
+        cached = _compute(session, activity, chosen, version.count)
         with _cache_lock:
             _cache[key] = cached
             while len(_cache) > _CACHE_SIZE:

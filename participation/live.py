@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from participation.answer_queries import submission_count
+from participation.answer_queries import SubmissionStats
 from participation.figures import ActivityFigures, activity_figures
-from participation.models import Activity, Answer, Flag, Submission
+from participation.models import Activity, Answer, Flag
 from participation.models.submissions import APPROVED
 from participation.models.work import FLAG_NEW
 from participation.moderation import approved_for_screen
@@ -47,11 +47,8 @@ class LiveState:
         return max(self.k - self.submitted, 0)
 
 
-def live_version(session: Session, activity: Activity) -> str:
+def live_version(session: Session, activity: Activity, stats: SubmissionStats) -> str:
     """A strong ETag (unquoted) for the live screen: changes whenever anything on it could."""
-    submitted, last = session.execute(
-        select(func.count(), func.max(Submission.id)).where(Submission.activity_id == activity.id)
-    ).one()
     approved = (0, 0, 0)
     ids = [q.id for q in text_questions(activity)]
     if ids:
@@ -73,19 +70,18 @@ def live_version(session: Session, activity: Activity) -> str:
         activity.joined_count,
         activity.k_threshold,
         activity.join_code,
-        submitted,
-        last,
+        *stats,
         *approved,
         waiting_flags,
     )
     return hashlib.blake2s(repr(parts).encode(), digest_size=12).hexdigest()
 
 
-def live_state(session: Session, activity: Activity) -> LiveState:
+def live_state(session: Session, activity: Activity, stats: SubmissionStats) -> LiveState:
     """The live screen's content; results and text only once k young people have answered."""
     # The count itself is shown as it is: everyone in the room can count the phones, and
     # the screen says how many more answers it needs before showing anything else.
-    submitted = submission_count(session, activity.id)
+    submitted = stats.count
     ready = submitted >= activity.k_threshold
     return LiveState(
         joined=activity.joined_count,
@@ -93,6 +89,6 @@ def live_state(session: Session, activity: Activity) -> LiveState:
         joining_locked=activity.joining_locked,
         status=activity.status,
         k=activity.k_threshold,
-        figures=activity_figures(session, activity) if ready else None,
+        figures=activity_figures(session, activity, stats=stats) if ready else None,
         texts=tuple(approved_for_screen(session, activity, SCREEN_TEXTS)) if ready else (),
     )

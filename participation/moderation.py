@@ -74,12 +74,14 @@ def moderation_counts(session: Session, activity: Activity) -> dict[str, int]:
     counts = dict.fromkeys((PENDING, APPROVED, HIDDEN), 0)
     if not ids:
         return counts
+    # Grouped in the text-only index's own order, so no sort is needed.
     query = (
         select(Answer.moderation, func.count())
         .where(Answer.question_id.in_(ids), Answer.moderation.is_not(None))
-        .group_by(Answer.moderation)
+        .group_by(Answer.question_id, Answer.moderation)
     )
-    counts.update({state: count for state, count in session.execute(query)})
+    for state, count in session.execute(query):
+        counts[state] = counts.get(state, 0) + count
     return counts
 
 

@@ -9,15 +9,17 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from participation.anonymise import redact
 from participation.models import Activity, Answer, AnswerTheme, Flag, Question, Theme
 from participation.models.activities import TEXT_KINDS, THREE_BOXES
+from participation.models.submissions import APPROVED, HIDDEN, PENDING
 from participation.question_kinds import THREE_BOX_PROMPTS
 
 PER_PAGE = 50
+MODERATION_STATES = (PENDING, APPROVED, HIDDEN)
 MAX_SEARCH = 100
 
 
@@ -85,40 +87,56 @@ def text_answers(
     page: int = 1,
     per_page: int = PER_PAGE,
 ) -> TextPage:
-    """Return one page of the activity's written answers, newest first, optionally filtered."""
+    """Return one page of the activity's written answers, newest first, optionally filtered.
+
+    Reads the text-only index one (question, moderation state) at a time, newest first,
+    so a page costs a few short index walks however many answers there are.
+    """
     questions = {q.id: q for q in text_questions(activity)}
     if question_id is not None:
         questions = {question_id: questions[question_id]} if question_id in questions else {}
-    if not questions:
+    states = [moderation] if moderation else list(MODERATION_STATES)
+    if not questions or not set(states) <= set(MODERATION_STATES):
         return TextPage((), 0, 1, per_page)
-    conditions: list[ColumnElement[bool]] = [
-        Answer.question_id.in_(list(questions)),
-        Answer.moderation.is_not(None),  # lets the planner use the text-only index
-    ]
-    if moderation:
-        conditions.append(Answer.moderation == moderation)
     search = " ".join(search.split())[:MAX_SEARCH]
-    if search:
-        conditions.append(Answer.text.icontains(search, autoescape=True))
-    total = session.scalar(select(func.count()).select_from(Answer).where(*conditions)) or 0
-    page = min(max(page, 1), max(1, math.ceil(total / per_page)))
-    rows = session.execute(
-        select(
-            Answer.id,
-            Answer.question_id,
-            Answer.part,
-            Answer.text,
-            Answer.moderation,
-            Answer.is_quote,
-            Flag.id,
-            Flag.status,
+    matching = [Answer.text.icontains(search, autoescape=True)] if search else []
+    total = (
+        session.scalar(
+            select(func.count())
+            .select_from(Answer)
+            .where(
+                Answer.question_id.in_(list(questions)),
+                Answer.moderation.in_(states),
+                *matching,
+            )
         )
-        .outerjoin(Flag, Flag.answer_id == Answer.id)
-        .where(*conditions)
-        .order_by(Answer.id.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
+        or 0
+    )
+    page = min(max(page, 1), max(1, math.ceil(total / per_page)))
+    wanted = page * per_page
+    columns = (
+        Answer.id,
+        Answer.question_id,
+        Answer.part,
+        Answer.text,
+        Answer.moderation,
+        Answer.is_quote,
+        Flag.id,
+        Flag.status,
+    )
+    found = []
+    for qid in questions:
+        for state in states:
+            query = (
+                select(*columns)
+                .outerjoin(Flag, Flag.answer_id == Answer.id)
+                .where(Answer.question_id == qid, Answer.moderation == state, *matching)
+                .order_by(Answer.id.desc())
+                .limit(wanted)
+            )
+            found.extend(session.execute(query).all())
+    found.sort(key=lambda row: row[0], reverse=True)
+    rows = found[(page - 1) * per_page : wanted]
     names = theme_names(session, [row[0] for row in rows])
     items = tuple(
         TextAnswer(

@@ -6,6 +6,7 @@ from flask import current_app, flash, jsonify, redirect, render_template, reques
 from flask_login import current_user
 
 from participation.activities import ActivityError, set_joining_locked
+from participation.answer_queries import submission_stats
 from participation.auth.access import staff_required
 from participation.db import get_session
 from participation.figures import cell_text, question_chart
@@ -43,14 +44,15 @@ def present(activity_id: int):
     activity = load_activity(db, current_user, activity_id)
     base_url = current_app.config["BASE_URL"]
     url = join_url(base_url, activity.join_code)
-    state = live_state(db, activity)
+    stats = submission_stats(db, activity.id)
+    state = live_state(db, activity, stats)
     return render_template(
         "results/present.html",
         join_link=url,
         join_page=base_url.rstrip("/") + "/join",
         qr=qr_svg(url, label=f"QR code to join: {url}"),
         lock_form=LockForm(),
-        etag=live_version(db, activity),
+        etag=live_version(db, activity, stats),
         **_screen(activity, state),
     )
 
@@ -61,12 +63,13 @@ def live_json(activity_id: int):
     """The live screen's data; 304 when the screen's ETag still matches."""
     db = get_session()
     activity = load_activity(db, current_user, activity_id)
-    etag = live_version(db, activity)
+    stats = submission_stats(db, activity.id)
+    etag = live_version(db, activity, stats)
     if request.if_none_match.contains(etag):
         response = current_app.response_class(status=304)
         response.set_etag(etag)
         return response
-    state = live_state(db, activity)
+    state = live_state(db, activity, stats)
     questions = []
     if state.figures is not None:
         questions = [

@@ -143,7 +143,8 @@ def theme_merge(theme_id: int):
             form.target_id.errors = [*form.target_id.errors, str(exc)]
         else:
             db.commit()
-            flash(f"Merged “{name}” into “{target.name}” ({moved} answers moved).", "success")
+            answers = "1 answer" if moved == 1 else f"{moved} answers"
+            flash(f"Merged “{name}” into “{target.name}” ({answers} moved).", "success")
             return redirect(url_for("results.theme_detail", theme_id=target.id))
     return _theme_page(db, theme, merge_form=form)
 

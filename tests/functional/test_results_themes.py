@@ -143,7 +143,7 @@ def test_merge_moves_answers_and_actions(make, sign_in, activity, lead, db_sessi
         form_url=f"/results/themes/{source_id}",
         follow_redirects=True,
     )
-    assert "Merged “Buses” into “Transport” (1 answers moved)." in text_of(response)
+    assert "Merged “Buses” into “Transport” (1 answer moved)." in text_of(response)
     db_session.expire_all()
     assert db_session.get(Theme, source_id) is None
     links = db_session.scalars(
