@@ -41,16 +41,18 @@ def test_gunicorn_access_log_has_no_client_address(tmp_path: Path, database_url:
         stderr=subprocess.STDOUT,
     )
     try:
-        for _ in range(100):
+        deadline = time.monotonic() + 60
+        while True:
             try:
                 response = requests.get(
                     f"http://127.0.0.1:{port}/staff/sign-in",
                     headers={"User-Agent": "UniqueAgent/9.9", "X-Forwarded-For": "203.0.113.77"},
-                    timeout=2,
+                    timeout=30,
                 )
                 break
             except requests.ConnectionError:
-                time.sleep(0.1)
+                assert time.monotonic() < deadline, "gunicorn did not start within 60 s"
+                time.sleep(0.2)
         assert response.status_code == 200
     finally:
         server.terminate()
