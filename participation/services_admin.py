@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-from urllib.parse import urlsplit
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from participation.help_link_lines import check_help_links, parse_help_links
 from participation.models import Service
 from participation.models.services import HUB, SPOKE
 
@@ -18,41 +16,6 @@ class ServiceError(ValueError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field = field
-
-
-def parse_signposting(text: str) -> list[dict[str, Any]] | None:
-    """Read help links written one per line as "Name | what it offers | web address or phone"."""
-    links = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        parts = [part.strip() for part in line.split("|")]
-        if len(parts) != 3 or not parts[0] or not parts[1]:
-            raise ServiceError(
-                "signposting",
-                f"Line {number}: write it as Name | what it offers | web address or phone number.",
-            )
-        name, detail, where = parts
-        link: dict[str, Any] = {"name": name, "detail": detail}
-        digits = where.replace(" ", "")
-        if digits.isdigit():
-            link["tel"] = digits
-        elif where:
-            if urlsplit(where).scheme != "https":
-                raise ServiceError(
-                    "signposting", f"Line {number}: web addresses must start with https://"
-                )
-            link["href"] = where
-        links.append(link)
-    return links or None
-
-
-def format_signposting(links: list[dict[str, Any]] | None) -> str:
-    """Write help links back as the lines `parse_signposting` reads."""
-    return "\n".join(
-        f"{link['name']} | {link['detail']} | {link.get('href') or link.get('tel', '')}"
-        for link in links or []
-    )
 
 
 def save_service(
@@ -70,7 +33,10 @@ def save_service(
         raise ServiceError("parent_id", "Choose a Hub.")
     if service is not None and parent is not None and service.spokes:
         raise ServiceError("parent_id", "This Hub has Spokes, so it cannot become a Spoke.")
-    links = parse_signposting(signposting)
+    links = parse_help_links(signposting) or None
+    problems = check_help_links(links) if links else []
+    if problems:
+        raise ServiceError("signposting", " ".join(problems))
     if service is None:
         service = Service(name=name)
         session.add(service)

@@ -20,9 +20,10 @@ from participation.admin.forms import (
 from participation.auth.access import staff_required
 from participation.auth.service import AccountError, create_staff, deactivate
 from participation.db import get_session
+from participation.help_link_lines import format_help_links
 from participation.models import ParticipationType, Service, Staff
 from participation.models.staff import ADMIN
-from participation.services_admin import ServiceError, format_signposting, save_service
+from participation.services_admin import ServiceError, save_service
 
 
 def _service_choices() -> list[SelectChoice]:
@@ -187,7 +188,7 @@ def service_edit(service_id: int | None = None):
     form.parent_id.choices = _hub_choices(exclude=service_id)
     if not form.is_submitted():
         form.parent_id.data = service.parent_id or 0 if service else 0
-        form.signposting.data = format_signposting(service.signposting if service else None)
+        form.signposting.data = format_help_links(service.signposting if service else None)
     if form.validate_on_submit():
         try:
             saved = save_service(

@@ -6,7 +6,6 @@ import pytest
 from sqlalchemy import select
 
 from participation.models import AuditEvent, ParticipationType, Service, Staff
-from participation.services_admin import parse_signposting
 from tests.helpers import PASSWORD, page, submit_form, text_of
 
 
@@ -20,7 +19,7 @@ def test_admin_adds_a_spoke_with_its_own_help_links(make, sign_in, db_session):
             "name": "Hillview Spoke",
             "parent_id": hub.id,
             "signposting": "Hillview drop-in | Talk to a worker on Tuesdays | 01632 960123\n"
-            "Childline | Call free, any time | https://www.childline.org.uk/",
+            "Childline | Call free, any time | https://www.childline.org.uk/ | 0800 1111",
         },
     )
     assert response.status_code == 302
@@ -48,11 +47,19 @@ def test_service_errors_are_shown_next_to_the_field(make, sign_in):
     assert [a.get_text() for a in summary] == ["There is already a service with that name."]
 
 
-@pytest.mark.parametrize("bad", ["Name only", "A | b | http://insecure.example"])
-def test_signposting_lines_must_have_three_parts_and_https(bad):
-    assert parse_signposting("") is None
-    with pytest.raises(ValueError, match="Line 1"):
-        parse_signposting(bad)
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("Name only", "needs a web address or a phone number"),
+        ("A | b | http://insecure.example", "https://"),
+    ],
+)
+def test_bad_help_links_are_refused_with_a_reason(make, sign_in, line, message):
+    client = sign_in(make.staff("admin"))
+    response = submit_form(
+        client, "/admin/services/new", {"name": "Help Spoke", "parent_id": 0, "signposting": line}
+    )
+    assert message in " ".join(a.get_text() for a in page(response).select(".error-summary a"))
 
 
 def test_admin_invites_staff_and_the_password_is_shown_once(make, sign_in, db_session):
