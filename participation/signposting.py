@@ -32,3 +32,17 @@ def help_links(activity: Any = None, service: Any = None) -> list[dict[str, Any]
     if service is not None and service.signposting:
         return service.signposting
     return DEFAULT_HELP
+
+
+def format_phone(number: str) -> str:
+    """Space a UK phone number the way people read it aloud (0800 1111, 01632 960123)."""
+    digits = "".join(ch for ch in number if ch.isdigit() or ch == "+")
+    if len(digits) == 8 and digits.startswith("0800"):
+        return f"{digits[:4]} {digits[4:]}"
+    if len(digits) == 11 and digits.startswith("02"):
+        return f"{digits[:3]} {digits[3:7]} {digits[7:]}"
+    if len(digits) == 11 and digits.startswith(("080", "03")):
+        return f"{digits[:4]} {digits[4:7]} {digits[7:]}"
+    if len(digits) == 11 and digits.startswith("0"):
+        return f"{digits[:5]} {digits[5:]}"
+    return digits

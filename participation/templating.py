@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask import Flask, current_app, g
 
-from participation.signposting import help_links
+from participation.signposting import format_phone, help_links
 
 # (endpoint, label, roles that see it; empty means every role). Shown when the endpoint exists.
 STAFF_NAV = [
@@ -34,6 +34,8 @@ def init_app(app: Flask) -> None:
             "nav_badges": g.get("nav_badges", {}),
             "staff_nav": [item for item in STAFF_NAV if item[0] in current_app.view_functions],
         }
+
+    app.add_template_filter(format_phone, "phone")
 
     @app.template_filter("date")
     def format_date(value: datetime | None, fmt: str = "%-d %B %Y") -> str:
