@@ -257,17 +257,18 @@ def prepare_rows(session: Session, activity: Activity, columns: Sequence[Column]
         rows.append(shared.setdefault(combo, dict(zip(names, combo, strict=True))))
 
     # Core rows through the session's connection: the ORM adds nothing to plain columns.
-    for record in session.connection().execute(query):
-        if record[0] != current:
-            if current is not None:
-                finish()
-            current = record[0]
-            ids.append(current)
-            values = dict.fromkeys(reach.values(), PASSED)
-            values["service"] = service
-            values["month"] = generalise_month(record[1])
-        if reach and record[2] is not None and record[3] is not None:
-            values[reach[record[2]]] = record[3]
+    with session.connection().execute(query) as result:
+        for record in result:
+            if record[0] != current:
+                if current is not None:
+                    finish()
+                current = record[0]
+                ids.append(current)
+                values = dict.fromkeys(reach.values(), PASSED)
+                values["service"] = service
+                values["month"] = generalise_month(record[1])
+            if reach and record[2] is not None and record[3] is not None:
+                values[reach[record[2]]] = record[3]
     if current is not None:
         finish()
 
@@ -410,20 +411,22 @@ def iter_rows(
     row: list[object] | None = None
     started: set[int] = set()
     add = builder.add
-    for record in session.connection().execute(query):
-        if record[0] != current:
-            if row is not None:
-                yield row
-            current, row = record[0], None
-            # Both passes walk submissions by id; skip any sent or withdrawn in between.
-            while position < count and ids[position] < current:
-                position += 1
-            if position < count and ids[position] == current:
-                row = builder.start(numbers[position], combos[combo_of[position]])
-                started = set()
-                position += 1
-        if row is not None and record[1] is not None:
-            add(row, record, started)
+    # The cursor (server-side on PostgreSQL) is closed even when the download stops part-way.
+    with session.connection().execute(query) as result:
+        for record in result:
+            if record[0] != current:
+                if row is not None:
+                    yield row
+                current, row = record[0], None
+                # Both passes walk submissions by id; skip any sent or withdrawn in between.
+                while position < count and ids[position] < current:
+                    position += 1
+                if position < count and ids[position] == current:
+                    row = builder.start(numbers[position], combos[combo_of[position]])
+                    started = set()
+                    position += 1
+            if row is not None and record[1] is not None:
+                add(row, record, started)
     if row is not None:
         yield row
 
@@ -434,10 +437,16 @@ def csv_chunks(header: Sequence[str], rows: Iterator[Sequence[object]]) -> Itera
     writer = safe_csv_writer(buffer)
     writer.writerow(header)
     yield _drain(buffer)
-    for row in rows:
-        writer.writerow(row)
-        if buffer.tell() >= CSV_FLUSH_BYTES:
-            yield _drain(buffer)
+    try:
+        for row in rows:
+            writer.writerow(row)
+            if buffer.tell() >= CSV_FLUSH_BYTES:
+                yield _drain(buffer)
+    finally:
+        # Stopped early (the client went away): let the rows' database cursor close now.
+        close = getattr(rows, "close", None)
+        if close is not None:
+            close()
     if buffer.tell():
         yield _drain(buffer)
 

@@ -262,3 +262,18 @@ def test_downloads_stream_and_the_first_bytes_come_at_once(make, spoke, research
         rest = b"".join(chunks)
         assert len(head) < len(head + rest)
         response.close()
+
+
+def test_a_download_abandoned_part_way_frees_its_database_cursor(make, spoke, researcher, sign_in):
+    activity = make.activity(spoke, k_threshold=1)
+    for number in range(100):
+        make.submission(activity, {4: [{"text": f"Answer {number} " + "words " * 150}]})
+    client = sign_in(researcher)
+    for url in (f"/research/activities/{activity.id}/responses.csv", pack_url(activity)):
+        response = client.get(url)
+        chunks = iter(response.response)
+        for _ in range(3):
+            next(chunks)
+        response.close()  # the browser went away; an open cursor would warn (and fail here)
+    again = client.get(f"/research/activities/{activity.id}/responses.csv")
+    assert len(pd.read_csv(io.BytesIO(again.get_data()))) == 100
