@@ -23,6 +23,8 @@ DEFAULTS: dict[str, Any] = {
     # How many proxies (e.g. nginx) stand in front: their X-Forwarded-For gives the client
     # address that rate limits hash. 0 = none (the address of the connection is used).
     "PROXY_COUNT": 0,
+    # A summary PDF that takes longer than this is stopped and the member of staff told so.
+    "PDF_TIMEOUT_SECONDS": 30,
 }
 
 
