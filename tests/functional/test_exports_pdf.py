@@ -140,10 +140,15 @@ def test_html_formulas_null_bytes_and_emoji_are_safe_in_pdf_and_csv(
         {"code": 2, "label": "<b>Maybe</b>"},
         {"code": 3, "label": f"No {nul} 😀"},
     ]
+    quote = make.submission(
+        activity, {4: [{"text": f"<img src=x onerror=alert(1)> =1+2 😀{nul} loved it"}]}
+    )
+    quote.answers[0].is_quote = True
     db_session.flush()
     client = sign_in(make.staff("lead", spoke))
     text = pdf_text(client.get(f"/research/activities/{activity.id}/summary.pdf"))
     assert "<script>alert(1)</script>" in text  # shown as text, not run or dropped
+    assert "<img src=x onerror=alert(1)> =1+2" in text and "loved it" in text
     assert "=cmd|' /C calc'!A0" in text
     rows = csv_rows(client.get(f"/research/activities/{activity.id}/summary.csv"))
     answers = {r["answer"] for r in rows}
