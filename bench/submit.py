@@ -107,6 +107,10 @@ class Phase:
     latencies: list[float]
     server_cpu: float
     client_cpu: float
+    # Over the whole phase (warm-up and the last journeys too), free of edge effects:
+    total_requests: int
+    total_server_cpu: float
+    total_client_cpu: float
 
     @property
     def rps(self) -> float:
@@ -131,8 +135,8 @@ def drive(
     window_start = start + warmup
     stop_at = window_start + seconds
     phones = [Phone(ports, target, mode, stop_at, seed) for seed in range(clients)]
-    cpu_before = 0.0
-    client_before = resource.getrusage(resource.RUSAGE_SELF)
+    cpu_start = sum(server.cpu_seconds() for server in servers)
+    client_start = resource.getrusage(resource.RUSAGE_SELF)
     for phone in phones:
         phone.start()
     time.sleep(max(0.0, window_start - time.perf_counter()))
@@ -143,8 +147,9 @@ def drive(
     client_after = resource.getrusage(resource.RUSAGE_SELF)
     for phone in phones:
         phone.join(timeout=180)
+    cpu_end = sum(server.cpu_seconds() for server in servers)
+    client_end = resource.getrusage(resource.RUSAGE_SELF)
     stuck = sum(phone.is_alive() for phone in phones)
-    del client_before
     in_window = [
         latency
         for phone in phones
@@ -167,6 +172,10 @@ def drive(
         server_cpu=cpu_after - cpu_before,
         client_cpu=(client_after.ru_utime + client_after.ru_stime)
         - (client_mid.ru_utime + client_mid.ru_stime),
+        total_requests=sum(len(phone.tally.latencies) for phone in phones),
+        total_server_cpu=cpu_end - cpu_start,
+        total_client_cpu=(client_end.ru_utime + client_end.ru_stime)
+        - (client_start.ru_utime + client_start.ru_stime),
     )
 
 
@@ -253,8 +262,8 @@ def report(
         f"request-for-request: journey req/s ÷ hello req/s = {real.rps / hello.rps:.3f}  ({per_submission} requests per submission)"
     )
     # CPU per operation does not depend on what else the machine is doing, unlike rates.
-    hello_cpu_ms = 1000 * hello.server_cpu / hello.requests if hello.requests else 0.0
-    journey_cpu_ms = 1000 * real.server_cpu / real.submissions if real.submissions else 0.0
+    hello_cpu_ms = 1000 * hello.total_server_cpu / max(hello.total_requests, 1)
+    journey_cpu_ms = 1000 * real.total_server_cpu / max(real.total_submissions, 1)
     cpu_ratio = hello_cpu_ms / journey_cpu_ms if journey_cpu_ms else 0.0
     print(
         f"server CPU: {hello_cpu_ms:.2f} ms per hello request, {journey_cpu_ms:.1f} ms per submission "
@@ -344,6 +353,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--redis", default=common.DEFAULT_REDIS, help="Redis for --postgres rate limits"
     )
+    parser.add_argument("--logs", type=Path, help="keep gunicorn's logs in this folder")
     args = parser.parse_args(argv)
     args.instances = args.instances or (2 if args.postgres else 1)
     # Defaults chosen on the 2-core machine (see bench/README.md): 4 sync workers for one
@@ -355,7 +365,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     mode = "paged" if args.paged else "one-page"
     with tempfile.TemporaryDirectory(prefix="participation-bench-logs-") as logs:
-        log_dir = Path(logs)
+        log_dir = args.logs or Path(logs)
+        log_dir.mkdir(parents=True, exist_ok=True)
         print(f"hello: {settings.describe()} × {args.instances} instance(s) ...", flush=True)
         hello = run_phase("hello_app:app", {}, args.instances, settings, "hello", "", args, log_dir)
         database = common.fresh_postgres() if args.postgres else common.fresh_sqlite()
