@@ -257,8 +257,8 @@ def prepare_rows(session: Session, activity: Activity, columns: Sequence[Column]
         rows.append(shared.setdefault(combo, dict(zip(names, combo, strict=True))))
 
     # Core rows through the session's connection: the ORM adds nothing to plain columns.
-    with session.connection().execute(query) as result:
-        for record in result:
+    with session.connection().execute(query) as records:
+        for record in records:
             if record[0] != current:
                 if current is not None:
                     finish()
@@ -412,8 +412,8 @@ def iter_rows(
     started: set[int] = set()
     add = builder.add
     # The cursor (server-side on PostgreSQL) is closed even when the download stops part-way.
-    with session.connection().execute(query) as result:
-        for record in result:
+    with session.connection().execute(query) as records:
+        for record in records:
             if record[0] != current:
                 if row is not None:
                     yield row

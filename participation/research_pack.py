@@ -53,6 +53,7 @@ class _Sink:
         self._chunks: list[bytes] = []
 
     def write(self, data: bytes) -> int:
+        """Keep `data` until the next drain."""
         self._chunks.append(bytes(data))
         return len(data)
 
@@ -60,6 +61,7 @@ class _Sink:
         """Nothing to flush: data leaves through drain()."""
 
     def drain(self) -> bytes:
+        """Everything written since the last drain."""
         data = b"".join(self._chunks)
         self._chunks.clear()
         return data
