@@ -95,10 +95,12 @@ def research_pack(activity_id: int):
     export = _start_row_export(activity, "export_research_pack", "zip")
 
     def chunks(session: Session) -> Iterator[bytes]:
-        export.bind(session)
-        return research_pack_chunks(
-            export, summary_pdf=lambda: reports.activity_pdf(session, export.activity)
-        )
+        def summary() -> bytes:
+            report = reports.activity_report(session, export.activity)
+            session.rollback()  # end the read before the slow part (SQLite locks while reading)
+            return reports.report_pdf(report)
+
+        return research_pack_chunks(export.bind(session), summary_pdf=summary)
 
     filename = download_name(activity.title, "research-pack", "zip")
     return streamed(chunks, "application/zip", filename)
