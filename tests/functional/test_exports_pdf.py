@@ -255,3 +255,11 @@ def test_the_report_chooser_explains_mistakes_and_sends_you_to_the_file(make, sp
     by_type = client.get(f"/research/reports?scope=type&type_id={spoke_type(make)}")
     assert by_type.status_code == 302 and "/summary.pdf" in by_type.headers["Location"]
     assert client.get(f"/research/services/{spoke.id}/summary.csv?from=nonsense").status_code == 400
+
+
+def test_a_report_for_a_service_with_no_activities_still_opens(make, spoke, sign_in):
+    client = sign_in(make.staff("lead", spoke))
+    text = pdf_text(client.get(f"/research/services/{spoke.id}/summary.pdf"))
+    assert "Service: Millbrook Spoke" in text and "0 young people took part" in text
+    rows = csv_rows(client.get(f"/research/services/{spoke.id}/summary.csv"))
+    assert rows[-1]["section"] == "total" and rows[-1]["count"] == "0"
