@@ -2,20 +2,24 @@
 
 Each query is shaped to one of the answers indexes (migration 0002), so it reads an index
 and never the table: `answer_groups` the (question_id, choice, part) index, `respondents`
-the (question_id, submission_id) index. Use `participation.figures` for suppressed figures;
-these return raw counts and must not be shown as they are.
+the (question_id, submission_id) index. `activity_counts` keeps both per activity until its
+submissions change, for the results page, live screen and dashboard alike. Use
+`participation.figures` for suppressed figures; these are raw counts, never to be shown.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from participation.models import Answer, Submission
+from participation.models.activities import MULTIPLE_CHOICE, THREE_BOXES
 
 # {question id: {(option code or None, part): rows}}
 Groups = dict[int, dict[tuple[int | None, int], int]]
@@ -103,3 +107,89 @@ def respondents(
     query = select(Answer.question_id, func.count(func.distinct(Answer.submission_id)))
     query = _scoped(query, question_ids, dated).group_by(Answer.question_id)
     return {question_id: count for question_id, count in session.execute(query)}
+
+
+# --- per-activity counts, kept per process until the activity's submissions change ------
+
+MULTI_ROW_KINDS = (MULTIPLE_CHOICE, THREE_BOXES)
+QuestionKinds = tuple[tuple[int, str], ...]  # (question id, kind) of one activity, in order
+_CACHE_SIZE = 512
+_cache: OrderedDict[tuple[Any, ...], ActivityCounts] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class ActivityCounts:
+    """Raw counts of one activity's answers: `answer_groups` and `respondents` (not shown)."""
+
+    groups: Groups
+    respondents: dict[int, int]
+
+
+def stats_for(session: Session, activity_ids: Select[Any]) -> dict[int, SubmissionStats]:
+    """SubmissionStats of many activities at once (activities without answers are left out)."""
+    found = session.execute(
+        select(Submission.activity_id, func.count(), func.max(Submission.id))
+        .where(Submission.activity_id.in_(activity_ids))
+        .group_by(Submission.activity_id)
+    ).all()
+    last_ids = [last for _, _, last in found]
+    keys = {}
+    for start in range(0, len(last_ids), 500):
+        chunk = last_ids[start : start + 500]
+        keys.update(
+            {
+                sid: key
+                for sid, key in session.execute(
+                    select(Submission.id, Submission.idempotency_key).where(
+                        Submission.id.in_(chunk)
+                    )
+                )
+            }
+        )
+    return {
+        activity_id: SubmissionStats(count, last, keys.get(last))
+        for activity_id, count, last in found
+    }
+
+
+def activity_counts(
+    session: Session, wanted: dict[int, tuple[SubmissionStats, QuestionKinds]]
+) -> dict[int, ActivityCounts]:
+    """{activity id: ActivityCounts} for `wanted` {activity id: (stats, question kinds)}.
+
+    Answers only change with their submissions, so counts are kept per process under the
+    activity's SubmissionStats. Activities not in the cache are read together: one
+    `answer_groups` and one `respondents` query, however many there are.
+    """
+    result: dict[int, ActivityCounts] = {}
+    missing: dict[int, tuple[Any, ...]] = {}
+    with _cache_lock:
+        for activity_id, (stats, kinds) in wanted.items():
+            key = (activity_id, stats, kinds)
+            cached = _cache.get(key)
+            if cached is not None:
+                _cache.move_to_end(key)
+                result[activity_id] = cached
+            elif stats.count == 0:
+                result[activity_id] = ActivityCounts({}, {})
+            else:
+                missing[activity_id] = key
+    if not missing:
+        return result
+    owner = {qid: aid for aid in missing for qid, _ in wanted[aid][1]}
+    multi = [qid for aid in missing for qid, kind in wanted[aid][1] if kind in MULTI_ROW_KINDS]
+    groups = answer_groups(session, list(owner))
+    people = respondents(session, multi)
+    split: dict[int, ActivityCounts] = {aid: ActivityCounts({}, {}) for aid in missing}
+    for qid, found in groups.items():
+        split[owner[qid]].groups[qid] = found
+    for qid, count in people.items():
+        split[owner[qid]].respondents[qid] = count
+    with _cache_lock:
+        for activity_id, key in missing.items():
+            _cache[key] = split[activity_id]
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    result.update(split)
+    return result

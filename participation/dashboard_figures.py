@@ -22,7 +22,14 @@ from markupsafe import Markup
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
-from participation.answer_queries import answer_groups, respondents
+from participation.answer_queries import (
+    Groups,
+    SubmissionStats,
+    activity_counts,
+    answer_groups,
+    respondents,
+    stats_for,
+)
 from participation.charts import Bar, bar_chart_svg
 from participation.disclosure import Cell, mean_if_safe, suppress, suppress_value
 from participation.models import (
@@ -176,15 +183,8 @@ def _submission_clause(filters: DashboardFilters) -> list[ColumnElement[bool]]:
     return clause
 
 
-def _question_stats(
-    session: Session,
-    question_ids: Select[Any],
-    multi_row_ids: list[int],
-    dated: list[ColumnElement[bool]],
-) -> dict[int, tuple[int, int]]:
-    """{question id: (young people who answered, sum of option codes)}."""
-    groups = answer_groups(session, question_ids, dated)
-    people = respondents(session, multi_row_ids, dated) if multi_row_ids else {}
+def _per_question(groups: Groups, people: dict[int, int]) -> dict[int, tuple[int, int]]:
+    """{question id: (young people who answered, sum of option codes)} from raw counts."""
     stats = {}
     for qid, found in groups.items():
         first_places = sum(n for (_c, part), n in found.items() if part == 0)
@@ -193,6 +193,46 @@ def _question_stats(
         # multi-row kinds (counted distinct by `respondents`).
         stats[qid] = (people.get(qid, first_places), choice_sum)
     return stats
+
+
+def _all_time(
+    session: Session, ids: Select[Any], questions: list[Any]
+) -> tuple[dict[int, int], dict[int, tuple[int, int]]]:
+    """Submissions per activity and per-question sums, from the per-activity counts cache."""
+    stats = stats_for(session, ids)
+    kinds: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for q in questions:
+        kinds[q.activity_id].append((q.id, q.kind))
+    empty = SubmissionStats(0, None, None)
+    counts = activity_counts(
+        session, {aid: (stats.get(aid, empty), tuple(kinds[aid])) for aid in kinds}
+    )
+    groups: Groups = {}
+    people: dict[int, int] = {}
+    for found in counts.values():
+        groups.update(found.groups)
+        people.update(found.respondents)
+    return {aid: s.count for aid, s in stats.items()}, _per_question(groups, people)
+
+
+def _dated(
+    session: Session, ids: Select[Any], questions: list[Any], dated: list[ColumnElement[bool]]
+) -> tuple[dict[int, int], dict[int, tuple[int, int]]]:
+    """The same, counting only submissions sent within the date range."""
+    per_activity = {
+        activity_id: count
+        for activity_id, count in session.execute(
+            select(Submission.activity_id, func.count())
+            .where(Submission.activity_id.in_(ids), *dated)
+            .group_by(Submission.activity_id)
+        )
+    }
+    dated = [*dated, Submission.activity_id.in_(ids)]
+    question_ids = select(Question.id).where(Question.activity_id.in_(ids))
+    multi = [q.id for q in questions if q.kind in MULTI_ROW_KINDS]
+    groups = answer_groups(session, question_ids, dated)
+    people = respondents(session, multi, dated) if multi else {}
+    return per_activity, _per_question(groups, people)
 
 
 def _share(tally: _Tally, people: int, k: int) -> float | None:
@@ -229,23 +269,16 @@ def dashboard_figures(session: Session, staff: Staff, filters: DashboardFilters)
     ).all()
     k = max((row.k_threshold for row in activities), default=DEFAULT_K)
     k = max(k, DEFAULT_K)
-    sub_query = (
-        select(Submission.activity_id, func.count())
-        .where(Submission.activity_id.in_(ids), *_submission_clause(filters))
-        .group_by(Submission.activity_id)
-    )
-    per_activity = {activity_id: count for activity_id, count in session.execute(sub_query)}
     questions = session.execute(
-        select(Question.id, Question.activity_id, Question.kind, Question.prompt).where(
-            Question.activity_id.in_(ids)
-        )
+        select(Question.id, Question.activity_id, Question.kind, Question.prompt)
+        .where(Question.activity_id.in_(ids))
+        .order_by(Question.activity_id, Question.position)
     ).all()
-    multi_row = [q.id for q in questions if q.kind in MULTI_ROW_KINDS]
-    question_ids = select(Question.id).where(Question.activity_id.in_(ids))
     dated = _submission_clause(filters)
     if dated:
-        dated.append(Submission.activity_id.in_(ids))
-    stats = _question_stats(session, question_ids, multi_row, dated)
+        per_activity, stats = _dated(session, ids, questions, dated)
+    else:
+        per_activity, stats = _all_time(session, ids, questions)
 
     where = {a.id: (a.participation_type_id, a.service_id) for a in activities}
     by_type: dict[int, _Tally] = defaultdict(_Tally)

@@ -24,19 +24,17 @@ Dashboard figures (grouped by participation type, then service) live in
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict, defaultdict
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from participation.answer_queries import (
+    ActivityCounts,
     SubmissionStats,
-    answer_groups,
-    respondents,
+    activity_counts,
     submission_count,
     submission_stats,
 )
@@ -338,17 +336,6 @@ def _text(
     )
 
 
-_CACHE_SIZE = 64
-_cache: OrderedDict[tuple[Any, ...], ActivityFigures] = OrderedDict()
-_cache_lock = threading.Lock()
-
-
-def _signature(questions: Sequence[Question]) -> tuple[Any, ...]:
-    return tuple(
-        (q.id, q.position, q.kind, q.prompt, repr(q.options), repr(q.settings)) for q in questions
-    )
-
-
 def activity_figures(
     session: Session,
     activity: Activity,
@@ -360,34 +347,23 @@ def activity_figures(
 
     Percentages are of everyone who took part, with "passed" as a row, except multiple
     choice (of those who answered, as each could pick several). Means appear only when at
-    least k answered. Runs three index-only queries whatever the number of answers; the
-    result is kept per process until a submission arrives or is withdrawn, so many staff
-    screens on one activity cost one computation. Pass `stats` when this request has
+    least k answered. Counts come from two index-only queries whatever the number of
+    answers, kept per process until a submission arrives or is withdrawn (so many staff
+    screens on one activity cost one computation). Pass `stats` when this request has
     already read them (`answer_queries.submission_stats`).
     """
     chosen = list(activity.questions if questions is None else questions)
-    version = stats or submission_stats(session, activity.id)
-    key = (activity.id, activity.k_threshold, version, _signature(chosen))
-    with _cache_lock:
-        cached = _cache.get(key)
-        if cached is not None:
-            _cache.move_to_end(key)
-    if cached is None:
-        cached = _compute(session, activity, chosen, version.count)
-        with _cache_lock:
-            _cache[key] = cached
-            while len(_cache) > _CACHE_SIZE:
-                _cache.popitem(last=False)
-    return replace(cached, joined=activity.joined_count)
+    stats = stats or submission_stats(session, activity.id)
+    kinds = tuple((q.id, q.kind) for q in activity.questions)
+    counts = activity_counts(session, {activity.id: (stats, kinds)})[activity.id]
+    return _compute(activity, chosen, counts, stats.count)
 
 
 def _compute(
-    session: Session, activity: Activity, chosen: list[Question], submissions: int
+    activity: Activity, chosen: list[Question], counts: ActivityCounts, submissions: int
 ) -> ActivityFigures:
     k = activity.k_threshold
-    groups = answer_groups(session, [q.id for q in chosen])
-    multi = [q.id for q in chosen if q.kind in (MULTIPLE_CHOICE, THREE_BOXES)]
-    people = respondents(session, multi)
+    groups, people = counts.groups, counts.respondents
     results = []
     for question in chosen:
         found = groups.get(question.id, {})
