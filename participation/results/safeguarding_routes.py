@@ -28,17 +28,13 @@ from participation.safeguarding import (
 )
 
 
-def _lead_or_403() -> None:
-    # staff_required checks the flag; researchers never see the queue even when flagged.
-    if not isinstance(current_user, Staff) or current_user.role not in (LEAD, ADMIN):
-        abort(403)
-
-
 @bp.get("/safeguarding")
 @staff_required(LEAD, ADMIN, safeguarding=True)
 def safeguarding_queue():
-    """Flagged answers waiting for a safeguarding lead, or those already dealt with."""
-    _lead_or_403()
+    """Flagged answers waiting for a safeguarding lead, or those already dealt with.
+
+    Leads and admins who are designated safeguarding leads only: researchers never.
+    """
     done = request.args.get("show") == "done"
     items = queue(get_session(), current_user, done=done)
     return render_template(
@@ -50,10 +46,10 @@ def safeguarding_queue():
 @staff_required(LEAD, ADMIN, safeguarding=True)
 def flag_detail(flag_id: int):
     """One flagged answer in full, and the form to record what was done; both audited."""
-    _lead_or_403()
     db = get_session()
     flag = get_flag(db, current_user, flag_id)
-    form = OutcomeForm(obj=None if request.method == "POST" else _current(flag))
+    recorded = flag.status if flag.status in OUTCOME_LABELS else None
+    form = OutcomeForm(data={"outcome": recorded, "note": flag.outcome_note})
     if form.validate_on_submit():
         try:
             record_outcome(db, flag, current_user, form.outcome.data, form.note.data)
@@ -82,17 +78,6 @@ def flag_detail(flag_id: int):
         reviewer=db.get(Staff, flag.reviewed_by_id) if flag.reviewed_by_id else None,
         form=form,
     )
-
-
-class _Current:
-    """Prefills the outcome form with what was recorded before (if anything)."""
-
-    def __init__(self, outcome: str | None, note: str) -> None:
-        self.outcome, self.note = outcome, note
-
-
-def _current(flag) -> _Current:
-    return _Current(flag.status if flag.status in OUTCOME_LABELS else None, flag.outcome_note)
 
 
 @bp.route("/safeguarding/phrases", methods=["GET", "POST"])
