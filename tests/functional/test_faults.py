@@ -83,6 +83,8 @@ def answered_form(html: str, seed: int) -> tuple[str, dict[str, Any]]:
     for field in form.find_all("input"):
         if field.get("type") == "radio":
             radios.setdefault(field["name"], []).append(field["value"])
+        elif field.get("type") == "checkbox" and not field.has_attr("checked"):
+            continue  # an unticked box (such as "Pass this question") sends nothing
         elif field.get("name"):
             data[field["name"]] = field.get("value", "")
     for number, (name, values) in enumerate(sorted(radios.items())):
