@@ -25,14 +25,14 @@ from typing import Any
 import pytest
 import requests
 from playwright.sync_api import Browser, Playwright, sync_playwright
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session
 
 from participation.db import make_engine
 from participation.demo import DEMO_PASSWORD, load_demo
 from participation.migrate import upgrade
-from participation.models import Activity, Service
+from participation.models import Activity, Service, Submission
 from participation.seed import ensure_reference_data
 from tests.browser.support import (
     ARTIFACTS,
@@ -145,10 +145,30 @@ class LiveServer:
     def add_activity(self, service: str = SPOKE, **fields: Any) -> ActivityRef:
         """Create an activity (open, one question of every kind unless told) in `service`."""
         with self.session() as session:
-            owner = session.query(Service).filter_by(name=service).one()
+            owner = session.scalars(select(Service).where(Service.name == service)).one()
             activity: Activity = Factory(session).activity(owner, **fields)
             ref = ActivityRef(activity.id, activity.join_code, activity.title)
         return ref
+
+    def stored(self, activity_id: int) -> list[dict[str, Any]]:
+        """Each stored submission of an activity: research choice and rows per question position."""
+        with self.session() as session:
+            submissions = session.scalars(
+                select(Submission).where(Submission.activity_id == activity_id)
+            ).all()
+            stored = []
+            for submission in submissions:
+                rows: dict[int, list[tuple[int, int | None, str | None]]] = {}
+                for answer in submission.answers:
+                    position = answer.question.position
+                    rows.setdefault(position, []).append((answer.part, answer.choice, answer.text))
+                stored.append(
+                    {
+                        "research_consent": submission.research_consent,
+                        "rows": {position: sorted(found) for position, found in rows.items()},
+                    }
+                )
+        return stored
 
     def log_tail(self, lines: int = 40) -> str:
         """The end of the server's log."""
@@ -340,13 +360,15 @@ def visit(
         traffic.attach(context)
         label = f"{len(opened) + 1}-{device}" + ("" if javascript else "-no-js")
         shots = SCREENSHOTS / slug(request.node.name) / label
-        visitor = Visitor(context, traffic, live_server.base_url, shots, report, device)
+        visitor = Visitor(
+            context, traffic, live_server.base_url, shots, report, device, javascript=javascript
+        )
         opened.append(visitor)
         return visitor
 
     yield open_visitor
     for visitor in opened:
-        visitor.context.close()
+        visitor.close()
     for visitor in opened:
         assert not visitor.traffic.outside, "requests left the app: " + ", ".join(
             visitor.traffic.outside

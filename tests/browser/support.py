@@ -154,6 +154,11 @@ class Traffic:
             return  # already recorded in `outside`
         self.problems.append(f"console error: {text}")
 
+    def latest_document(self) -> Response | None:
+        """The response that delivered the page now shown (of those since the last mark)."""
+        documents = [r for r in self.responses if r.request.resource_type == "document"]
+        return documents[-1] if documents else None
+
     def mark(self) -> None:
         """Forget the responses so far: the next measurement starts here."""
         self.responses = []
@@ -162,11 +167,11 @@ class Traffic:
         """The weight of the latest page: its document and the resources loaded after it."""
         start = 0
         for index, response in enumerate(self.responses):
-            if response.request.resource_type == "document" and response.status == 200:
+            if response.request.resource_type == "document" and not _redirect(response):
                 start = index
         seen: dict[str, Resource] = {}
         for response in self.responses[start:]:
-            if response.status != 200 or not self.is_local(response.url):
+            if _redirect(response) or not self.is_local(response.url):
                 continue
             if response.url.startswith(("data:", "about:")):
                 continue
@@ -186,6 +191,10 @@ class Traffic:
         """Fail when anything went to another host, or a script or resource failed."""
         assert not self.outside, "requests to hosts other than the app:\n" + "\n".join(self.outside)
         assert not self.problems, "problems in the browser:\n" + "\n".join(self.problems)
+
+
+def _redirect(response: Response) -> bool:
+    return 300 <= response.status < 400
 
 
 def axe_violations(page: Page) -> list[dict[str, Any]]:
@@ -232,6 +241,8 @@ class Visitor:
         shots: Path,
         report: RunReport,
         device: str,
+        *,
+        javascript: bool = True,
     ) -> None:
         self.context = context
         self.traffic = traffic
@@ -239,8 +250,11 @@ class Visitor:
         self.shots = shots
         self.report = report
         self.device = device
+        self._javascript = javascript
         self.page = context.new_page()
         self._shot_number = 0
+        self._twin: Page | None = None
+        self._document: tuple[str, bytes, dict[str, str]] | None = None
 
     def url(self, path: str) -> str:
         """The absolute URL of `path` on the app."""
@@ -265,13 +279,57 @@ class Visitor:
         self.page.screenshot(path=str(path), full_page=True)
         return path
 
+    def _axe(self) -> list[dict[str, Any]]:
+        if self._javascript:
+            return axe_violations(self.page)
+        # axe-core needs timers, which do not run where JavaScript is off. So it checks a twin:
+        # a page with scripts allowed, given the very document this page received and the
+        # same stylesheets, with the app's own scripts blocked so it looks the same.
+        document = self.traffic.latest_document()
+        if document is not None:
+            self._document = (document.url, document.body(), document.headers)
+        assert self._document is not None, "no page to check"
+        url, body, headers = self._document
+        twin = self._twin_page()
+        twin.unroute("**/*")
+        twin.route(
+            "**/*",
+            lambda route: (
+                route.fulfill(body=body, headers=headers, status=200)
+                if route.request.url == url and route.request.resource_type == "document"
+                else route.abort()
+                if route.request.resource_type == "script"
+                else route.continue_()
+            ),
+        )
+        twin.goto(url)
+        return axe_violations(twin)
+
+    def _twin_page(self) -> Page:
+        if self._twin is None:
+            browser = self.context.browser
+            assert browser is not None
+            viewport = self.page.viewport_size
+            twin_context = browser.new_context(
+                viewport=viewport,
+                device_scale_factor=DEVICES[self.device].get("device_scale_factor", 1),
+            )
+            self._twin = twin_context.new_page()
+        return self._twin
+
+    def close(self) -> None:
+        """Close this visitor's browser context (and its axe twin, if any)."""
+        if self._twin is not None:
+            self._twin.context.close()
+        self.context.close()
+
     def check(self, name: str, *, youth: bool = False, axe: bool = True) -> Weight | None:
         """Check the page now shown: axe, no sideways scroll, no outside requests; youth weight."""
         page = self.page
         page.wait_for_load_state("load")
         self.screenshot(name)
         if axe:
-            violations = axe_violations(page)
+            violations = self._axe()
             self.report.axe_pages.append(f"{self.device}: {name}")
             assert not violations, (
                 f"axe found accessibility problems on '{name}' ({self.path}, {self.device}):\n"
