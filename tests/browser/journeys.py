@@ -159,3 +159,27 @@ def withdraw(visitor: Visitor, code: str, *, check: bool = True) -> None:
     assert heading(page) == "Your answers have been deleted"
     if check:
         visitor.check("withdrawn", youth=True)
+
+
+def answer_anything(visitor: Visitor, code: str, text: str, *, pick: int = 0) -> None:
+    """Join, say yes and answer whatever is asked (option `pick` of each, `text` in boxes), then send."""
+    page = visitor.page
+    say_yes(visitor, code, research=False, check=False)
+    for _ in range(30):
+        if heading(page) == "Check your answers":
+            press(page, "Send my answers")
+            assert heading(page) == "Thank you"
+            return
+        for role in ("radio", "checkbox"):
+            options = page.get_by_role(role)
+            if options.count():
+                options.nth(min(pick, options.count() - 1)).check()
+        boxes = page.locator("textarea")
+        for index in range(boxes.count()):
+            boxes.nth(index).fill(text)
+        places = page.locator("select")
+        for index in range(places.count()):
+            places.nth(index).select_option(index=index + 1)
+        next_button = page.get_by_role("button", name="Next", exact=True)
+        press(page, "Next" if next_button.count() else "Check my answers")
+    raise AssertionError("never reached the check page")

@@ -47,6 +47,12 @@ DEVICES: dict[str, dict[str, Any]] = {
         "has_touch": True,
     },
     "desktop": {"viewport": {"width": 1280, "height": 800}},
+    "tablet": {
+        "viewport": {"width": 768, "height": 1024},
+        "device_scale_factor": 2,
+        "is_mobile": True,
+        "has_touch": True,
+    },
     # WCAG 1.4.10 reflow: content must fit 320 CSS pixels without scrolling sideways.
     "narrow": {
         "viewport": {"width": 320, "height": 640},
@@ -316,6 +322,18 @@ class Visitor:
             )
             self._twin = twin_context.new_page()
         return self._twin
+
+    def another_page(self) -> Visitor:
+        """A second tab in the same browser context (same person, same cookies)."""
+        return Visitor(
+            self.context,
+            self.traffic,
+            self.base_url,
+            self.shots.with_name(self.shots.name + "-tab"),
+            self.report,
+            self.device,
+            javascript=self._javascript,
+        )
 
     def close(self) -> None:
         """Close this visitor's browser context (and its axe twin, if any)."""
