@@ -67,6 +67,16 @@ LEAD = "lead@north.example.org"
 SAFEGUARDING_LEAD = "safeguarding@north.example.org"
 
 
+def backend() -> str:
+    """Which database the server runs on, to keep each CI pass's artifacts apart."""
+    return "postgresql" if os.environ.get("PARTICIPATION_TEST_DATABASE_URL") else "sqlite"
+
+
+def screenshots() -> Path:
+    """Where this run's screenshots go: artifacts/screenshots/<database>/<test>/..."""
+    return SCREENSHOTS / backend()
+
+
 def browser_required() -> bool:
     """Whether a missing or broken browser must fail the run (CI) rather than skip."""
     return os.environ.get("PARTICIPATION_REQUIRE_BROWSER", "").lower() in {"1", "true", "yes"}
@@ -115,7 +125,7 @@ def pytest_terminal_summary(
                     yellow=True,
                 )
     ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / "browser-report.json").write_text(
+    (ARTIFACTS / f"browser-report-{backend()}.json").write_text(
         json.dumps(
             {
                 "youth_page_weights": report.youth_weights,
@@ -320,7 +330,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             engine.dispose()
             ARTIFACTS.mkdir(exist_ok=True)
             if log_path.exists():
-                shutil.copy(log_path, ARTIFACTS / "browser-server.log")
+                shutil.copy(log_path, ARTIFACTS / f"browser-server-{backend()}.log")
 
 
 # --- the browser ---------------------------------------------------------------------------
@@ -351,7 +361,7 @@ def browser(pytestconfig: pytest.Config) -> Iterator[Browser]:
         run_report(pytestconfig).skipped_reason = reason
         pytest.skip(reason)
     assert playwright is not None and chromium is not None
-    shutil.rmtree(SCREENSHOTS, ignore_errors=True)
+    shutil.rmtree(screenshots(), ignore_errors=True)
     try:
         yield chromium
     finally:
@@ -381,7 +391,7 @@ def visit(
         traffic = Traffic(live_server.base_url)
         traffic.attach(context)
         label = f"{len(opened) + 1}-{device}" + ("" if javascript else "-no-js")
-        shots = SCREENSHOTS / slug(request.node.name) / label
+        shots = screenshots() / slug(request.node.name) / label
         visitor = Visitor(
             context, traffic, live_server.base_url, shots, report, device, javascript=javascript
         )
