@@ -401,17 +401,18 @@ class Visitor:
         assert self._document is not None, "no page to check"
         url, body, headers = self._document
         twin = self._twin_page()
-        twin.unroute("**/*")
-        twin.route(
-            "**/*",
-            lambda route: (
+
+        def serve(route: Route) -> None:
+            kind = route.request.resource_type
+            if kind == "document" and route.request.url == url:
                 route.fulfill(body=body, headers=headers, status=200)
-                if route.request.url == url and route.request.resource_type == "document"
-                else route.abort()
-                if route.request.resource_type == "script"
-                else route.continue_()
-            ),
-        )
+            elif kind == "script":
+                route.abort()
+            else:
+                route.continue_()
+
+        twin.unroute("**/*")
+        twin.route("**/*", serve)
         twin.goto(url)
         return axe_violations(twin)
 
