@@ -105,8 +105,8 @@ def test_young_persons_journey_by_keyboard_alone(visit, live_server):
 
     def activate(target) -> None:
         tab_to(page, target)
-        keys.press("Enter")
-        page.wait_for_load_state("load")
+        with page.expect_navigation():
+            keys.press("Enter")
 
     def radio(label: str) -> None:
         group = page.get_by_role("radio")
@@ -165,8 +165,8 @@ def test_young_persons_journey_by_keyboard_alone(visit, live_server):
 
     activate(page.get_by_role("link", name="the delete page"))
     write("Your code", code)
-    keys.press("Enter")
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        keys.press("Enter")  # Enter in a text box sends its form
     assert main_heading(page) == "Your answers have been deleted"
     assert live_server.stored(activity.id) == []
 
