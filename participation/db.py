@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
-from flask import Flask, g
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -20,6 +21,14 @@ NAMING_CONVENTION = {
 }
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_WRITE_RE = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+class WriteOutsideWriteTransaction(RuntimeError):
+    """A request wrote in a transaction begun for reading (raised only when testing)."""
 
 
 class Base(DeclarativeBase):
@@ -28,10 +37,40 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+def writes_database(view: View) -> View:
+    """Mark a GET view that writes (an audit record, say), so it takes the write lock first."""
+    view.writes_database = True  # type: ignore[attr-defined]
+    return view
+
+
+def needs_write_lock() -> bool:
+    """Whether a transaction beginning now may write, so must hold SQLite's write lock at once.
+
+    Outside requests (commands, scripts) always. In a request: posted forms and views marked
+    with writes_database, until the request's first commit; after it, what is left is reading
+    for the page, which runs alongside other workers instead of queueing behind their writes.
+    """
+    if not has_request_context():
+        return True
+    if g.get("db_committed"):
+        return False
+    if request.method not in READ_ONLY_METHODS:
+        return True
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, "writes_database", False))
+
+
+def _note_commit(session: Session) -> None:
+    # Savepoints fire after_commit too; only the request's own transaction counts.
+    if has_request_context() and not session.in_nested_transaction():
+        g.db_committed = True
+
+
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     # pysqlite's own transaction handling issues BEGIN lazily and only DEFERRED, so two
     # workers that both read then write deadlock into "database is locked". Taking control
-    # of BEGIN lets every transaction start IMMEDIATE: writers queue on busy_timeout instead.
+    # of BEGIN lets a transaction that may write start IMMEDIATE: writers queue on
+    # busy_timeout instead. Reads start DEFERRED and, in WAL mode, never wait for the writer.
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
@@ -44,7 +83,17 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if needs_write_lock() else "BEGIN")
+
+
+def _refuse_unmarked_write(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+    # A read transaction that later writes fails under load ("database is locked") instead
+    # of waiting, so tests refuse such writes on every database; production just goes on.
+    if _WRITE_RE.match(statement) and not needs_write_lock():
+        raise WriteOutsideWriteTransaction(
+            f"{request.method} {request.endpoint} wrote after its commit or without "
+            "@writes_database: " + statement.split("(")[0][:60]
+        )
 
 
 def make_engine(
@@ -68,6 +117,10 @@ def init_app(app: Flask) -> None:
     )
     app.extensions["engine"] = engine
     app.extensions["sessionmaker"] = sessionmaker(bind=engine, expire_on_commit=False)
+    if app.testing and not event.contains(engine, "before_cursor_execute", _refuse_unmarked_write):
+        event.listen(engine, "before_cursor_execute", _refuse_unmarked_write)
+    if not event.contains(Session, "after_commit", _note_commit):
+        event.listen(Session, "after_commit", _note_commit)
     app.teardown_appcontext(close_session)
 
 

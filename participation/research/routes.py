@@ -15,7 +15,7 @@ from wtforms import SelectChoice
 from participation import audit, pdf_worker, reports
 from participation.auth.access import staff_required
 from participation.clock import utcnow
-from participation.db import get_session
+from participation.db import get_session, writes_database
 from participation.errors import render_error
 from participation.exports import ResponseExport, count_included, exported_row_count
 from participation.figures import DashboardFilters
@@ -88,6 +88,7 @@ def _start_row_export(activity: Activity, action: str, fmt: str) -> ResponseExpo
 
 
 @bp.get("/activities/<int:activity_id>/pack.zip")
+@writes_database
 @staff_required(*ROLES)
 def research_pack(activity_id: int):
     """The research pack ZIP: responses, codebook, README, SPSS file and summary report."""
@@ -107,6 +108,7 @@ def research_pack(activity_id: int):
 
 
 @bp.get("/activities/<int:activity_id>/responses.csv")
+@writes_database
 @staff_required(*ROLES)
 def responses_csv(activity_id: int):
     """The anonymised responses as one CSV file."""
@@ -129,6 +131,7 @@ def _csv_response(report: reports.Report, filename: str) -> Response:
 
 
 @bp.get("/activities/<int:activity_id>/summary.pdf")
+@writes_database
 @staff_required(*ROLES)
 def summary_pdf(activity_id: int):
     """The summary report of one activity as a PDF."""
@@ -141,6 +144,7 @@ def summary_pdf(activity_id: int):
 
 
 @bp.get("/activities/<int:activity_id>/summary.csv")
+@writes_database
 @staff_required(*ROLES)
 def summary_csv(activity_id: int):
     """The figures of one activity's summary report as CSV."""
@@ -210,6 +214,7 @@ def _type(type_id: int) -> ParticipationType:
 
 
 @bp.get("/services/<int:service_id>/summary.pdf")
+@writes_database
 @staff_required(*ROLES)
 def service_summary_pdf(service_id: int):
     """The summary report of a service's activities over a date range, as a PDF."""
@@ -220,6 +225,7 @@ def service_summary_pdf(service_id: int):
 
 
 @bp.get("/services/<int:service_id>/summary.csv")
+@writes_database
 @staff_required(*ROLES)
 def service_summary_csv(service_id: int):
     """The figures of a service's summary report as CSV."""
@@ -230,6 +236,7 @@ def service_summary_csv(service_id: int):
 
 
 @bp.get("/types/<int:type_id>/summary.pdf")
+@writes_database
 @staff_required(*ROLES)
 def type_summary_pdf(type_id: int):
     """The summary report of a participation type (in the services you see) as a PDF."""
@@ -240,6 +247,7 @@ def type_summary_pdf(type_id: int):
 
 
 @bp.get("/types/<int:type_id>/summary.csv")
+@writes_database
 @staff_required(*ROLES)
 def type_summary_csv(type_id: int):
     """The figures of a participation type's summary report as CSV."""

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from participation import audit
 from participation.auth.access import staff_required
-from participation.db import get_session
+from participation.db import get_session, writes_database
 from participation.disclosure import suppress_value
 from participation.figures import (
     DashboardFilters,
@@ -125,6 +125,7 @@ def activity_results(activity_id: int):
 
 
 @bp.get("/activities/<int:activity_id>/answers")
+@writes_database
 @staff_required(LEAD, ADMIN)
 def free_text(activity_id: int):
     """The written answers, with search; reading them is audited."""
@@ -191,6 +192,7 @@ def _render_answer(db, activity, answer, theme_form=None, status: int = 200):
 
 
 @bp.get("/activities/<int:activity_id>/answers/<int:answer_id>")
+@writes_database
 @staff_required(LEAD, ADMIN)
 def answer_detail(activity_id: int, answer_id: int):
     """One written answer, to code it with themes or pick it as a quote; audited."""

@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from participation.auth.access import staff_required
-from participation.db import get_session
+from participation.db import get_session, writes_database
 from participation.models import Staff
 from participation.models.staff import ADMIN, LEAD
 from participation.results import bp
@@ -43,6 +43,7 @@ def safeguarding_queue():
 
 
 @bp.route("/safeguarding/<int:flag_id>", methods=["GET", "POST"])
+@writes_database
 @staff_required(LEAD, ADMIN, safeguarding=True)
 def flag_detail(flag_id: int):
     """One flagged answer in full, and the form to record what was done; both audited."""

@@ -12,7 +12,7 @@ from participation import activities, activity_questions, audit, posters, qr
 from participation.activities import ActivityError
 from participation.activity_templates import TEMPLATES
 from participation.auth.access import staff_required
-from participation.db import get_session
+from participation.db import get_session, writes_database
 from participation.models import Activity, ParticipationType
 from participation.models.activities import ARCHIVED
 from participation.models.staff import ADMIN, LEAD
@@ -456,6 +456,7 @@ def _printable_activity(activity_id: int) -> tuple[Activity, str]:
 
 
 @bp.get("/activities/<int:activity_id>/qr.png")
+@writes_database
 @leads_only
 def qr_png(activity_id: int):
     """The join QR code as a PNG to download."""
@@ -465,6 +466,7 @@ def qr_png(activity_id: int):
 
 
 @bp.get("/activities/<int:activity_id>/qr.svg")
+@writes_database
 @leads_only
 def qr_svg(activity_id: int):
     """The join QR code as an SVG to download."""
@@ -475,6 +477,7 @@ def qr_svg(activity_id: int):
 
 
 @bp.get("/activities/<int:activity_id>/poster.pdf")
+@writes_database
 @leads_only
 def poster_pdf(activity_id: int):
     """An A4 poster with the QR code, the web address and the code."""
@@ -484,6 +487,7 @@ def poster_pdf(activity_id: int):
 
 
 @bp.get("/activities/<int:activity_id>/handout.pdf")
+@writes_database
 @leads_only
 def handout_pdf(activity_id: int):
     """An A4 sheet of 8 cut-out cards, each with the QR code, web address and code."""
