@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from participation.clock import utcnow
 from participation.codes import normalise_join_code
@@ -45,7 +45,9 @@ def resolve_join_code(session: Session, raw: str, now: datetime | None = None) -
     if not code or len(code) > 6:
         return JoinResult(code, problem=JoinProblem.UNKNOWN)
     activity = session.scalar(
-        select(Activity).where(Activity.join_code == code, Activity.status != ARCHIVED)
+        select(Activity)
+        .options(joinedload(Activity.service))
+        .where(Activity.join_code == code, Activity.status != ARCHIVED)
     )
     if activity is None:
         archived = session.scalar(
@@ -65,6 +67,11 @@ def resolve_join_code(session: Session, raw: str, now: datetime | None = None) -
     if problem is None and activity.joining_locked:
         problem = JoinProblem.LOCKED
     return JoinResult(code, activity, problem)
+
+
+def activity_for_answering(session: Session, activity_id: int) -> Activity | None:
+    """The activity a young person is answering, with its service's help links to hand."""
+    return session.get(Activity, activity_id, options=[joinedload(Activity.service)])
 
 
 def answering_problem(activity: Activity, now: datetime | None = None) -> JoinProblem | None:

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import delete, exists, func, select
+from sqlalchemy import delete, exists, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -358,17 +358,6 @@ def record_submission(
         idempotency_key=idempotency_key,
         submitted_hour=to_hour(now or utcnow()),
     )
-    stored = [
-        Answer(
-            question_id=row.question_id,
-            part=row.part,
-            choice=row.choice,
-            text=row.text,
-            moderation=PENDING if row.text is not None else None,
-        )
-        for row in rows
-    ]
-    submission.answers.extend(stored)
     try:
         # A savepoint, so a double tap racing this one in another worker leaves the outer
         # transaction usable and we can hand back the row that won.
@@ -381,8 +370,25 @@ def record_submission(
         if existing is None:
             raise
         return _replay(session, existing, withdrawal_code, secret)
-
-    categories = _flag_text_answers(session, activity, stored)
+    if rows:
+        # One executemany on the table: the ORM would send a statement per answer for its id,
+        # and split the rows by which columns are None.
+        session.execute(
+            insert(Answer.__table__),
+            [
+                {
+                    "submission_id": submission.id,
+                    "question_id": row.question_id,
+                    "part": row.part,
+                    "choice": row.choice,
+                    "text": row.text,
+                    "moderation": PENDING if row.text is not None else None,
+                    "is_quote": False,
+                }
+                for row in rows
+            ],
+        )
+    categories = _flag_text_answers(session, activity, submission.id, rows)
     return SubmissionResult(
         submission,
         flagged=bool(categories),
@@ -392,28 +398,41 @@ def record_submission(
     )
 
 
-def _flag_text_answers(session: Session, activity: Activity, answers: list[Answer]) -> list[str]:
+def _flag_text_answers(
+    session: Session, activity: Activity, submission_id: int, rows: list[AnswerRow]
+) -> list[str]:
     """Add a Flag for each text answer with a possible disclosure; the categories found."""
-    texts = [answer for answer in answers if answer.text]
-    if not texts:
+    if not any(row.text for row in rows):
         return []
     matcher = active_matcher(session)
+    flagged: dict[tuple[int, int], list[str]] = {}
+    for row in rows:
+        if row.text:
+            categories = list(dict.fromkeys(match.category for match in matcher.check(row.text)))
+            if categories:
+                flagged[(row.question_id, row.part)] = categories
+    if not flagged:
+        return []
+    answer_ids = {
+        (question_id, part): answer_id
+        for answer_id, question_id, part in session.execute(
+            select(Answer.id, Answer.question_id, Answer.part).where(
+                Answer.submission_id == submission_id, Answer.text.is_not(None)
+            )
+        )
+    }
     found: list[str] = []
-    for answer in texts:
-        categories = list(dict.fromkeys(match.category for match in matcher.check(answer.text)))
-        if not categories:
-            continue
+    for key, categories in flagged.items():
         session.add(
             Flag(
-                answer_id=answer.id,
+                answer_id=answer_ids[key],
                 activity_id=activity.id,
                 service_id=activity.service_id,
                 categories=",".join(categories),
             )
         )
         found.extend(c for c in categories if c not in found)
-    if found:
-        session.flush()
+    session.flush()
     return found
 
 

@@ -19,6 +19,7 @@ from participation.joining import (
     JoinProblem,
     JoinResult,
     actions_for,
+    activity_for_answering,
     answering_problem,
     count_join,
     resolve_join_code,
@@ -222,7 +223,7 @@ def _load_draft() -> tuple[Activity, Draft] | None:
     draft = drafts.decode(request.form.get("draft"))
     if draft is None:
         return None
-    activity = get_session().get(Activity, draft.activity_id)
+    activity = activity_for_answering(get_session(), draft.activity_id)
     if activity is None:
         return None
     # A question removed while the young person was answering takes its answer with it.
