@@ -181,6 +181,29 @@ def test_a_locked_database_gives_a_try_again_page_that_keeps_the_answers(tmp_pat
     assert integrity_problems(tmp_path / "faults.sqlite3") == []
 
 
+def test_pages_that_only_read_open_at_once_while_another_process_writes(tmp_path):
+    url = fresh_sqlite(tmp_path)
+    code = open_activity(url)
+    # A read that queued for the write lock would wait the whole 20 s busy timeout.
+    client = file_app(url, SQLITE_BUSY_TIMEOUT_MS=20_000).test_client()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(tmp_path / "faults.sqlite3")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        started = time.monotonic()
+        consent = client.get(f"/j/{code}")
+        waited = time.monotonic() - started
+    finally:
+        holder.communicate("release\n", timeout=10)
+    assert consent.status_code == 200
+    assert "Yes, I'll take part" in text_of(consent)
+    assert waited < 10
+
+
 # ---------------------------------------------------------------- gunicorn worker killed
 
 
