@@ -10,10 +10,11 @@ from sqlalchemy import func, select
 from participation import submissions
 from participation.clock import utcnow
 from participation.codes import hash_withdrawal_code, new_idempotency_key
-from participation.models import Answer, Flag, SafeguardingPhrase, Submission
+from participation.models import Answer, AuditEvent, Flag, SafeguardingPhrase, Submission
 from participation.models.activities import CLOSED, FREE_TEXT
 from participation.models.submissions import PENDING
 from participation.question_kinds import PREFER_NOT_TO_SAY, question_spec
+from participation.safeguarding import record_outcome
 from participation.submissions import (
     ActivityNotAccepting,
     InvalidAnswers,
@@ -339,3 +340,24 @@ def test_withdraw_on_the_last_day_of_the_window(make, db_session):
     assert withdraw(db_session, code, TEST_SECRET, now=late) == WithdrawOutcome.TOO_LATE
     on_time = at(2026, 5, 2, 10, 59)
     assert withdraw(db_session, code, TEST_SECRET, now=on_time) == WithdrawOutcome.WITHDRAWN
+
+
+def test_withdrawing_removes_a_flag_but_not_the_record_of_what_staff_did(make, db_session):
+    activity = make.activity(questions=[question_spec(FREE_TEXT, "Anything else?")])
+    lead = make.staff(service=activity.service, safeguarding=True)
+    answer = {activity.questions[0].id: "I don't feel safe at home"}
+    result = store(db_session, activity, answer)
+    code = result.withdrawal_code
+    flag = db_session.scalar(select(Flag).where(Flag.activity_id == activity.id))
+    record_outcome(db_session, flag, lead, "referred", "Talked with the group's worker.")
+    db_session.flush()
+
+    assert withdraw(db_session, code, TEST_SECRET) == WithdrawOutcome.WITHDRAWN
+    db_session.flush()
+    assert db_session.get(Submission, result.submission.id) is None
+    assert db_session.scalar(select(func.count()).select_from(Flag)) == 0
+    trail = db_session.execute(
+        select(AuditEvent.action, AuditEvent.detail).where(AuditEvent.staff_id == lead.id)
+    ).all()
+    assert trail == [("flag_reviewed", {"outcome": "referred", "previous": "new"})]
+    assert "safe at home" not in str(trail)
