@@ -37,7 +37,6 @@ from participation.seed import ensure_reference_data
 from tests.browser.support import (
     ARTIFACTS,
     DEVICES,
-    KNOWN_PROBLEMS,
     SCREENSHOTS,
     RunReport,
     Traffic,
@@ -111,29 +110,12 @@ def pytest_terminal_summary(
         terminalreporter.write_line(
             f"axe-core (WCAG 2.2 AA tags) ran on {len(report.axe_pages)} page views"
         )
-    if report.known_seen:
-        terminalreporter.section("known accessibility problems, still to fix", red=True)
-        for problem, pages in report.known_seen.items():
-            terminalreporter.write_line(f"{problem.rule}: {problem.owner}", red=True)
-            terminalreporter.write_line(f"    seen on: {', '.join(sorted(pages))}")
-    if report.axe_pages:
-        for problem in KNOWN_PROBLEMS:
-            if problem not in report.known_seen:
-                terminalreporter.write_line(
-                    f"known problem no longer seen in this run (delete it from KNOWN_PROBLEMS "
-                    f"if the whole suite ran): {problem.rule} at {problem.where}",
-                    yellow=True,
-                )
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / f"browser-report-{backend()}.json").write_text(
         json.dumps(
             {
                 "youth_page_weights": report.youth_weights,
                 "axe_pages": report.axe_pages,
-                "known_problems_seen": [
-                    {"rule": p.rule, "where": p.where, "owner": p.owner, "pages": sorted(pages)}
-                    for p, pages in report.known_seen.items()
-                ],
             },
             indent=2,
         )

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gzip
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -69,59 +68,6 @@ DEVICES: dict[str, dict[str, Any]] = {
 _axe = Axe()
 
 
-@dataclass(frozen=True)
-class KnownProblem:
-    """An accessibility problem already reported to the area that owns it.
-
-    It does not fail the run while it lasts, but every run lists it at the end, and lists it
-    again as "no longer seen" once it is fixed, so the entry can be deleted. Only the exact
-    rule on the exact elements is let through: the same rule anywhere else still fails.
-    """
-
-    rule: str  # an axe rule id, or "reflow" for sideways scrolling
-    where: str  # regex on the axe target selector, or on the element sticking out
-    owner: str  # the template or stylesheet to change, and how
-
-    def covers(self, rule: str, where: str) -> bool:
-        """Whether this entry describes `rule` failing at `where`."""
-        return rule == self.rule and re.search(self.where, where) is not None
-
-
-KNOWN_PROBLEMS: list[KnownProblem] = [
-    KnownProblem(
-        "scrollable-region-focusable",
-        r"\.table-wrap",
-        "results, research and studio templates: a wide table scrolls inside div.table-wrap, "
-        'which keyboard users cannot reach; give the div tabindex="0", role="region" and '
-        "an aria-label (or aria-labelledby its caption)",
-    ),
-    KnownProblem(
-        "target-size",
-        r'a\[href\$="end"\]',
-        "templates/youth/consent.html: the kiosk's 'Staff: end kiosk mode' link is 19px tall "
-        "with 23px to the buttons above (needs 24px); more space above it, or a button style",
-    ),
-    KnownProblem(
-        "meta-refresh",
-        r'meta\[http-equiv="refresh"\]',
-        "templates/youth/thanks.html: the kiosk's thanks page reloads itself after 180 s "
-        "(WCAG 2.2.1, a timer the young person cannot stop); rely on the 'next person' button",
-    ),
-    KnownProblem(
-        "reflow",
-        r"^div\.studio-qr > div ",
-        "studio/activity_edit.html + app.css: the join address in .studio-qr does not wrap "
-        "at 320px; add overflow-wrap: anywhere to that block",
-    ),
-    KnownProblem(
-        "reflow",
-        r"^figure\.preview-screen ",
-        "app.css (studio): .preview-screens columns are at least 20rem, wider than a 320px "
-        "window with the page's padding; use minmax(min(20rem, 100%), 1fr)",
-    ),
-]
-
-
 @dataclass
 class Resource:
     """One response a page needed, with its size as sent and as gzip would send it."""
@@ -159,11 +105,6 @@ class RunReport:
     youth_weights: dict[str, int] = field(default_factory=dict)
     axe_pages: list[str] = field(default_factory=list)
     skipped_reason: str | None = None
-    known_seen: dict[KnownProblem, set[str]] = field(default_factory=dict)
-
-    def saw(self, problem: KnownProblem, page: str) -> None:
-        """Note that a known problem showed up on `page`."""
-        self.known_seen.setdefault(problem, set()).add(page)
 
     def record_weight(self, weight: Weight) -> None:
         """Keep the heaviest measurement of each named page."""
@@ -265,30 +206,6 @@ def _redirect(response: Response) -> bool:
 def axe_violations(page: Page) -> list[dict[str, Any]]:
     """Run axe-core on the page at the WCAG 2.2 AA tags; the violations it finds."""
     return _axe.run(page, options=AXE_OPTIONS).response["violations"]
-
-
-def known_problem(rule: str, where: str) -> KnownProblem | None:
-    """The entry of KNOWN_PROBLEMS covering `rule` at `where`, if any."""
-    return next((p for p in KNOWN_PROBLEMS if p.covers(rule, where)), None)
-
-
-def without_known(
-    violations: list[dict[str, Any]], seen: Callable[[KnownProblem], None]
-) -> list[dict[str, Any]]:
-    """The violations left once nodes covered by KNOWN_PROBLEMS are taken out (and noted)."""
-    left = []
-    for violation in violations:
-        nodes = []
-        for node in violation["nodes"]:
-            target = " ".join(str(t) for t in node["target"])
-            problem = known_problem(violation["id"], target)
-            if problem is None:
-                nodes.append(node)
-            else:
-                seen(problem)
-        if nodes:
-            left.append({**violation, "nodes": nodes})
-    return left
 
 
 def describe_violations(violations: list[dict[str, Any]]) -> str:
@@ -451,14 +368,9 @@ class Visitor:
         page = self.page
         page.wait_for_load_state("load")
         self.screenshot(name)
-        where = f"{name} ({self.device})"
-
-        def seen(problem: KnownProblem) -> None:
-            self.report.saw(problem, where)
-
         if axe:
-            violations = without_known(self._axe(), seen)
-            self.report.axe_pages.append(where)
+            violations = self._axe()
+            self.report.axe_pages.append(f"{name} ({self.device})")
             assert not violations, (
                 f"axe found accessibility problems on '{name}' ({self.path}, {self.device}):\n"
                 + describe_violations(violations)
@@ -468,10 +380,6 @@ class Visitor:
             sticking = widest(page)
             # WCAG 1.4.10 excepts data tables: they may scroll sideways to keep their meaning.
             left = [e for e in sticking if not e.startswith("table")]
-            for element in left:
-                if (problem := known_problem("reflow", element)) is not None:
-                    seen(problem)
-            left = [e for e in left if known_problem("reflow", e) is None]
             assert not left, (
                 f"'{name}' ({self.path}) scrolls sideways on {self.device}: "
                 f"content {scroll_width}px wide in a {client_width}px window; sticking out: "
