@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import re
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
@@ -20,19 +19,11 @@ def start_kiosk(visitor, activity_id: int) -> None:
     """From the activity's page, a signed-in lead turns this device into a kiosk."""
     page = visitor.page
     visitor.goto(f"/studio/activities/{activity_id}")
-    start = page.get_by_role("button", name=re.compile("kiosk", re.IGNORECASE))
-    if start.count():
-        start.first.click()
-    else:
-        # No button on the activity page yet: post the same form the button would send.
-        token = page.locator("input[name=csrf_token]").first.get_attribute("value")
-        response = visitor.context.request.post(
-            visitor.url(f"/kiosk/{activity_id}/start"),
-            form={"csrf_token": token or ""},
-            max_redirects=0,
-        )
-        assert response.status == 303, response.status
-        visitor.goto(response.headers["location"].removeprefix(visitor.base_url))
+    start = page.get_by_role("button", name="Start kiosk mode on this device")
+    assert "one shared tablet" in start.evaluate(
+        "button => document.getElementById(button.getAttribute('aria-describedby')).textContent"
+    )
+    start.click()
     page.wait_for_load_state("load")
 
 

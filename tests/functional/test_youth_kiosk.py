@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from participation.models import AuditEvent
-from participation.models.activities import CLOSED
+from participation.models.activities import CLOSED, DRAFT
 from tests.functional.youth_journey import Journey, field_name, hidden_fields, submissions_of
 from tests.helpers import csrf_token, page, text_of
 
@@ -11,6 +11,46 @@ from tests.helpers import csrf_token, page, text_of
 def start_kiosk(client, activity):
     token = csrf_token(client.get("/join"))
     return client.post(f"/kiosk/{activity.id}/start", data={"csrf_token": token})
+
+
+KIOSK_BUTTON = "Start kiosk mode on this device"
+
+
+def kiosk_form(response):
+    """The activity page's form that starts kiosk mode, or None."""
+    button = page(response).find("button", string=KIOSK_BUTTON)
+    return button.find_parent("form") if button else None
+
+
+def test_a_lead_starts_kiosk_mode_from_the_activity_page(make, sign_in, db_session):
+    spoke = make.service()
+    activity = make.activity(spoke, join_code="KIOSK5")
+    client = sign_in(make.staff("lead", spoke))
+    studio = client.get(f"/studio/activities/{activity.id}")
+    form = kiosk_form(studio)
+    assert form is not None, "no kiosk button on an open activity"
+    button = form.find("button")
+    explanation = page(studio).find(id=button["aria-describedby"]).get_text()
+    assert "one shared tablet" in explanation
+    assert "nothing of the person before is shown" in explanation
+
+    fields = {i["name"]: i["value"] for i in form.find_all("input", attrs={"type": "hidden"})}
+    landed = client.post(form["action"], data=fields, follow_redirects=True)
+    assert landed.status_code == 200
+    assert landed.request.path == "/j/KIOSK5"
+    consent = page(landed)
+    assert consent.find("h1").get_text() == activity.title
+    assert consent.find("button", string="Yes, I'll take part") is not None
+    assert consent.find("a", string="Staff: end kiosk mode") is not None
+    assert db_session.query(AuditEvent).filter_by(action="kiosk_started").count() == 1
+
+
+def test_no_kiosk_button_on_an_activity_young_people_cannot_answer(make, sign_in):
+    spoke = make.service()
+    client = sign_in(make.staff("lead", spoke))
+    for status in (DRAFT, CLOSED):
+        activity = make.activity(spoke, status=status)
+        assert kiosk_form(client.get(f"/studio/activities/{activity.id}")) is None, status
 
 
 def test_only_signed_in_leads_and_admins_of_the_service_can_start_kiosk_mode(
