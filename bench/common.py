@@ -20,8 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -40,6 +39,7 @@ from participation.models import (  # noqa: E402
 )
 from participation.question_kinds import question_spec  # noqa: E402
 from participation.seed import ensure_reference_data  # noqa: E402
+from tests.databases import throwaway_postgres  # noqa: E402
 
 SECRET = "bench-secret-key-" + "0123456789abcdef" * 3
 DEFAULT_PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -71,19 +71,11 @@ def fresh_sqlite() -> Iterator[str]:
 @contextmanager
 def fresh_postgres(admin_url: str = DEFAULT_PG_ADMIN) -> Iterator[str]:
     """A new, migrated PostgreSQL database (as tests/conftest.py makes), dropped afterwards."""
-    admin_url_obj = make_url(os.environ.get("PARTICIPATION_BENCH_PG_ADMIN", admin_url))
-    name = f"participation_bench_{secrets.token_hex(4)}"
-    admin = create_engine(admin_url_obj, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = admin_url_obj.set(database=name).render_as_string(hide_password=False)
-    try:
+    with throwaway_postgres(
+        os.environ.get("PARTICIPATION_BENCH_PG_ADMIN", admin_url), "bench"
+    ) as url:
         migrate(url)
         yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def bench_questions() -> list[dict[str, Any]]:

@@ -7,15 +7,13 @@ the run (so parallel runs never collide) and dropped afterwards.
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from participation import create_app
@@ -23,6 +21,7 @@ from participation.db import make_engine
 from participation.migrate import upgrade
 from participation.seed import ensure_reference_data
 from tests import helpers
+from tests.databases import throwaway_postgres
 
 pytest_plugins = ["tests.factories"]
 
@@ -38,19 +37,9 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         prepare(url)
         yield url
         return
-    admin_url = make_url(base)
-    name = f"{admin_url.database}_{secrets.token_hex(4)}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = admin_url.set(database=name).render_as_string(hide_password=False)
-    try:
+    with throwaway_postgres(base, "run") as url:
         prepare(url)
         yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def prepare(url: str) -> None:

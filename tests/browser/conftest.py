@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import shutil
 import socket
 import subprocess
@@ -25,8 +24,8 @@ from typing import Any
 import pytest
 import requests
 from playwright.sync_api import Browser, Playwright, sync_playwright
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from participation.db import make_engine
@@ -44,6 +43,7 @@ from tests.browser.support import (
     slug,
 )
 from tests.browser.wsgi import NEUTRAL_PATH
+from tests.databases import throwaway_postgres
 from tests.factories import Factory
 
 CHROMIUM = os.environ.get("PARTICIPATION_CHROMIUM", "/usr/bin/chromium")
@@ -211,19 +211,9 @@ def server_database(tmp: Path) -> Iterator[str]:
         prepare_database(url)
         yield url
         return
-    admin_url = make_url(base)
-    name = f"{admin_url.database}_browser_{secrets.token_hex(4)}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = admin_url.set(database=name).render_as_string(hide_password=False)
-    try:
+    with throwaway_postgres(base, "browser") as url:
         prepare_database(url)
         yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def free_port() -> int:

@@ -17,6 +17,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -141,6 +142,22 @@ conn.execute("ROLLBACK")
 """
 
 
+@contextmanager
+def write_lock_held(path: Path) -> Iterator[None]:
+    """Another process holds the SQLite write lock on `path` while the block runs."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        yield
+    finally:
+        holder.communicate("release\n", timeout=10)
+
+
 def test_a_locked_database_gives_a_try_again_page_that_keeps_the_answers(tmp_path):
     url = fresh_sqlite(tmp_path)
     code = open_activity(url)
@@ -150,14 +167,7 @@ def test_a_locked_database_gives_a_try_again_page_that_keeps_the_answers(tmp_pat
     assert answering.status_code == 200
     action, data = answered_form(answering.get_data(as_text=True), seed=3)
 
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD_LOCK, str(tmp_path / "faults.sqlite3")],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "locked"
+    with write_lock_held(tmp_path / "faults.sqlite3"):
         started = time.monotonic()
         busy = client.post(action, data=data)
         assert time.monotonic() - started < 10
@@ -165,8 +175,6 @@ def test_a_locked_database_gives_a_try_again_page_that_keeps_the_answers(tmp_pat
         assert busy.headers.get("Retry-After")
         assert "your answers are still here" in text_of(busy).lower()
         retry_action, retry_data = answered_form(busy.get_data(as_text=True), seed=0)
-    finally:
-        holder.communicate("release\n", timeout=10)
     assert stored_submissions(url) == (0, {}), "nothing may be half-written"
     # Everything the young person chose rides along in the "Try again" form.
     assert retry_action == action
@@ -186,19 +194,10 @@ def test_pages_that_only_read_open_at_once_while_another_process_writes(tmp_path
     code = open_activity(url)
     # A read that queued for the write lock would wait the whole 20 s busy timeout.
     client = file_app(url, SQLITE_BUSY_TIMEOUT_MS=20_000).test_client()
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD_LOCK, str(tmp_path / "faults.sqlite3")],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "locked"
+    with write_lock_held(tmp_path / "faults.sqlite3"):
         started = time.monotonic()
         consent = client.get(f"/j/{code}")
         waited = time.monotonic() - started
-    finally:
-        holder.communicate("release\n", timeout=10)
     assert consent.status_code == 200
     assert "Yes, I'll take part" in text_of(consent)
     assert waited < 10
