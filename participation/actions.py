@@ -14,17 +14,13 @@ from sqlalchemy.orm import Session
 from participation import audit
 from participation.models import Action, Activity, Staff, Theme
 from participation.models.activities import CLOSED
+from participation.problems import FieldProblem
 
 MAX_TEXT = 1000
 
 
-class ActionError(Exception):
+class ActionError(FieldProblem):
     """An action staff need to correct, with the form field and a message."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
-from flask import abort
 from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -43,7 +42,12 @@ from participation.models.activities import (
     RESEARCH_OFF,
     STATUSES,
 )
-from participation.scoping import can_see_service, ensure_can_see, service_filter, visible_services
+from participation.scoping import (
+    can_see_service,
+    get_visible,
+    service_filter,
+    visible_services,
+)
 
 MAX_TITLE = 120
 MAX_INTRO = 1000
@@ -141,11 +145,7 @@ def default_consent_for(session: Session, settings: ActivitySettings) -> str:
 
 def get_activity(session: Session, staff: Staff, activity_id: int) -> Activity:
     """The activity with this id if `staff` may see it; otherwise 404."""
-    activity = session.get(Activity, activity_id)
-    if activity is None:
-        abort(404)
-    ensure_can_see(session, staff, activity.service_id)
-    return activity
+    return get_visible(session, staff, Activity, activity_id)
 
 
 def activities_by_status(session: Session, staff: Staff) -> dict[str, list[Activity]]:

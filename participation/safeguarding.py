@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import abort, g, request
+from flask import g, request
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -22,8 +22,9 @@ from participation.db import get_session
 from participation.models import Activity, Flag, SafeguardingPhrase, Service, Staff
 from participation.models.staff import RESEARCHER
 from participation.models.work import FLAG_NEW, FLAG_OUTCOMES
+from participation.problems import FieldProblem
 from participation.safeguarding_check import CATEGORIES, Match, phrase_error
-from participation.scoping import ensure_can_see, service_filter
+from participation.scoping import get_visible, service_filter
 
 OUTCOME_LABELS = {
     "reviewed": "Reviewed – no further action needed now",
@@ -49,13 +50,8 @@ NO_BADGE_ENDPOINTS = {"results.live_json", "static"}
 STAFF_BLUEPRINTS = {"results", "studio", "research", "admin", "auth"}
 
 
-class SafeguardingError(Exception):
+class SafeguardingError(FieldProblem):
     """A request staff need to correct, with a message and the form field it concerns."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -119,11 +115,7 @@ def queue(session: Session, staff: Staff, *, done: bool = False) -> list[QueueIt
 
 def get_flag(session: Session, staff: Staff, flag_id: int) -> Flag:
     """The flag `flag_id`, or a 404 when it does not exist or belongs to another service."""
-    flag = session.get(Flag, flag_id)
-    if flag is None:
-        abort(404)
-    ensure_can_see(session, staff, flag.service_id)
-    return flag
+    return get_visible(session, staff, Flag, flag_id)
 
 
 def matches(session: Session, text: str) -> list[Match]:

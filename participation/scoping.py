@@ -5,11 +5,15 @@ Spoke staff see their Spoke; Hub staff see the Hub and its Spokes; admins see al
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from flask import abort
 from sqlalchemy import ColumnElement, or_, select, true
 from sqlalchemy.orm import Session
 
 from participation.models import Service, Staff
+
+Owned = TypeVar("Owned")
 
 
 def visible_service_ids(session: Session, staff: Staff) -> set[int] | None:
@@ -49,3 +53,12 @@ def ensure_can_see(session: Session, staff: Staff, service_id: int | None) -> No
     """Abort with 404 when `staff` may not see the service (no hint that the thing exists)."""
     if not can_see_service(session, staff, service_id):
         abort(404)
+
+
+def get_visible(session: Session, staff: Staff, model: type[Owned], item_id: int) -> Owned:
+    """The `model` row `item_id` (anything with a service_id), or 404 if absent or out of scope."""
+    item = session.get(model, item_id)
+    if item is None:
+        abort(404)
+    ensure_can_see(session, staff, item.service_id)  # type: ignore[attr-defined]
+    return item

@@ -8,14 +8,11 @@ from sqlalchemy.orm import Session
 from participation.help_link_lines import check_help_links, parse_help_links
 from participation.models import Service
 from participation.models.services import HUB, SPOKE
+from participation.problems import FieldProblem
 
 
-class ServiceError(ValueError):
+class ServiceError(FieldProblem):
     """A service could not be saved; `field` names the form field at fault."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def save_service(
