@@ -18,6 +18,7 @@ from participation.activity_templates import TEMPLATES
 from participation.auth.service import create_staff
 from participation.clock import utcnow
 from participation.codes import new_idempotency_key
+from participation.consent_text import default_consent
 from participation.models import (
     Activity,
     ConsentVersion,
@@ -45,12 +46,6 @@ from participation.submissions import record_submission
 DEMO_PASSWORD = "demo-participation-2026"  # noqa: S105 - published demo sign-in, demo data only
 HUB_NAME = "Riverside Hub"
 DEMO_CODE = "DEMOYP"
-
-DEFAULT_CONSENT = (
-    "We would like to know what you think. You do not give your name, so nobody can tell "
-    "which answers are yours. You can skip any question and stop at any time. Workers at "
-    "this service will read the answers to make things better for young people."
-)
 
 SYNTHETIC_TEXT = [
     "The workers actually listen to what we say",
@@ -119,7 +114,6 @@ def load_demo(session: Session, *, submissions: int = 300, seed: int = 2015) -> 
     for key, service, status, code, share in plan:
         activity = activity_from_template(session, key, service, code)
         activity.status = OPEN
-        activity.research_sharing = RESEARCH_ASK
         activity.opened_at = utcnow() - timedelta(days=60)
         session.flush()
         count = max(6, int(submissions * share))
@@ -132,7 +126,7 @@ def load_demo(session: Session, *, submissions: int = 300, seed: int = 2015) -> 
 
 
 def activity_from_template(session: Session, key: str, service: Service, code: str) -> Activity:
-    """Build a draft activity from one of the ready-made templates."""
+    """A draft activity from a ready-made template that asks about research, with the default consent."""
     template = TEMPLATES[key]
     kind = session.scalar(
         select(ParticipationType).where(ParticipationType.name == template["participation_type"])
@@ -144,11 +138,20 @@ def activity_from_template(session: Session, key: str, service: Service, code: s
         intro=template["intro"],
         join_code=code,
         lundy_focus=template.get("lundy_focus"),
+        research_sharing=RESEARCH_ASK,
     )
-    activity.consent_versions.append(ConsentVersion(version=1, statement=DEFAULT_CONSENT))
     for position, spec in enumerate(template["questions"]):
         activity.questions.append(Question(position=position, **spec))
     session.add(activity)
+    session.flush()  # fills in the defaults (consent mode, how long answers are kept) it names
+    statement = default_consent(
+        activity.consent_mode,
+        service_name=service.name,
+        retention_days=activity.retention_days,
+        withdrawal_days=activity.withdrawal_days,
+        research_sharing=activity.research_sharing,
+    )
+    activity.consent_versions.append(ConsentVersion(version=1, statement=statement))
     session.flush()
     return activity
 

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from flask import Flask, current_app, g
 
+from participation.consent_text import facts_untold, statement_paragraphs
 from participation.signposting import format_phone, help_links
 
 # (endpoint, label, roles that see it; empty means every role). Shown when the endpoint exists.
@@ -35,6 +36,8 @@ def init_app(app: Flask) -> None:
             "staff_nav": [item for item in STAFF_NAV if item[0] in current_app.view_functions],
         }
 
+    app.add_template_global(statement_paragraphs, "consent_paragraphs")
+    app.add_template_global(facts_untold, "consent_facts_untold")
     app.add_template_filter(format_phone, "phone")
 
     @app.template_filter("date")

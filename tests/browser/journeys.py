@@ -66,7 +66,10 @@ def say_yes(visitor: Visitor, code: str, *, research: bool, check: bool = True) 
     page = visitor.page
     visitor.goto(f"/j/{code}")
     assert page.get_by_role("button", name="Yes, I'll take part").is_visible()
-    assert page.get_by_text("No names:").is_visible()
+    # Said by the default statement, or listed below a statement in the lead's own words.
+    assert page.get_by_text(
+        re.compile("nobody can tell which answers are yours", re.I)
+    ).is_visible()
     if check:
         visitor.check("consent", youth=True)
     if research:

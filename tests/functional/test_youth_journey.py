@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from participation.consent_text import default_consent
 from participation.models import Activity, Flag, Submission
 from participation.models.activities import CLOSED, CONSENT_FACILITATED, RESEARCH_ASK
 from participation.models.submissions import PENDING
@@ -83,6 +84,61 @@ def test_facilitated_consent_says_a_worker_checked_with_a_parent_or_carer(client
     text = text_of(Journey(client, activity).open())
     assert "worker has already checked with your parent or carer" in text
     assert "It is still your choice" in text
+
+
+def use_default_statement(activity: Activity, db_session, change=None) -> list[str]:
+    """Give the activity the default statement for its settings (after `change`); its paragraphs."""
+    paragraphs = default_consent(
+        activity.consent_mode,
+        service_name=activity.service.name,
+        retention_days=activity.retention_days,
+        withdrawal_days=activity.withdrawal_days,
+        research_sharing=activity.research_sharing,
+    ).split("\n\n")
+    if change:
+        paragraphs = change(paragraphs)
+    activity.current_consent.statement = "\n\n".join(paragraphs)
+    db_session.flush()
+    return paragraphs
+
+
+def test_the_default_statement_is_shown_in_paragraphs_and_not_said_twice(client, make, db_session):
+    activity = make.activity(research_sharing=RESEARCH_ASK, intro="Tell us about the new room.")
+    paragraphs = use_default_statement(activity, db_session)
+    journey = Journey(client, activity)
+    text = text_of(journey.open())
+    consent = journey.soup.find(class_="consent")
+    assert [p.get_text() for p in consent.select("p.consent__paragraph")] == paragraphs
+    assert consent.find(class_="consent-facts") is None, "the statement already says all of it"
+    for fact in (
+        f"These questions are from the workers at {activity.service.name}",  # who is asking
+        "Tell us about the new room.",  # what it is for
+        "Nobody can tell which answers are yours",  # anonymous
+        "You can pass any question",
+        "You can stop at any time",
+        "We keep the answers for 1 year",
+        f"Only workers at {activity.service.name} read your answers",  # who sees them
+        "worried about someone's safety",
+        "delete your answers for up to 4 weeks",  # withdrawal window
+        "researchers can see your answers too",
+    ):
+        assert text.count(fact) == 1, fact
+
+
+def test_a_reworded_paragraph_brings_back_only_its_fact(client, make, db_session):
+    activity = make.activity(consent_mode=CONSENT_FACILITATED)
+
+    def reword_how_long(paragraphs: list[str]) -> list[str]:
+        kept = [p for p in paragraphs if not p.startswith("We keep the answers")]
+        return [*kept, "Your answers are looked after."]
+
+    use_default_statement(activity, db_session, reword_how_long)
+    journey = Journey(client, activity)
+    text = text_of(journey.open())
+    facts = [li.get_text(" ", strip=True) for li in journey.soup.select(".consent-facts li")]
+    assert facts == ["How long we keep them: 1 year, then they are deleted."]
+    # The default opening says a worker checked with a parent or carer: said once, not twice.
+    assert text.count("parent or carer") == 1
 
 
 def test_no_research_choice_when_the_activity_does_not_ask(client, make):
