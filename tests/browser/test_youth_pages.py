@@ -70,6 +70,13 @@ def test_all_questions_on_one_page(visit, live_server, javascript):
     journeys.say_yes(visitor, activity.code, research=False, check=False)
     assert heading(page) == activity.title
     choose(page, FACE)
+    # Each Pass box says which question it passes ("3 of 8"), so a screen reader's list of
+    # form controls does not hold eight boxes all called "Pass this question".
+    passes = page.locator(".question-block input[name=pass]").all()
+    names = [" ".join(box.evaluate("box => box.labels[0].textContent").split()) for box in passes]
+    assert len(set(names)) == len(passes) == 8, names
+    for name in names:
+        assert page.get_by_role("checkbox", name=name, exact=True).count() == 1, name
     page.locator(".question-block").filter(has_text=PASSED_PROMPT).get_by_role(
         "checkbox", name="Pass this question"
     ).check()

@@ -58,6 +58,10 @@ def test_the_list_groups_my_activities_by_status(lead_client, make, spoke, db_se
     # The template library sits on the same page, one button per template.
     buttons = soup.select("form[action^='/studio/templates/'] button")
     assert len(buttons) == len(TEMPLATES) >= 6
+    # Each button's name says which template, with no stray space before any punctuation.
+    assert [b.get_text() for b in buttons] == [
+        f"Use this template – {template['title']}" for template in TEMPLATES.values()
+    ]
 
 
 def test_one_click_on_a_template_makes_a_draft_to_edit(lead_client, lead, db_session):

@@ -355,7 +355,12 @@ def test_one_page_pass_ticks_clear_an_answer_tapped_by_mistake(client, make, db_
     journey.consent()
     passes = journey.soup.find_all("input", attrs={"name": "pass"})
     assert len(passes) == 8
-    assert all(journey.soup.find("label", attrs={"for": p["id"]}) for p in passes)
+    # Each box's label says which question, so no two form controls share a name.
+    labels = [
+        " ".join(journey.soup.find("label", attrs={"for": p["id"]}).get_text().split())
+        for p in passes
+    ]
+    assert labels == [f"Pass this question ({n} of 8)" for n in range(1, 9)]
     first, second = activity.questions[0], activity.questions[1]
     journey.send({field_name(first): "2", field_name(second): "3", "pass": str(first.id)})
     [submission] = submissions_of(db_session, activity)
