@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, g
 
 from participation.consent_text import facts_untold, statement_paragraphs
 from participation.signposting import format_phone, help_links
+
+# Staff read times by the clock on the wall; the database keeps naive UTC.
+UK = ZoneInfo("Europe/London")
 
 # (endpoint, label, roles that see it; empty means every role). Shown when the endpoint exists.
 STAFF_NAV = [
@@ -22,6 +26,26 @@ STAFF_NAV = [
     ("admin.participation_types", "Participation types", ("admin",)),
     ("results.phrase_list", "Safeguarding phrases", ("admin",)),
 ]
+
+
+def uk_time(moment: datetime) -> datetime:
+    """A naive UTC datetime as UK wall-clock time (GMT in winter, BST in summer)."""
+    return moment.replace(tzinfo=UTC).astimezone(UK)
+
+
+def format_date(value: date | None, fmt: str = "%-d %B %Y") -> str:
+    """A calendar date in words, such as "3 March 2025"."""
+    return value.strftime(fmt) if value else ""
+
+
+def format_uk_date(value: datetime | None) -> str:
+    """The UK date of a naive UTC datetime, such as "3 March 2025"."""
+    return format_date(uk_time(value)) if value else ""
+
+
+def format_uk_datetime(value: datetime | None) -> str:
+    """A naive UTC datetime in UK time, such as "3 March 2025, 14:05"."""
+    return uk_time(value).strftime("%-d %B %Y, %H:%M") if value else ""
 
 
 def init_app(app: Flask) -> None:
@@ -39,11 +63,6 @@ def init_app(app: Flask) -> None:
     app.add_template_global(statement_paragraphs, "consent_paragraphs")
     app.add_template_global(facts_untold, "consent_facts_untold")
     app.add_template_filter(format_phone, "phone")
-
-    @app.template_filter("date")
-    def format_date(value: datetime | None, fmt: str = "%-d %B %Y") -> str:
-        return value.strftime(fmt) if value else ""
-
-    @app.template_filter("datetime")
-    def format_datetime(value: datetime | None) -> str:
-        return value.strftime("%-d %B %Y, %H:%M") if value else ""
+    app.add_template_filter(format_date, "date")
+    app.add_template_filter(format_uk_date, "uk_date")
+    app.add_template_filter(format_uk_datetime, "uk_datetime")
