@@ -1,8 +1,12 @@
-"""Time helpers: the app stores naive UTC datetimes everywhere."""
+"""Time helpers: the app stores naive UTC datetimes everywhere; staff read UK time."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+# Staff read and type times by the clock on the wall (GMT in winter, BST in summer).
+UK = ZoneInfo("Europe/London")
 
 
 def utcnow() -> datetime:
@@ -13,3 +17,13 @@ def utcnow() -> datetime:
 def to_hour(moment: datetime) -> datetime:
     """Round a datetime down to the hour, so stored times cannot single anyone out."""
     return moment.replace(minute=0, second=0, microsecond=0)
+
+
+def uk_to_utc(value: datetime | None) -> datetime | None:
+    """A UK wall-clock time as naive UTC."""
+    return value.replace(tzinfo=UK).astimezone(UTC).replace(tzinfo=None) if value else None
+
+
+def utc_to_uk(value: datetime | None) -> datetime | None:
+    """A naive UTC time as naive UK wall-clock time."""
+    return value.replace(tzinfo=UTC).astimezone(UK).replace(tzinfo=None) if value else None

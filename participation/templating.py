@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from flask import Flask, current_app, g
 
+from participation.clock import utc_to_uk
 from participation.consent_text import facts_untold, statement_paragraphs
 from participation.signposting import format_phone, help_links
-
-# Staff read times by the clock on the wall; the database keeps naive UTC.
-UK = ZoneInfo("Europe/London")
 
 # (endpoint, label, roles that see it; empty means every role). Shown when the endpoint exists.
 STAFF_NAV = [
@@ -28,11 +25,6 @@ STAFF_NAV = [
 ]
 
 
-def uk_time(moment: datetime) -> datetime:
-    """A naive UTC datetime as UK wall-clock time (GMT in winter, BST in summer)."""
-    return moment.replace(tzinfo=UTC).astimezone(UK)
-
-
 def format_date(value: date | None, fmt: str = "%-d %B %Y") -> str:
     """A calendar date in words, such as "3 March 2025"."""
     return value.strftime(fmt) if value else ""
@@ -40,12 +32,12 @@ def format_date(value: date | None, fmt: str = "%-d %B %Y") -> str:
 
 def format_uk_date(value: datetime | None) -> str:
     """The UK date of a naive UTC datetime, such as "3 March 2025"."""
-    return format_date(uk_time(value)) if value else ""
+    return format_date(utc_to_uk(value)) if value else ""
 
 
 def format_uk_datetime(value: datetime | None) -> str:
     """A naive UTC datetime in UK time, such as "3 March 2025, 14:05"."""
-    return uk_time(value).strftime("%-d %B %Y, %H:%M") if value else ""
+    return utc_to_uk(value).strftime("%-d %B %Y, %H:%M") if value else ""
 
 
 def init_app(app: Flask) -> None:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -21,6 +20,7 @@ from wtforms.widgets import NumberInput, TextInput
 
 from participation.activities import HART_RUNGS, LUNDY_LABELS, ActivitySettings, Problem
 from participation.activity_questions import QuestionDraft
+from participation.clock import uk_to_utc, utc_to_uk
 from participation.help_link_lines import format_help_links, parse_help_links
 from participation.models.activities import (
     CONSENT_FACILITATED,
@@ -30,19 +30,7 @@ from participation.models.activities import (
 )
 from participation.question_kinds import KIND_LABELS, REACH_TOPICS
 
-# Leads type times as they read them on the wall clock; the database keeps UTC.
-UK = ZoneInfo("Europe/London")
 DATETIME_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S")
-
-
-def uk_to_utc(value: datetime | None) -> datetime | None:
-    """A UK wall-clock time as naive UTC."""
-    return value.replace(tzinfo=UK).astimezone(UTC).replace(tzinfo=None) if value else None
-
-
-def utc_to_uk(value: datetime | None) -> datetime | None:
-    """A naive UTC time as UK wall-clock time."""
-    return value.replace(tzinfo=UTC).astimezone(UK).replace(tzinfo=None) if value else None
 
 
 def _int_or_none(value: Any) -> int | None:

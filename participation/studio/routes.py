@@ -28,7 +28,6 @@ from participation.studio.forms import (
     QuestionForm,
     SettingsForm,
     add_problems,
-    utc_to_uk,
 )
 
 leads_only = staff_required(LEAD, ADMIN)
@@ -75,8 +74,6 @@ def _edit_page(
         join_url=join_url,
         qr_svg=qr.qr_svg(join_url, label=f"QR code for {join_url}", module_size=4),
         kind_labels=KIND_LABELS,
-        opens_at=utc_to_uk(activity.opens_at),
-        closes_at=utc_to_uk(activity.closes_at),
     )
 
 
