@@ -99,7 +99,7 @@ def default_paragraphs(
         paragraphs.append(
             (
                 frozenset({RESEARCH}),
-                "At the end we will ask if researchers can see your answers too. They will not "
+                "Below, you can also choose to let researchers see your answers. They will not "
                 "know who you are. You can say no.",
             )
         )

@@ -120,7 +120,7 @@ def test_the_default_statement_is_shown_in_paragraphs_and_not_said_twice(client,
         f"Only workers at {activity.service.name} read your answers",  # who sees them
         "worried about someone's safety",
         "delete your answers for up to 4 weeks",  # withdrawal window
-        "researchers can see your answers too",
+        "let researchers see your answers",
     ):
         assert text.count(fact) == 1, fact
 
