@@ -2,12 +2,17 @@
 
 Screens poll `live_state` through a small JSON endpoint. `live_version` is a strong ETag
 built from a few indexed counts, so a screen whose data has not changed gets a 304 without
-any figures being computed, however many screens are open.
+any figures being computed, however many screens are open. A screen that has not seen the
+current version gets a body made once per process and version (`screen_body`): the ETag
+names everything the body shows, so a body kept under it can never be out of date.
 """
 
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -22,6 +27,10 @@ from participation.moderation import approved_for_screen
 from participation.text_answers import text_questions
 
 SCREEN_TEXTS = 30
+BODIES_KEPT = 32  # a body is about 50 KB; this many versions per process
+
+_bodies: OrderedDict[str, bytes] = OrderedDict()
+_bodies_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -63,6 +72,10 @@ def live_version(session: Session, activity: Activity, stats: SubmissionStats) -
         .select_from(Flag)
         .where(Flag.activity_id == activity.id, Flag.status == FLAG_NEW)
     )
+    # Question wording and options are on the screen too (a draft's can still change).
+    questions = [
+        (q.id, q.position, q.kind, q.prompt, q.options, q.settings) for q in activity.questions
+    ]
     parts = (
         activity.id,
         activity.status,
@@ -73,8 +86,24 @@ def live_version(session: Session, activity: Activity, stats: SubmissionStats) -
         *stats,
         *approved,
         waiting_flags,
+        questions,
     )
     return hashlib.blake2s(repr(parts).encode(), digest_size=12).hexdigest()
+
+
+def screen_body(version: str, make: Callable[[], bytes]) -> bytes:
+    """The body for `version` (a `live_version`), made by `make` only when not already kept."""
+    with _bodies_lock:
+        body = _bodies.get(version)
+        if body is not None:
+            _bodies.move_to_end(version)
+            return body
+    body = make()
+    with _bodies_lock:
+        _bodies[version] = body
+        while len(_bodies) > BODIES_KEPT:
+            _bodies.popitem(last=False)
+    return body
 
 
 def live_state(session: Session, activity: Activity, stats: SubmissionStats) -> LiveState:

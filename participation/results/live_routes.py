@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from participation.activities import ActivityError, set_joining_locked
@@ -10,7 +10,7 @@ from participation.answer_queries import submission_stats
 from participation.auth.access import staff_required
 from participation.db import get_session
 from participation.figures import cell_text, question_chart
-from participation.live import LiveState, live_state, live_version
+from participation.live import LiveState, live_state, live_version, screen_body
 from participation.models import Activity
 from participation.models.staff import ADMIN, LEAD
 from participation.models.submissions import APPROVED, HIDDEN, PENDING
@@ -67,9 +67,15 @@ def live_json(activity_id: int):
     etag = live_version(db, activity, stats)
     if request.if_none_match.contains(etag):
         response = current_app.response_class(status=304)
-        response.set_etag(etag)
-        return response
-    state = live_state(db, activity, stats)
+    else:
+        body = screen_body(etag, lambda: _live_body(activity, live_state(db, activity, stats)))
+        response = current_app.response_class(body, mimetype=current_app.json.mimetype)
+    response.set_etag(etag)
+    return response
+
+
+def _live_body(activity: Activity, state: LiveState) -> bytes:
+    """The live screen's JSON: counts, charted figures, approved texts and the results HTML."""
     questions = []
     if state.figures is not None:
         questions = [
@@ -95,9 +101,7 @@ def live_json(activity_id: int):
         "texts": list(state.texts),
         "html": render_template("results/_live.html", **_screen(activity, state)),
     }
-    response = jsonify(body)
-    response.set_etag(etag)
-    return response
+    return f"{current_app.json.dumps(body)}\n".encode()
 
 
 @bp.post("/activities/<int:activity_id>/present/lock")

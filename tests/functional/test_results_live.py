@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from participation.models import AuditEvent, Submission
+from participation.models import AuditEvent, Flag, Submission
 from participation.models.activities import EMOJI_SCALE, FREE_TEXT
 from participation.models.submissions import APPROVED
 from participation.question_kinds import question_spec
@@ -148,3 +148,72 @@ def test_researchers_and_other_services_cannot_open_the_screen(make, sign_in, ac
     researcher = sign_in(make.staff("researcher", activity.service))
     assert researcher.get(f"/results/activities/{activity.id}/present").status_code == 403
     assert live(researcher, activity).status_code == 403
+
+
+def test_a_screen_without_an_etag_sees_each_new_answer_and_withdrawal(
+    make, sign_in, activity, lead, db_session
+):
+    send(make, activity, 5)
+    first = make.submission(activity, {0: [{"choice": 1}]})
+    client = sign_in(lead)
+    assert live(client, activity).get_json()["submitted"] == 6
+    assert live(client, activity).get_json()["submitted"] == 6  # the kept body
+    send(make, activity, 1)
+    assert live(client, activity).get_json()["submitted"] == 7
+    # Withdrawing an older submission leaves the newest in place: the count still changes.
+    db_session.delete(first)
+    db_session.flush()
+    data = live(client, activity).get_json()
+    assert data["submitted"] == 6
+    rows = {row["label"]: row["value"] for row in data["questions"][0]["rows"]}
+    assert rows["Happy"] == "6 (100%)"
+
+
+def test_a_moderation_decision_changes_the_screen_at_once(make, sign_in, activity, lead):
+    send(make, activity, 5, text="Longer sessions please")
+    client = sign_in(lead)
+    assert live(client, activity).get_json()["texts"] == []
+    moderation = page(client.get(f"/results/activities/{activity.id}/moderation"))
+    answer_id = moderation.select(".text-answer")[0]["data-answer-id"]
+    token = csrf_token(client.get("/results/"))
+    url = f"/results/activities/{activity.id}/moderation/{answer_id}"
+    client.post(url, data={"decision": "approve", "csrf_token": token})
+    assert live(client, activity).get_json()["texts"] == ["Longer sessions please"]
+    client.post(url, data={"decision": "hide", "csrf_token": token})
+    data = live(client, activity).get_json()
+    assert data["texts"] == [] and "Longer sessions please" not in data["html"]
+
+
+def test_a_flag_waiting_for_its_lead_keeps_approved_text_off_until_reviewed(
+    make, sign_in, activity, lead, db_session
+):
+    send(make, activity, 5)
+    sent = make.submission(activity, {1: [{"text": "Something worrying"}]})
+    answer = sent.answers[0]
+    answer.moderation = APPROVED
+    flag = Flag(
+        answer_id=answer.id,
+        activity_id=activity.id,
+        service_id=activity.service_id,
+        categories="harm",
+    )
+    db_session.add(flag)
+    db_session.flush()
+    client = sign_in(lead)
+    assert live(client, activity).get_json()["texts"] == []
+    flag.status = "reviewed"
+    db_session.flush()
+    assert live(client, activity).get_json()["texts"] == ["Something worrying"]
+
+
+def test_changed_question_wording_changes_the_etag_and_the_body(
+    make, sign_in, activity, lead, db_session
+):
+    send(make, activity, 5)
+    client = sign_in(lead)
+    first = live(client, activity)
+    activity.questions[0].prompt = "How was today?"
+    db_session.flush()
+    changed = live(client, activity, first.headers["ETag"].strip('"'))
+    assert changed.status_code == 200
+    assert changed.get_json()["questions"][0]["prompt"] == "How was today?"
