@@ -150,13 +150,18 @@ def theme_counts(session: Session, activity: Activity) -> tuple[ThemeCount, ...]
 
 def approved_quotes(session: Session, activity: Activity) -> tuple[str, ...]:
     """Answers staff picked as quotes, redacted; never hidden ones or possible disclosures."""
+    question_ids = [question.id for question in activity.questions]
+    if not question_ids:
+        return ()
     flagged = select(Flag.answer_id)
     query = (
         select(Answer.text)
         .join(Submission, Submission.id == Answer.submission_id)
         .where(
+            # Reads the partial index of quotes only (plain `is_quote`, so the index applies).
+            Answer.question_id.in_(question_ids),
+            Answer.is_quote,
             Submission.activity_id == activity.id,
-            Answer.is_quote.is_(True),
             or_(Answer.moderation.is_(None), Answer.moderation != HIDDEN),
             Answer.text.is_not(None),
             Answer.id.not_in(flagged),

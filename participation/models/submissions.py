@@ -31,6 +31,8 @@ class Submission(Base):
     __table_args__ = (
         UniqueConstraint("activity_id", "idempotency_key"),
         Index("ix_submissions_activity_hour", "activity_id", "submitted_hour"),
+        # How many submissions an activity has and which is newest (answer_queries.py).
+        Index("ix_submissions_activity", "activity_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -71,6 +73,13 @@ class Answer(Base):
             "moderation",
             sqlite_where=text("moderation IS NOT NULL"),
             postgresql_where=text("moderation IS NOT NULL"),
+        ),
+        # Answers staff chose as quotes, for reports (reports.approved_quotes).
+        Index(
+            "ix_answers_quotes",
+            "question_id",
+            sqlite_where=text("is_quote = 1"),
+            postgresql_where=text("is_quote"),
         ),
     )
 
