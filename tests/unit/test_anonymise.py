@@ -16,10 +16,12 @@ import pytest
 from participation.anonymise import (
     KAnonResult,
     age_band,
+    csv_field,
     describe_suppression,
     first_names,
     generalise_month,
     k_anonymise,
+    k_anonymise_keys,
     neutralise_csv_cell,
     redact,
     safe_csv_writer,
@@ -90,6 +92,9 @@ REDACTIONS = [
     ("Fatima, Oluwaseun and Mateusz ran the stall", "[name], [name] and [name] ran the stall"),
     ("add jo_b99 if you want", "add [name] if you want"),
     ("SAM helped", "[name] helped"),
+    ("MY NAME IS SAM", "MY NAME IS [name]"),
+    ("THEY CALL ME Jojo", "THEY CALL ME [name]"),
+    ("ask dr Patel", "ask dr [name]"),
     # several at once
     (
         "Hi I'm Aisha, call 07700 900222 or email aisha@example.com, I live at 3 Rose Road",
@@ -122,6 +127,7 @@ UNCHANGED = [
     "call me when you can",
     "I'm 15 and in Year 11",
     "It is on the 5th floor, room 12",
+    "Nobody Here Today",
     "",
 ]
 
@@ -218,6 +224,21 @@ def test_first_names_list_is_large_lower_case_and_loaded_once():
 )
 def test_neutralise_csv_cell(value, expected):
     assert neutralise_csv_cell(value) == expected
+
+
+def test_csv_field_writes_a_cell_exactly_as_the_safe_writer_does():
+    rng = random.Random(5)
+    alphabet = ["a", " ", ",", '"', "\r", "\n", "=", "+", "-", "@", "\t", "\x00", "é", "'", ";"]
+    for _ in range(3000):
+        cells = [
+            "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6)))
+            if rng.random() < 0.7
+            else rng.choice([None, -1, -2, 0, 12])
+            for _ in range(rng.randint(2, 5))
+        ]
+        written = io.StringIO()
+        safe_csv_writer(written).writerow(cells)
+        assert ",".join(map(csv_field, cells)) + "\r\n" == written.getvalue()
 
 
 def test_safe_csv_writer_round_trip_has_no_live_formulas():
@@ -370,6 +391,27 @@ def test_k_anonymise_random_tables(seed):
         c for row in result.rows for c in qis if row[c] == "suppressed" != kept[row["id"]][c]
     )
     assert all(result.suppressed_cells[c] == changed[c] for c in qis)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_k_anonymise_keys_gives_each_row_what_k_anonymise_gives_it(seed):
+    rng = random.Random(seed)
+    qis = ["age_band", "month", "gender"]
+    rows = [
+        {
+            c: rng.choice([None, -2, 1, 2, 3, "x"][: rng.randint(2, 6)])
+            for c in qis
+            if rng.random() < 0.9
+        }
+        for _ in range(rng.randint(0, 60))
+    ]
+    k = rng.choice([1, 2, 4, 7])
+    by_rows = k_anonymise(rows, qis, k, suppressed_marker=-2)
+    keys, result = k_anonymise_keys([tuple(r.get(c) for c in qis) for r in rows], qis, k, -2)
+    assert keys == [tuple(r.get(c) for c in qis) for r in by_rows.rows]
+    assert result.suppressed_cells == by_rows.suppressed_cells
+    assert (result.dropped_rows, result.padded_rows) == (by_rows.dropped_rows, by_rows.padded_rows)
+    assert result.rows == []
 
 
 def test_k_anonymise_is_fast_enough_for_large_exports():
