@@ -2,9 +2,10 @@
 
 An export reads the database twice, both times as a stream. The first pass reads only the
 quasi-identifiers (service, submission month, reach answers) and k-anonymises them; the
-second pass reads every answer in submission order and writes one row at a time. Memory
-therefore grows with the number of submissions (a few small numbers each), never with the
-number of answers or the length of what young people wrote.
+second pass reads one row per submission, in submission order, its answers grouped by the
+database (see "the second pass, packed by the database"), and writes one row at a time.
+Memory therefore grows with the number of submissions (a few small numbers each), never
+with the number of answers or the length of what young people wrote.
 
 Codes: choices are option codes; a multiple choice has one 0/1 column per option; a ranking
 has one column per item holding its place (1 = first); three boxes are three text columns.
@@ -16,18 +17,35 @@ from __future__ import annotations
 
 import functools
 import io
-import secrets
+import os
 from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
+from operator import itemgetter
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    func,
+    literal_column,
+    or_,
+    select,
+    type_coerce,
+)
 from sqlalchemy.orm import Session
 
 from participation.anonymise import (
     KAnonResult,
+    csv_field,
     generalise_month,
-    k_anonymise,
+    k_anonymise_keys,
     redact,
     safe_csv_writer,
 )
@@ -231,74 +249,118 @@ def exported_row_count(included: int, k: int) -> int:
     return included if included >= k else 0
 
 
+def _shuffled_numbers(count: int) -> array:
+    """1..count in a random order, from the operating system's random source."""
+    keys = array("Q")
+    keys.frombytes(os.urandom(8 * (count + 1)))
+    return array("l", sorted(range(1, count + 1), key=keys.__getitem__))
+
+
 def prepare_rows(session: Session, activity: Activity, columns: Sequence[Column]) -> PreparedRows:
     """First pass: choose the rows and k-anonymise their quasi-identifiers."""
     k = activity.k_threshold
-    reach = {c.question_id: c.name for c in columns if c.role == CODE and c.quasi}
-    names = ("service", "month", *reach.values())
-    query = select(Submission.id, Submission.submitted_hour).where(*included_clauses(activity))
+    reach = [c for c in columns if c.role == CODE and c.quasi]
+    names = ("service", "month", *(c.name for c in reach))
+    # The hour as the driver gives it (SQLite: text), made a month once per distinct hour.
+    hour = type_coerce(Submission.submitted_hour, String)
+    query = select(Submission.id, hour).where(*included_clauses(activity))
     if reach:
         query = query.add_columns(Answer.question_id, Answer.choice).outerjoin(
             Answer,
-            and_(Answer.submission_id == Submission.id, Answer.question_id.in_(list(reach))),
+            and_(
+                Answer.submission_id == Submission.id,
+                Answer.question_id.in_([c.question_id for c in reach]),
+            ),
         )
     query = query.order_by(Submission.id).execution_options(yield_per=YIELD_PER)
-
-    service = activity.service.name
     ids = array("q")
-    # Rows share one dict per distinct combination, so this list costs a pointer a row.
-    shared: dict[tuple[object, ...], dict[str, object]] = {}
-    rows: list[dict[str, object]] = []
-    current: int | None = None
-    values: dict[str, object] = {}
-
-    def finish() -> None:
-        combo = tuple(values[name] for name in names)
-        rows.append(shared.setdefault(combo, dict(zip(names, combo, strict=True))))
-
     # Core rows through the session's connection: the ORM adds nothing to plain columns.
     with session.connection().execute(query) as records:
-        for record in records:
-            if record[0] != current:
-                if current is not None:
-                    finish()
-                current = record[0]
-                ids.append(current)
-                values = dict.fromkeys(reach.values(), PASSED)
-                values["service"] = service
-                values["month"] = generalise_month(record[1])
-            if reach and record[2] is not None and record[3] is not None:
-                values[reach[record[2]]] = record[3]
-    if current is not None:
-        finish()
+        if reach:
+            keys = _keys_with_reach(records, ids, activity.service.name, reach)
+        else:
+            keys = _keys_without_reach(records, ids, activity.service.name)
 
     included = len(ids)
     if included < k:
         # Fewer than k people can never be k-anonymous: share no rows at all.
-        rows.clear()
+        keys.clear()
         ids = array("q")
-    result = k_anonymise(rows, names, k, suppressed_marker=SUPPRESSED)
-    rows.clear()
-    shared.clear()
-    if len(result.rows) != len(ids):  # k_anonymise dropped every row
+    kept, result = k_anonymise_keys(keys, names, k, suppressed_marker=SUPPRESSED)
+    keys.clear()
+    if len(kept) != len(ids):  # k_anonymise dropped every row
         ids = array("q")
-    distinct: dict[tuple[object, ...], int] = {}
-    index = array("l")
-    for row in result.rows:
-        combo = tuple(row[name] for name in names)
-        index.append(distinct.setdefault(combo, len(distinct)))
-    numbers = list(range(1, len(ids) + 1))
-    secrets.SystemRandom().shuffle(numbers)
+    distinct = {key: i for i, key in enumerate(dict.fromkeys(kept))}
     return PreparedRows(
         included=included,
         submission_ids=ids,
-        row_numbers=array("l", numbers),
+        row_numbers=_shuffled_numbers(len(ids)),
         quasi_names=names,
         quasi_values=list(distinct),
-        quasi_index=index,
-        suppression=replace(result, rows=[], dropped_rows=included - len(ids)),
+        quasi_index=array("l", map(distinct.__getitem__, kept)),
+        suppression=replace(result, dropped_rows=included - len(ids)),
         k=k,
     )
+
+
+class _Months(dict[object, str]):
+    """Submission hours (datetimes, or SQLite's text for them) as months, "2026-03"."""
+
+    def __missing__(self, hour: object) -> str:
+        moment = datetime.fromisoformat(hour) if isinstance(hour, str) else hour
+        month = self[hour] = generalise_month(moment) or ""  # type: ignore[arg-type]
+        return month
+
+
+def _keys_without_reach(records: Any, ids: array, service: str) -> list[tuple[object, ...]]:
+    """Each row's (service, month), one row per submission; ids collected in `ids`."""
+    keys: list[tuple[object, ...]] = []
+    key_of = _ServiceMonths(service)
+    for batch in records.partitions():
+        ids.extend(map(itemgetter(0), batch))
+        keys.extend(map(key_of.__getitem__, map(itemgetter(1), batch)))
+    return keys
+
+
+class _ServiceMonths(dict[object, tuple[object, ...]]):
+    """(service, month) for each submission hour, one shared tuple per month."""
+
+    def __init__(self, service: str) -> None:
+        super().__init__()
+        self.service, self.months = service, _Months()
+        self.shared: dict[tuple[object, ...], tuple[object, ...]] = {}
+
+    def __missing__(self, hour: object) -> tuple[object, ...]:
+        key = (self.service, self.months[hour])
+        key = self[hour] = self.shared.setdefault(key, key)
+        return key
+
+
+def _keys_with_reach(
+    records: Any, ids: array, service: str, reach: Sequence[Column]
+) -> list[tuple[object, ...]]:
+    """Each row's (service, month, reach answers...), from a row per reach answer."""
+    months = _Months()
+    place = {c.question_id: 2 + i for i, c in enumerate(reach)}
+    # Rows share one tuple per distinct combination, so this list costs a pointer a row.
+    shared: dict[tuple[object, ...], tuple[object, ...]] = {}
+    keys: list[tuple[object, ...]] = []
+    current: int | None = None
+    values: list[object] = []
+    for record in records:
+        if record[0] != current:
+            if current is not None:
+                key = tuple(values)
+                keys.append(shared.setdefault(key, key))
+            current = record[0]
+            ids.append(current)
+            values = [service, months[record[1]], *[PASSED] * len(reach)]
+        if record[2] is not None and record[3] is not None:
+            values[place[record[2]]] = record[3]
+    if current is not None:
+        key = tuple(values)
+        keys.append(shared.setdefault(key, key))
+    return keys
 
 
 @dataclass
@@ -377,20 +439,10 @@ class _RowBuilder:
                 row[i] = self.redact(text)
 
 
-def iter_rows(
-    session: Session,
-    activity: Activity,
-    columns: Sequence[Column],
-    prepared: PreparedRows,
-    stats: RowStats | None = None,
-) -> Iterator[list[object]]:
-    """Second pass: yield one row per prepared submission, streaming answers from the database."""
-    if not prepared.rows:
-        return
-    builder = _RowBuilder(columns, prepared.quasi_names, stats or RowStats())
-    query = (
-        select(
-            Submission.id,
+def _answers_of(submissions: Select[Any]) -> Select[Any]:
+    """Every answer of the chosen submissions, one row each, in submission order."""
+    return (
+        submissions.add_columns(
             Answer.question_id,
             Answer.part,
             Answer.choice,
@@ -400,12 +452,24 @@ def iter_rows(
         )
         .outerjoin(Answer, Answer.submission_id == Submission.id)
         .outerjoin(Flag, Flag.answer_id == Answer.id)
-        .where(*included_clauses(activity), Submission.id <= prepared.submission_ids[-1])
         .order_by(Submission.id)
-        .execution_options(yield_per=YIELD_PER)
     )
+
+
+def _row_by_row(
+    session: Session,
+    activity: Activity,
+    builder: _RowBuilder,
+    prepared: PreparedRows,
+) -> Iterator[list[object]]:
+    """Every row built from single answers (for exports whose codes cannot be packed)."""
     ids, numbers = prepared.submission_ids, prepared.row_numbers
     combos, combo_of = prepared.quasi_values, prepared.quasi_index
+    query = _answers_of(
+        select(Submission.id).where(
+            *included_clauses(activity), Submission.id <= prepared.submission_ids[-1]
+        )
+    ).execution_options(yield_per=YIELD_PER)
     count, position = len(ids), 0
     current: object = None
     row: list[object] | None = None
@@ -429,6 +493,428 @@ def iter_rows(
                 add(row, record, started)
     if row is not None:
         yield row
+
+
+# --- the second pass, packed by the database --------------------------------------------
+#
+# Reading a million answers into Python one at a time is what made exports slow, so the
+# database groups each submission's answers into one row: a few sums of packed fields for
+# the codes, picks and places, and one column per text box. A field is a value with one
+# spare bit above it: choice + 1 for a code, 1 for a pick, place + 1 for a place, so 0
+# means "no answer"; an answer that fits no field (an unknown code, a place out of range)
+# adds nothing to it. The first sum also counts the answers to the export's questions, and
+# the count checks every row: when each field received at most one answer and every answer
+# found a field or text column, the fields that are not 0 and the texts present number
+# exactly the answers. Otherwise they number fewer, whatever carried from field to field:
+# thanks to the spare bit, a field holding m answers passes on less than (m - 1) / 2. Such
+# a submission (no form sends one) is then read answer by answer, as are exports whose
+# codes are too wide to pack, so packing never changes what an export holds.
+
+PACKED_BITS = 48  # of each 64-bit sum; the first sum counts the answers above them
+COUNT_SHIFT = PACKED_BITS  # room for 2**15 - 1 answers to one submission
+CHUNK_BITS = 24  # fields are decoded a chunk at a time, through a table filled as needed
+CHUNK_TABLE_MAX = 65536
+WITHHELD, SHOWN = "W", "T"
+
+Decoded = tuple[tuple[object, ...], str, int]  # values, as CSV text, fields holding an answer
+
+
+@dataclass(frozen=True)
+class _Field:
+    """One packed value: a coded answer (choice None), or a pick or a place of `choice`."""
+
+    question_id: int
+    role: str  # CODE, OPTION or RANK
+    top: int  # the largest value one answer stores
+    choice: int | None
+    column: int | None  # where it is written; None for reach answers (from the first pass)
+    shift: int = 0  # its lowest bit in its sum
+
+    @property
+    def width(self) -> int:
+        """Bits it takes: the value's, and one spare that catches a carry."""
+        return self.top.bit_length() + 1
+
+    def read(self, bits: int) -> int:
+        """Its value in `bits`, a sum shifted so the chunk's lowest field is at bit 0."""
+        return (bits >> self.shift) & ((1 << self.width) - 1)
+
+
+def _units(columns: Sequence[Column]) -> list[list[_Field]]:
+    """The fields in column order, grouped: all picks of a question, or a single field."""
+    units: list[list[_Field]] = []
+    for position, column in enumerate(columns):
+        qid = column.question_id
+        output = None if column.quasi else position
+        if column.role == CODE and qid is not None:
+            top = max(column.labels, default=0) + 1
+            units.append([_Field(qid, CODE, top, None, output)])
+        elif column.role == RANK and qid is not None:
+            units.append([_Field(qid, RANK, max(column.labels, default=1), column.key, output)])
+        elif column.role == OPTION and qid is not None:
+            pick = _Field(qid, OPTION, 1, column.key, output)
+            if units and units[-1][0].role == OPTION and units[-1][0].question_id == qid:
+                units[-1].append(pick)
+            else:
+                units.append([pick])
+    return units
+
+
+class _Chunk:
+    """Neighbouring fields of one sum, decoded together (their columns are side by side)."""
+
+    def __init__(self, sum_index: int, shift: int) -> None:
+        self.sum_index, self.shift, self.bits = sum_index, shift, 0
+        self.fields: list[_Field] = []
+
+    @property
+    def first_column(self) -> int | None:
+        """The first column the chunk writes, if any."""
+        return next((f.column for f in self.fields if f.column is not None), None)
+
+    @property
+    def last_column(self) -> int | None:
+        """The last column the chunk writes, if any."""
+        return next((f.column for f in reversed(self.fields) if f.column is not None), None)
+
+    def add(self, unit: list[_Field]) -> None:
+        """Take a unit of fields (shifts relative to the chunk)."""
+        for f in unit:
+            self.fields.append(replace(f, shift=f.shift - self.shift))
+            self.bits += f.width
+
+    def decode(self, bits: int) -> Decoded:
+        """The chunk's values from its bits."""
+        values: list[object] = []
+        picked: dict[int, bool] = {}  # a multiple choice was answered when any was picked
+        for f in self.fields:
+            if f.role == OPTION:
+                picked[f.question_id] = picked.get(f.question_id, False) or bool(f.read(bits))
+        present = 0
+        for f in self.fields:
+            value = f.read(bits)
+            present += value != 0
+            if f.column is None:
+                continue
+            if f.role == OPTION:
+                values.append((1 if value else 0) if picked[f.question_id] else PASSED)
+            elif f.role == RANK:
+                values.append(value or PASSED)
+            else:
+                values.append(value - 1 if value else PASSED)
+        return tuple(values), ",".join(map(csv_field, values)), present
+
+
+class _ChunkTable(dict[int, Decoded]):
+    """A chunk's decodings, each made the first time its combination of answers appears."""
+
+    def __init__(self, chunk: _Chunk) -> None:
+        super().__init__()
+        self.chunk = chunk
+
+    def __missing__(self, bits: int) -> Decoded:
+        decoded = self.chunk.decode(bits)
+        if len(self) < CHUNK_TABLE_MAX:
+            self[bits] = decoded
+        return decoded
+
+
+class _CannotPack(Exception):
+    """Some question's codes are too wide to pack (no form makes such a question)."""
+
+
+class _Packing:
+    """Where each answer goes in the sums, the SQL that makes them, and how to read them."""
+
+    def __init__(self, columns: Sequence[Column]) -> None:
+        self.sums: list[list[_Field]] = [[]]  # the first sum also counts the answers
+        self.chunks: list[_Chunk] = []
+        self.texts = [
+            (i, c.question_id, c.key or 0) for i, c in enumerate(columns) if c.role == TEXT
+        ]
+        used = 0
+        for unit in _units(columns):
+            bits = sum(f.width for f in unit)
+            if bits > CHUNK_BITS:
+                raise _CannotPack(unit[0].question_id)
+            if used + bits > PACKED_BITS:
+                self.sums.append([])
+                used = 0
+            placed = []
+            for f in unit:
+                placed.append(replace(f, shift=used))
+                used += f.width
+            self.sums[-1].extend(placed)
+            self._chunk_for(placed, bits).add(placed)
+
+    def _chunk_for(self, unit: list[_Field], bits: int) -> _Chunk:
+        chunk = self.chunks[-1] if self.chunks else None
+        sum_index = len(self.sums) - 1
+        first = unit[0].column
+        if (
+            chunk is not None
+            and chunk.sum_index == sum_index
+            and chunk.bits + bits <= CHUNK_BITS
+            and (first is None or chunk.last_column in (None, first - 1))
+        ):
+            return chunk
+        chunk = _Chunk(sum_index, unit[0].shift)
+        self.chunks.append(chunk)
+        return chunk
+
+    def query(self, activity: Activity, first_id: int, last_id: int) -> Select[Any]:
+        """One row per submission: its id, the sums (the first with the count), the texts."""
+        counted = list(dict.fromkeys([f.question_id for fields in self.sums for f in fields]))
+        counted += [qid for _, qid, _ in self.texts if qid not in counted]
+        sums = [
+            _sum_of(fields, counted if index == 0 else ()) for index, fields in enumerate(self.sums)
+        ]
+        flagged = Answer.id.in_(select(Flag.answer_id))
+        marked = case((or_(Answer.moderation == HIDDEN, flagged), WITHHELD), else_=SHOWN)
+        texts = [
+            func.max(
+                case((and_(Answer.question_id == qid, Answer.part == part), marked + Answer.text))
+            )
+            for _, qid, part in self.texts
+        ]
+        return (
+            select(Submission.id, *sums, *texts)
+            .outerjoin(Answer, Answer.submission_id == Submission.id)
+            .where(*included_clauses(activity), Submission.id >= first_id, Submission.id <= last_id)
+            .group_by(Submission.id)
+            .order_by(Submission.id)
+        )
+
+
+def _int(value: int) -> ColumnElement[Any]:
+    # Written into the SQL as 64-bit numbers (they are the app's own, not user input).
+    return cast(literal_column(str(int(value))), BigInteger)
+
+
+def _sum_of(fields: list[_Field], counted: Sequence[int] = ()) -> ColumnElement[Any]:
+    """The SQL for one sum: each answer adds its field's value, shifted into place.
+
+    With `counted` (the export's question ids), each answer to one of them also adds
+    1 << COUNT_SHIFT, so the sum carries the count of answers above its fields.
+    """
+    by_question: dict[int, list[_Field]] = {}
+    for f in fields:
+        by_question.setdefault(f.question_id, []).append(f)
+    arms: dict[int, ColumnElement[Any]] = {}
+    for qid, found in by_question.items():
+        if found[0].role == CODE:
+            (f,) = found
+            value = (Answer.choice + 1) * _int(1 << f.shift)
+            arms[qid] = case((Answer.choice.between(0, f.top - 1), value), else_=_int(0))
+        elif found[0].role == OPTION:
+            picks = {f.choice: _int(1 << f.shift) for f in found}
+            arms[qid] = case(picks, value=Answer.choice, else_=_int(0))
+        else:
+            places = {
+                f.choice: case(
+                    (Answer.part.between(0, f.top - 1), (Answer.part + 1) * _int(1 << f.shift)),
+                    else_=_int(0),
+                )
+                for f in found
+            }
+            arms[qid] = case(places, value=Answer.choice, else_=_int(0))
+    if not counted:
+        packed = case(arms, value=Answer.question_id, else_=_int(0))
+    else:
+        for qid in counted:
+            arms.setdefault(qid, _int(0))
+        # Other questions' answers (none) and the empty row of a submission without answers
+        # take the count away again.
+        one = 1 << COUNT_SHIFT
+        packed = case(arms, value=Answer.question_id, else_=_int(-one)) + _int(one)
+    return cast(func.coalesce(func.sum(packed), 0), BigInteger)
+
+
+class _PackedRows:
+    """Reads the packed second pass and turns each submission into a row or a CSV line."""
+
+    def __init__(
+        self,
+        session: Session,
+        activity: Activity,
+        columns: Sequence[Column],
+        prepared: PreparedRows,
+        builder: _RowBuilder,
+    ) -> None:
+        self.session, self.activity = session, activity
+        self.prepared, self.builder = prepared, builder
+        self.packing = _Packing(columns)
+        sums = len(self.packing.sums)
+        self.text_start = 1 + sums
+        self.readers = [
+            (1 + c.sum_index, c.shift, (1 << c.bits) - 1, _ChunkTable(c))
+            for c in self.packing.chunks
+        ]
+        self.quasi_text = [tuple(map(csv_field, combo)) for combo in prepared.quasi_values]
+        self.text_cell = functools.lru_cache(maxsize=4096)(self._text_cell)
+        self.line_order, self.value_order = self._orders(columns)
+
+    def _orders(self, columns: Sequence[Column]) -> tuple[list[int], list[int]]:
+        """Where each column's cell is among a row's pieces: as CSV text, and as values.
+
+        Pieces are the row number, the quasi-identifiers, then each chunk (as CSV text, one
+        piece a chunk; as values, one a column), then the text columns.
+        """
+        chunks = self.packing.chunks
+        quasi = {name: 1 + i for i, name in enumerate(self.prepared.quasi_names)}
+        outputs = [f.column for c in chunks for f in c.fields if f.column is not None]
+        starts = {c.first_column: i for i, c in enumerate(chunks) if c.first_column is not None}
+        texts = {position: i for i, (position, _, _) in enumerate(self.packing.texts)}
+        base = 1 + len(quasi)
+        after_chunks, after_values = base + len(chunks), base + len(outputs)
+        line_order: list[int] = []
+        value_order: list[int] = []
+        for position, column in enumerate(columns):
+            if column.role == ROW:
+                line_order.append(0)
+                value_order.append(0)
+            elif column.quasi:
+                line_order.append(quasi[column.name])
+                value_order.append(quasi[column.name])
+            elif position in texts:
+                line_order.append(after_chunks + texts[position])
+                value_order.append(after_values + texts[position])
+            else:
+                if position in starts:
+                    line_order.append(base + starts[position])
+                value_order.append(base + outputs.index(position))
+        return line_order, value_order
+
+    def _text_cell(self, marked: str) -> tuple[object, str, int, int]:
+        """(value, CSV cell, 1 if it counts as text, 1 if withheld) of a marked text column."""
+        text = marked[1:]
+        if not text.strip():
+            return PASSED, csv_field(PASSED), 0, 0
+        if marked[0] == WITHHELD:
+            # Possible disclosures and text staff hid never leave the staff view.
+            return SUPPRESSED, csv_field(SUPPRESSED), 1, 1
+        redacted = redact(text)
+        return redacted, csv_field(redacted), 1, 0
+
+    def _one_by_one(self, submission_id: int, number: int, combo: int) -> list[object]:
+        """The row of one submission read answer by answer."""
+        row = self.builder.start(number, self.prepared.quasi_values[combo])
+        query = _answers_of(select(Submission.id).where(Submission.id == submission_id))
+        started: set[int] = set()
+        for answer in self.session.connection().execute(query):
+            if answer[1] is not None:
+                self.builder.add(row, answer, started)
+        return row
+
+    def rows(self) -> Iterator[list[object]]:
+        """Each exported row as values."""
+        return self._assembled(as_text=False)
+
+    def lines(self) -> Iterator[str]:
+        """Each exported row as a CSV line (every cell neutralised, as `safe_csv_writer` does)."""
+        return self._assembled(as_text=True)
+
+    def _assembled(self, as_text: bool) -> Iterator[Any]:
+        # One loop for both forms, as lean as it can be: it runs once per exported row.
+        prepared = self.prepared
+        ids, numbers, combo_of = prepared.submission_ids, prepared.row_numbers, prepared.quasi_index
+        pick = itemgetter(*(self.line_order if as_text else self.value_order))
+        quasi = self.quasi_text if as_text else prepared.quasi_values
+        readers, start, text_cell = self.readers, self.text_start, self.text_cell
+        form = 1 if as_text else 0
+        query = self.packing.query(self.activity, ids[0], ids[-1])
+        count, position = len(ids), 0
+        texts = withheld = 0
+        try:
+            with self.session.connection().execute(
+                query.execution_options(yield_per=YIELD_PER)
+            ) as found:
+                for record in found:
+                    # Both passes walk submissions by id; skip any sent or withdrawn between.
+                    submission_id = record[0]
+                    while position < count and ids[position] < submission_id:
+                        position += 1
+                    if position == count or ids[position] != submission_id:
+                        continue
+                    number, combo = numbers[position], combo_of[position]
+                    position += 1
+                    pieces = [str(number) if as_text else number, *quasi[combo]]
+                    present = 0
+                    for at, shift, mask, table in readers:
+                        chunk = table[(record[at] >> shift) & mask]
+                        present += chunk[2]
+                        if as_text:
+                            pieces.append(chunk[1])
+                        else:
+                            pieces.extend(chunk[0])
+                    marked = record[start:]
+                    answers = record[1] >> COUNT_SHIFT
+                    if present + len(marked) - marked.count(None) != answers:
+                        row = self._one_by_one(submission_id, number, combo)
+                        yield ",".join(map(csv_field, row)) if as_text else row
+                        continue
+                    for value in marked:
+                        if value is None:
+                            pieces.append(_PASSED_CELL[form])
+                        else:
+                            cell = text_cell(value)
+                            pieces.append(cell[form])
+                            texts += cell[2]
+                            withheld += cell[3]
+                    yield ",".join(pick(pieces)) if as_text else list(pick(pieces))
+        finally:
+            self.builder.stats.texts += texts
+            self.builder.stats.withheld += withheld
+
+
+_PASSED_CELL = (PASSED, csv_field(PASSED))
+
+
+def _second_pass(
+    session: Session,
+    activity: Activity,
+    columns: Sequence[Column],
+    prepared: PreparedRows,
+    stats: RowStats | None,
+) -> tuple[_PackedRows | None, _RowBuilder]:
+    builder = _RowBuilder(columns, prepared.quasi_names, stats or RowStats())
+    try:
+        return _PackedRows(session, activity, columns, prepared, builder), builder
+    except _CannotPack:  # read answer by answer instead
+        return None, builder
+
+
+def iter_rows(
+    session: Session,
+    activity: Activity,
+    columns: Sequence[Column],
+    prepared: PreparedRows,
+    stats: RowStats | None = None,
+) -> Iterator[list[object]]:
+    """Second pass: yield one row per prepared submission, streaming from the database."""
+    if not prepared.rows:
+        return iter(())
+    packed, builder = _second_pass(session, activity, columns, prepared, stats)
+    if packed is None:
+        return _row_by_row(session, activity, builder, prepared)
+    return packed.rows()
+
+
+def iter_csv_lines(
+    session: Session,
+    activity: Activity,
+    columns: Sequence[Column],
+    prepared: PreparedRows,
+    stats: RowStats | None = None,
+) -> Iterator[str]:
+    """The rows of `iter_rows` as CSV lines (without line endings), made more directly."""
+    if not prepared.rows:
+        return iter(())
+    packed, builder = _second_pass(session, activity, columns, prepared, stats)
+    if packed is None:
+        rows = _row_by_row(session, activity, builder, prepared)
+        return (",".join(map(csv_field, row)) for row in rows)
+    return packed.lines()
 
 
 def csv_chunks(header: Sequence[str], rows: Iterator[Sequence[object]]) -> Iterator[bytes]:
@@ -456,6 +942,33 @@ def _drain(buffer: io.StringIO) -> bytes:
     buffer.seek(0)
     buffer.truncate()
     return data
+
+
+def csv_line_chunks(header: Sequence[str], lines: Iterator[str]) -> Iterator[bytes]:
+    """Encode a header and ready-made CSV lines as UTF-8 chunks of about 64 KB."""
+    buffer = io.StringIO()
+    safe_csv_writer(buffer).writerow(header)
+    yield _drain(buffer)
+    batch: list[str] = []
+    size = 0
+    try:
+        for line in lines:
+            batch.append(line)
+            size += len(line)
+            if size >= CSV_FLUSH_BYTES:
+                yield _lines(batch)
+                batch, size = [], 0
+    finally:
+        # Stopped early (the client went away): let the rows' database cursor close now.
+        close = getattr(lines, "close", None)
+        if close is not None:
+            close()
+    if batch:
+        yield _lines(batch)
+
+
+def _lines(batch: list[str]) -> bytes:
+    return ("\r\n".join(batch) + "\r\n").encode("utf-8", "replace")
 
 
 class ResponseExport:
@@ -494,10 +1007,12 @@ class ResponseExport:
     def csv(self) -> Iterator[bytes]:
         """responses.csv as chunks; the header comes before any database work."""
 
-        def lazy_rows() -> Iterator[list[object]]:
-            yield from self.rows()
+        def lazy_lines() -> Iterator[str]:
+            yield from iter_csv_lines(
+                self.session, self.activity, self.columns, self.prepare(), self.stats
+            )
 
-        return self.csv_for(lazy_rows())
+        return csv_line_chunks(self.header, lazy_lines())
 
     def csv_for(self, rows: Iterator[Sequence[object]]) -> Iterator[bytes]:
         """CSV chunks of this export's header followed by `rows`."""

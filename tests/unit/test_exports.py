@@ -10,6 +10,7 @@ from collections import Counter
 import pytest
 from sqlalchemy import delete, event
 
+from participation.anonymise import safe_csv_writer
 from participation.exports import (
     PASSED,
     SUPPRESSED,
@@ -247,3 +248,84 @@ def test_formulas_typed_by_young_people_are_neutralised(make, db_session, typed,
     data = b"".join(ResponseExport(db_session, activity).csv()).decode()
     (row,) = list(csv.DictReader(io.StringIO(data)))
     assert row["q05"] == written
+
+
+def test_the_csv_holds_exactly_the_rows_with_every_cell_neutralised(make, db_session):
+    activity = make.activity(k_threshold=1)
+    make.submission(activity, EVERY_ANSWER)
+    make.submission(activity, {})
+    make.submission(activity, {4: [{"text": '=1+2, "she said"\nthen left'}]})
+    make.submission(activity, {3: [{"choice": 2}], 4: [{"text": "   "}], 6: [{"choice": 2}]})
+    make.submission(activity, {5: [{"part": 1, "text": "-1 is not a number here"}]})
+    export = ResponseExport(db_session, activity)
+    expected = io.StringIO()
+    writer = safe_csv_writer(expected)
+    writer.writerow(export.header)
+    for row in export.rows():
+        writer.writerow(row)
+    assert b"".join(export.csv()).decode() == expected.getvalue()
+    rows = list(csv.DictReader(io.StringIO(expected.getvalue())))
+    assert rows[2]["q05"] == '\'=1+2, "she said"\nthen left'
+    assert rows[3]["q05"] == "-1" and rows[3]["q04_2"] == "1" and rows[3]["q04_1"] == "0"
+    assert rows[3]["q07_rank_2"] == "1" and rows[3]["q07_rank_1"] == "-1"
+    assert rows[4]["q06_not_working"] == "'-1 is not a number here"
+
+
+# Answers no form sends, each with what an export must show: exactly what is stored.
+STORED_BUT_NEVER_SENT = [
+    ({0: [{"choice": 4}, {"choice": 4}]}, {"q01": 4}),  # the same answer twice
+    ({0: [{"choice": 9}]}, {"q01": 9}),  # a code the question does not have
+    ({0: [{"choice": -3}]}, {"q01": -3}),
+    ({0: [{"choice": None}]}, {"q01": PASSED}),
+    ({3: [{"choice": 2}, {"choice": 2}]}, {"q04_1": 0, "q04_2": 1, "q04_3": 0}),
+    ({3: [{"choice": 7}]}, {"q04_1": 0, "q04_2": 0, "q04_4": 0}),  # answered, nothing known
+    ({6: [{"choice": 1, "part": 2}, {"choice": 1, "part": 2}]}, {"q07_rank_1": 3}),
+    ({6: [{"choice": 2, "part": 7}]}, {"q07_rank_2": 8, "q07_rank_1": PASSED}),
+    ({6: [{"choice": 9, "part": 0}]}, {"q07_rank_1": PASSED, "q07_rank_3": PASSED}),
+    ({4: [{"part": 3, "text": "Not a box"}]}, {"q05": PASSED}),
+    ({4: [{"text": None}]}, {"q05": PASSED}),
+    ({4: [{"text": "Once"}, {"text": "Once"}]}, {"q05": "Once"}),
+    ({5: [{"part": 2, "text": "Later"}]}, {"q06_change": "Later", "q06_working_well": PASSED}),
+]
+
+
+@pytest.mark.parametrize(("values", "shown"), STORED_BUT_NEVER_SENT)
+def test_answers_no_form_sends_are_exported_as_they_are_stored(make, db_session, values, shown):
+    activity = make.activity(k_threshold=1)
+    make.submission(activity, EVERY_ANSWER)
+    make.submission(activity, values)
+    export = ResponseExport(db_session, activity)
+    normal, odd = (dict(zip(export.header, row, strict=True)) for row in export.rows())
+    assert {name: odd[name] for name in shown} == shown
+    assert normal["q01"] == 4 and normal["q05"] == "Email me at [email]"
+    lines = list(csv.DictReader(io.StringIO(b"".join(export.csv()).decode())))
+    assert {name: lines[1][name] for name in shown} == {k: str(v) for k, v in shown.items()}
+
+
+def test_an_export_reads_its_answers_in_a_few_statements_however_many_there_are(make, db_session):
+    activity = make.activity(k_threshold=1)
+    for _ in range(30):
+        make.submission(activity, EVERY_ANSWER)
+    export = ResponseExport(db_session, activity)
+    statements: list[str] = []
+    engine = db_session.get_bind().engine
+
+    def count(*args):
+        statements.append(args[2])
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        data = b"".join(export.csv())
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert len(list(csv.reader(io.StringIO(data.decode())))) == 31
+    assert len(statements) <= 3
+
+
+def test_codes_too_large_to_pack_are_exported_too(make, db_session):
+    questions = [question_spec(SINGLE_CHOICE, "Pick one", options=["Yes", "No"])]
+    questions[0]["options"] = [{"code": 1, "label": "Yes"}, {"code": 10**7, "label": "No"}]
+    activity = make.activity(questions=questions, k_threshold=1)
+    make.submission(activity, {0: [{"choice": 10**7}]})
+    make.submission(activity, {})
+    assert [row["q01"] for row in rows_of(db_session, activity)] == [10**7, PASSED]
