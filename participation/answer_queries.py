@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
-from participation.models import Answer, Submission
+from participation.models import Answer, Question, Submission
 from participation.models.activities import MULTIPLE_CHOICE, THREE_BOXES
 
 # {question id: {(option code or None, part): rows}}
@@ -121,6 +121,8 @@ MULTI_ROW_KINDS = (MULTIPLE_CHOICE, THREE_BOXES)
 QuestionKinds = tuple[tuple[int, str], ...]  # (question id, kind) of one activity, in order
 _CACHE_SIZE = 512
 _cache: OrderedDict[tuple[Any, ...], ActivityCounts] = OrderedDict()
+# The stats of each activity's most recently kept counts, to count on from.
+_latest: OrderedDict[tuple[int, QuestionKinds], SubmissionStats] = OrderedDict()
 _cache_lock = threading.Lock()
 
 
@@ -165,11 +167,14 @@ def activity_counts(
     """{activity id: ActivityCounts} for `wanted` {activity id: (stats, question kinds)}.
 
     Answers only change with their submissions, so counts are kept per process under the
-    activity's SubmissionStats. Activities not in the cache are read together: one
-    `answer_groups` and one `respondents` query, however many there are.
+    activity's SubmissionStats. When an activity has only gained submissions since its
+    counts were kept (a live event), only the new submissions' answers are counted and
+    added. Other activities not in the cache are read together: one `answer_groups` and
+    one `respondents` query, however many there are.
     """
     result: dict[int, ActivityCounts] = {}
     missing: dict[int, tuple[Any, ...]] = {}
+    earlier: dict[int, tuple[SubmissionStats, ActivityCounts]] = {}
     with _cache_lock:
         for activity_id, (stats, kinds) in wanted.items():
             key = (activity_id, stats, kinds)
@@ -181,21 +186,81 @@ def activity_counts(
                 result[activity_id] = ActivityCounts({}, {})
             else:
                 missing[activity_id] = key
-    if not missing:
-        return result
-    owner = {qid: aid for aid in missing for qid, _ in wanted[aid][1]}
-    multi = [qid for aid in missing for qid, kind in wanted[aid][1] if kind in MULTI_ROW_KINDS]
+                before = _latest.get((activity_id, kinds))
+                kept = None if before is None else _cache.get((activity_id, before, kinds))
+                if kept is not None and before is not None and before.count < stats.count:
+                    earlier[activity_id] = (before, kept)
+    found: dict[int, ActivityCounts] = {}
+    for activity_id, (before, kept) in earlier.items():
+        stats, kinds = wanted[activity_id]
+        added = _counts_since(session, activity_id, before, stats, kinds)
+        if added is not None:
+            found[activity_id] = _plus(kept, added)
+    rest = [activity_id for activity_id in missing if activity_id not in found]
+    if rest:
+        found.update(_counts_of(session, {aid: wanted[aid][1] for aid in rest}))
+    with _cache_lock:
+        for activity_id, counts in found.items():
+            stats, kinds = wanted[activity_id]
+            _cache[missing[activity_id]] = counts
+            _latest[(activity_id, kinds)] = stats
+            _latest.move_to_end((activity_id, kinds))
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+        while len(_latest) > _CACHE_SIZE:
+            _latest.popitem(last=False)
+    result.update(found)
+    return result
+
+
+def _counts_of(session: Session, wanted: dict[int, QuestionKinds]) -> dict[int, ActivityCounts]:
+    """Count every answer of the `wanted` activities: one query of each kind for all."""
+    owner = {qid: aid for aid, kinds in wanted.items() for qid, _ in kinds}
+    multi = [qid for kinds in wanted.values() for qid, kind in kinds if kind in MULTI_ROW_KINDS]
     groups = answer_groups(session, list(owner))
     people = respondents(session, multi)
-    split: dict[int, ActivityCounts] = {aid: ActivityCounts({}, {}) for aid in missing}
+    split: dict[int, ActivityCounts] = {aid: ActivityCounts({}, {}) for aid in wanted}
     for qid, found in groups.items():
         split[owner[qid]].groups[qid] = found
     for qid, count in people.items():
         split[owner[qid]].respondents[qid] = count
-    with _cache_lock:
-        for activity_id, key in missing.items():
-            _cache[key] = split[activity_id]
-        while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
-    result.update(split)
-    return result
+    return split
+
+
+def _counts_since(
+    session: Session,
+    activity_id: int,
+    before: SubmissionStats,
+    stats: SubmissionStats,
+    kinds: QuestionKinds,
+) -> ActivityCounts | None:
+    """Counts of the submissions after `before` when those are all that changed, else None.
+
+    The newest submission counted before is still there (the same one, by its key) and the
+    count grew by exactly the number sent after it: nothing counted before was withdrawn.
+    """
+    of_activity = Submission.activity_id == activity_id
+    after = [of_activity, Submission.id > before.last_id, Submission.id <= stats.last_id]
+    newer = select(func.count()).select_from(Submission).where(*after)
+    kept = select(Submission.idempotency_key).where(Submission.id == before.last_id)
+    added, key = session.execute(select(newer.scalar_subquery(), kept.scalar_subquery())).one()
+    if key != before.last_key or added != stats.count - before.count:
+        return None
+    # Driven from the few new submissions; their answers are all to this activity's questions.
+    every = select(Question.id).where(Question.activity_id == activity_id)
+    multi = [qid for qid, kind in kinds if kind in MULTI_ROW_KINDS]
+    groups = answer_groups(session, every, after)
+    return ActivityCounts(dict(groups), respondents(session, multi, after) if multi else {})
+
+
+def _plus(counts: ActivityCounts, added: ActivityCounts) -> ActivityCounts:
+    """The sum of two activities' worth of counts (new dicts: cached ones are shared)."""
+    groups = {qid: dict(found) for qid, found in counts.groups.items()}
+    for qid, found in added.groups.items():
+        mine = groups.setdefault(qid, {})
+        for key, count in found.items():
+            mine[key] = mine.get(key, 0) + count
+    people = dict(counts.respondents)
+    for qid, count in added.respondents.items():
+        people[qid] = people.get(qid, 0) + count
+    return ActivityCounts(groups, people)

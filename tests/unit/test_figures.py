@@ -193,6 +193,52 @@ def test_figures_follow_new_and_withdrawn_submissions(make, db_session, scale_ac
     assert result.total.count == 6 and by_key(result)[1].count == 0
 
 
+def test_counts_kept_between_requests_follow_every_kind_of_change(make, db_session):
+    questions = [
+        question_spec(EMOJI_SCALE, "How was it?"),
+        question_spec(MULTIPLE_CHOICE, "What did you do?", options=["Art", "Games"]),
+    ]
+    activity = make.activity(questions=questions, k_threshold=1)
+
+    def send(face, picks=()):
+        return make.submission(
+            activity, {0: [{"choice": face}], 1: [{"choice": pick} for pick in picks]}
+        )
+
+    def withdraw(submission):
+        db_session.execute(delete(Answer).where(Answer.submission_id == submission.id))
+        db_session.execute(delete(Submission).where(Submission.id == submission.id))
+        db_session.expire_all()
+
+    def seen():
+        faces, picks = activity_figures(db_session, activity).questions
+        counted = {key: cell.count for key, cell in by_key(faces).items() if cell.count}
+        return counted, {key: cell.count for key, cell in by_key(picks).items()}, picks.total.count
+
+    first = send(4, [1])
+    second = send(4, [1, 2])
+    assert seen() == ({4: 2}, {1: 2, 2: 1}, 2)
+    send(5)  # only new submissions: counted on from what was kept
+    newest = send(5, [2])
+    assert seen() == ({4: 2, 5: 2}, {1: 2, 2: 2}, 3)
+    withdraw(first)  # an older one gone and one more sent: the count alone cannot tell
+    send(1, [1])
+    assert seen() == ({4: 1, 5: 2, 1: 1}, {1: 2, 2: 2}, 3)
+    withdraw(newest)
+    assert seen() == ({4: 1, 5: 1, 1: 1}, {1: 2, 2: 1}, 2)
+    send(2)
+    latest = send(2, [2])
+    assert seen() == ({4: 1, 5: 1, 1: 1, 2: 2}, {1: 2, 2: 2}, 3)
+    withdraw(latest)  # the newest gone (SQLite gives its id to the next one) and two more
+    send(3, [1])
+    send(3)
+    assert seen() == ({4: 1, 5: 1, 1: 1, 2: 1, 3: 2}, {1: 3, 2: 1}, 3)
+    withdraw(second)  # an older one gone and two more sent: one more in all
+    send(1)
+    send(1)
+    assert seen() == ({5: 1, 1: 3, 2: 1, 3: 2}, {1: 2, 2: 0}, 2)
+
+
 # --- dashboard ---------------------------------------------------------------------------
 
 
