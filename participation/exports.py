@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import io
+import itertools
 import os
 from array import array
 from collections.abc import Iterator, Sequence
@@ -808,13 +809,14 @@ class _PackedRows:
 
     def rows(self) -> Iterator[list[object]]:
         """Each exported row as values."""
-        return self._assembled(as_text=False)
+        return itertools.chain.from_iterable(self._batches(as_text=False))
 
-    def lines(self) -> Iterator[str]:
-        """Each exported row as a CSV line (every cell neutralised, as `safe_csv_writer` does)."""
-        return self._assembled(as_text=True)
+    def line_batches(self) -> Iterator[list[str]]:
+        """The exported rows as CSV lines (cells neutralised as `safe_csv_writer` does them),
+        a few thousand at a time."""
+        return self._batches(as_text=True)
 
-    def _assembled(self, as_text: bool) -> Iterator[Any]:
+    def _batches(self, as_text: bool) -> Iterator[list[Any]]:
         # One loop for both forms, as lean as it can be: it runs once per exported row.
         prepared = self.prepared
         ids, numbers, combo_of = prepared.submission_ids, prepared.row_numbers, prepared.quasi_index
@@ -829,39 +831,42 @@ class _PackedRows:
             with self.session.connection().execute(
                 query.execution_options(yield_per=YIELD_PER)
             ) as found:
-                for record in found:
-                    # Both passes walk submissions by id; skip any sent or withdrawn between.
-                    submission_id = record[0]
-                    while position < count and ids[position] < submission_id:
+                for records in found.partitions():
+                    made: list[Any] = []
+                    for record in records:
+                        # Both passes walk submissions by id; skip any sent or withdrawn between.
+                        submission_id = record[0]
+                        while position < count and ids[position] < submission_id:
+                            position += 1
+                        if position == count or ids[position] != submission_id:
+                            continue
+                        number, combo = numbers[position], combo_of[position]
                         position += 1
-                    if position == count or ids[position] != submission_id:
-                        continue
-                    number, combo = numbers[position], combo_of[position]
-                    position += 1
-                    pieces = [str(number) if as_text else number, *quasi[combo]]
-                    present = 0
-                    for at, shift, mask, table in readers:
-                        chunk = table[(record[at] >> shift) & mask]
-                        present += chunk[2]
-                        if as_text:
-                            pieces.append(chunk[1])
-                        else:
-                            pieces.extend(chunk[0])
-                    marked = record[start:]
-                    answers = record[1] >> COUNT_SHIFT
-                    if present + len(marked) - marked.count(None) != answers:
-                        row = self._one_by_one(submission_id, number, combo)
-                        yield ",".join(map(csv_field, row)) if as_text else row
-                        continue
-                    for value in marked:
-                        if value is None:
-                            pieces.append(_PASSED_CELL[form])
-                        else:
-                            cell = text_cell(value)
-                            pieces.append(cell[form])
-                            texts += cell[2]
-                            withheld += cell[3]
-                    yield ",".join(pick(pieces)) if as_text else list(pick(pieces))
+                        pieces = [str(number) if as_text else number, *quasi[combo]]
+                        present = 0
+                        for at, shift, mask, table in readers:
+                            chunk = table[(record[at] >> shift) & mask]
+                            present += chunk[2]
+                            if as_text:
+                                pieces.append(chunk[1])
+                            else:
+                                pieces.extend(chunk[0])
+                        marked = record[start:]
+                        answers = record[1] >> COUNT_SHIFT
+                        if present + len(marked) - marked.count(None) != answers:
+                            row = self._one_by_one(submission_id, number, combo)
+                            made.append(",".join(map(csv_field, row)) if as_text else row)
+                            continue
+                        for value in marked:
+                            if value is None:
+                                pieces.append(_PASSED_CELL[form])
+                            else:
+                                cell = text_cell(value)
+                                pieces.append(cell[form])
+                                texts += cell[2]
+                                withheld += cell[3]
+                        made.append(",".join(pick(pieces)) if as_text else list(pick(pieces)))
+                    yield made
         finally:
             self.builder.stats.texts += texts
             self.builder.stats.withheld += withheld
@@ -900,21 +905,21 @@ def iter_rows(
     return packed.rows()
 
 
-def iter_csv_lines(
+def iter_csv_line_batches(
     session: Session,
     activity: Activity,
     columns: Sequence[Column],
     prepared: PreparedRows,
     stats: RowStats | None = None,
-) -> Iterator[str]:
-    """The rows of `iter_rows` as CSV lines (without line endings), made more directly."""
+) -> Iterator[list[str]]:
+    """The rows of `iter_rows` as CSV lines without line endings, a batch at a time."""
     if not prepared.rows:
         return iter(())
     packed, builder = _second_pass(session, activity, columns, prepared, stats)
     if packed is None:
         rows = _row_by_row(session, activity, builder, prepared)
-        return (",".join(map(csv_field, row)) for row in rows)
-    return packed.lines()
+        return ([",".join(map(csv_field, row))] for row in rows)
+    return packed.line_batches()
 
 
 def csv_chunks(header: Sequence[str], rows: Iterator[Sequence[object]]) -> Iterator[bytes]:
@@ -944,31 +949,32 @@ def _drain(buffer: io.StringIO) -> bytes:
     return data
 
 
-def csv_line_chunks(header: Sequence[str], lines: Iterator[str]) -> Iterator[bytes]:
-    """Encode a header and ready-made CSV lines as UTF-8 chunks of about 64 KB."""
+def csv_line_chunks(header: Sequence[str], batches: Iterator[list[str]]) -> Iterator[bytes]:
+    """Encode a header and batches of ready-made CSV lines as UTF-8 chunks of about 64 KB."""
     buffer = io.StringIO()
     safe_csv_writer(buffer).writerow(header)
     yield _drain(buffer)
-    batch: list[str] = []
+    waiting: list[str] = []
     size = 0
     try:
-        for line in lines:
-            batch.append(line)
-            size += len(line)
-            if size >= CSV_FLUSH_BYTES:
-                yield _lines(batch)
-                batch, size = [], 0
+        for batch in batches:
+            for line in batch:
+                waiting.append(line)
+                size += len(line)
+                if size >= CSV_FLUSH_BYTES:
+                    yield _lines(waiting)
+                    waiting, size = [], 0
     finally:
         # Stopped early (the client went away): let the rows' database cursor close now.
-        close = getattr(lines, "close", None)
+        close = getattr(batches, "close", None)
         if close is not None:
             close()
-    if batch:
-        yield _lines(batch)
+    if waiting:
+        yield _lines(waiting)
 
 
-def _lines(batch: list[str]) -> bytes:
-    return ("\r\n".join(batch) + "\r\n").encode("utf-8", "replace")
+def _lines(lines: list[str]) -> bytes:
+    return ("\r\n".join(lines) + "\r\n").encode("utf-8", "replace")
 
 
 class ResponseExport:
@@ -1007,12 +1013,12 @@ class ResponseExport:
     def csv(self) -> Iterator[bytes]:
         """responses.csv as chunks; the header comes before any database work."""
 
-        def lazy_lines() -> Iterator[str]:
-            yield from iter_csv_lines(
+        def lazy_batches() -> Iterator[list[str]]:
+            yield from iter_csv_line_batches(
                 self.session, self.activity, self.columns, self.prepare(), self.stats
             )
 
-        return csv_line_chunks(self.header, lazy_lines())
+        return csv_line_chunks(self.header, lazy_batches())
 
     def csv_for(self, rows: Iterator[Sequence[object]]) -> Iterator[bytes]:
         """CSV chunks of this export's header followed by `rows`."""
