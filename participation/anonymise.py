@@ -252,41 +252,59 @@ def _looks_like_name(
     return not sentence_start and previous_word not in _KEEP_WORD_NAME_AFTER
 
 
-def _no_possible_names(text: str) -> bool:
+# In lower-case ASCII: a word with a digit or underscore beside a letter, or joined by an
+# apostrophe or hyphen (one `_TOKEN` that is neither all letters nor all digits).
+_MIXED_WORD = re.compile(r"\w['-]\w|_|[a-z]\d|\d[a-z]")
+_LETTERS = re.compile(r"[a-z]+")
+
+
+def _no_possible_names(lowered: str) -> bool:
     """Whether `_redact_names` would leave this cue-free, placeholder-free text as it is.
 
-    True when every word is a number, or plain letters that are neither a listed first name
-    nor a title: then no word can be a name. For ASCII text; anything else takes the full path.
+    For ASCII text, lower-cased. True when every word is a number, or plain letters that
+    are neither a listed first name nor a title: then no word can be a name. Anything else
+    takes the full path.
     """
-    words = [word for word in _TOKEN.findall(text) if not word.isdigit()]
-    if not all(map(str.isalpha, words)):
+    if _MIXED_WORD.search(lowered):
         return False
-    folded = set(map(str.lower, words))
-    return folded.isdisjoint(first_names()) and folded.isdisjoint(_TITLES)
+    words = set(_LETTERS.findall(lowered))
+    return words.isdisjoint(first_names()) and words.isdisjoint(_TITLES)
 
 
 def _redact_names(text: str) -> str:
     """Replace first names (and a surname straight after one) with [name]."""
     cues = {}
-    ascii_text = text.isascii()
-    found = _NAME_CUE_LOWER.finditer(text.lower()) if ascii_text else _NAME_CUE.finditer(text)
+    lowered = text.lower() if text.isascii() else None
+    found = _NAME_CUE.finditer(text) if lowered is None else _NAME_CUE_LOWER.finditer(lowered)
     for match in found:
         cues[match.end()] = next(kind for kind, found in match.groupdict().items() if found)
-    if not cues and ascii_text and "[" not in text and _no_possible_names(text):
+    if not cues and lowered is not None and "[" not in text and _no_possible_names(lowered):
         return text
+    tokens = list(_TOKEN.finditer(text))
+    # Words that are plainly not names unless a cue or title comes first (unlisted words),
+    # and titles: sorted out once per distinct word rather than at each occurrence.
+    plain, titles = set(), set()
+    for word in {token.group() for token in tokens}:
+        folded = _fold(word)
+        key = folded[:-2] if folded.endswith("'s") else folded
+        if word.isalpha() and not _is_listed(key):
+            plain.add(word)
+        if folded in _TITLES:
+            titles.add(word)
     out: list[str] = []
     position = previous_end = 0
-    previous_folded, previous_was_name, first = "", False, True
-    for token in _TOKEN.finditer(text):
+    previous_word, previous_was_name, first = "", False, True
+    for token in tokens:
         word, start = token.group(), token.start()
-        folded = _fold(word)
-        base, key = (word[:-2], folded[:-2]) if folded.endswith("'s") else (word, folded)
         cue = cues.get(start)
-        candidate = cue or previous_was_name or previous_folded in _TITLES or word[0] == "["
-        if word.isdigit() or not (candidate or not word.isalpha() or _is_listed(key)):
-            previous_end, previous_folded, previous_was_name = token.end(), folded, False
+        if word.isdigit() or (
+            word in plain and not (cue or previous_was_name or previous_word in titles)
+        ):
+            previous_end, previous_word, previous_was_name = token.end(), word, False
             first = False
             continue
+        folded = _fold(word)
+        base, key = (word[:-2], folded[:-2]) if folded.endswith("'s") else (word, folded)
         gap = text[previous_end:start]
         sentence_start = first or bool(_SENTENCE_BREAK.search(gap))
         adjoining = not gap.strip(" ")
@@ -295,8 +313,8 @@ def _redact_names(text: str) -> str:
         elif previous_was_name and adjoining and base[0].isupper() and not base.isupper():
             is_name = key not in _STOPWORDS
         else:
-            previous_word = "" if sentence_start else previous_folded
-            is_name = _looks_like_name(base, key, cue, previous_word, sentence_start)
+            before = "" if sentence_start else _fold(previous_word)
+            is_name = _looks_like_name(base, key, cue, before, sentence_start)
             if is_name and not base.isalpha() and _DIGIT_OR_UNDERSCORE.search(base):
                 base = word
         if is_name and word[0] != "[":
@@ -306,7 +324,7 @@ def _redact_names(text: str) -> str:
                 out.extend((text[position:start], "[name]"))
             out.append(word[len(base) :])
             position = token.end()
-        previous_end, previous_folded, first = token.end(), folded, False
+        previous_end, previous_word, first = token.end(), word, False
         previous_was_name = is_name and base == word
     out.append(text[position:])
     return "".join(out)
