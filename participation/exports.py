@@ -675,9 +675,10 @@ class _Packing:
         ]
         flagged = Answer.id.in_(select(Flag.answer_id))
         marked = case((or_(Answer.moderation == HIDDEN, flagged), WITHHELD), else_=SHOWN)
+        # FILTER rather than a CASE inside: the other answers never reach the aggregate.
         texts = [
-            func.max(
-                case((and_(Answer.question_id == qid, Answer.part == part), marked + Answer.text))
+            func.max(marked + Answer.text).filter(
+                and_(Answer.question_id == qid, Answer.part == part)
             )
             for _, qid, part in self.texts
         ]
