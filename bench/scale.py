@@ -5,8 +5,9 @@
 
 Bulk-loads a fresh SQLite database (one transaction, executemany in chunks), signs a Hub lead
 in through the real form, then times each page through the app (in this process, no HTTP
-server) as the median of several warm runs, and prints each against DESIGN.md's target.
-See bench/README.md.
+server) as the median of several warm runs, then the live JSON, results page and dashboard
+again with a new submission stored before each request, and prints each against DESIGN.md's
+target. See bench/README.md.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import cProfile
 import gc
 import pstats
 import random
+import secrets
 import statistics
 import sys
 import time
@@ -27,10 +29,11 @@ from pathlib import Path
 from typing import Any
 
 import common
-from sqlalchemy import bindparam, insert, select, text, update
+from sqlalchemy import bindparam, delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from participation import create_app
+from participation.anonymise import redact
 from participation.clock import to_hour, utcnow
 from participation.db import make_engine
 from participation.models import (
@@ -46,6 +49,9 @@ from participation.passwords import hash_password
 
 PASSWORD = "bench-password-long-enough-1"
 CHUNK = 50_000
+QUOTES = 40  # approved answers staff chose as quotes (a report shows the first 12)
+ADDED_KEY = "bench-added-"  # submissions sent while timing, removed afterwards
+REDACTED_ANSWERS = 20_000
 TEXTS = [
     "More trips please and longer sessions on Fridays.",
     "The room is cold in the winter, can we get a heater.",
@@ -116,7 +122,24 @@ def build(url: str, submissions: int, rng: random.Random) -> dict[str, Any]:
         total_answers = fill(url, big_id, submissions, rng)
         total_answers += sum(fill(url, activity_id, 500, rng) for activity_id in small)
     seconds = time.perf_counter() - started
+    choose_quotes(url, big_id)
     return {"big_id": big_id, "answers": total_answers, "load_seconds": seconds}
+
+
+def choose_quotes(url: str, activity_id: int, count: int = QUOTES) -> None:
+    """Mark the first `count` approved written answers of the activity as quotes."""
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "UPDATE answers SET is_quote = 1 WHERE id IN (SELECT answers.id FROM answers "
+                "JOIN questions ON questions.id = answers.question_id "
+                "WHERE questions.activity_id = :a AND answers.moderation = 'approved' "
+                "ORDER BY answers.id LIMIT :n)"
+            ),
+            {"a": activity_id, "n": count},
+        )
+    engine.dispose()
 
 
 @contextmanager
@@ -260,6 +283,81 @@ def time_get(
     return statistics.median(walls), statistics.median(cpus), status, size
 
 
+def add_submission(engine: Any, activity_id: int) -> None:
+    """Store one more submission (a copy of the activity's first one), as a phone would."""
+    with engine.begin() as conn:
+        first, consent = conn.execute(
+            text(
+                "SELECT id, consent_version_id FROM submissions WHERE activity_id = :a "
+                "ORDER BY id LIMIT 1"
+            ),
+            {"a": activity_id},
+        ).one()
+        new_id = conn.execute(text("SELECT max(id) FROM submissions")).scalar() + 1
+        conn.execute(
+            insert(Submission).values(
+                id=new_id,
+                activity_id=activity_id,
+                consent_version_id=consent,
+                research_consent=True,
+                withdrawal_code_hash=secrets.token_hex(32),
+                idempotency_key=ADDED_KEY + secrets.token_hex(8),
+                submitted_hour=to_hour(utcnow()),
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO answers (submission_id, question_id, part, choice, text, moderation,"
+                " is_quote) SELECT :new, question_id, part, choice, text, 'pending', 0"
+                " FROM answers WHERE submission_id = :first"
+            ),
+            {"new": new_id, "first": first},
+        )
+
+
+def remove_added(url: str) -> None:
+    """Delete the submissions `add_submission` stored, so the database can be used again."""
+    engine = make_engine(url)
+    added = select(Submission.id).where(Submission.idempotency_key.startswith(ADDED_KEY))
+    with engine.begin() as conn:
+        conn.execute(delete(Answer).where(Answer.submission_id.in_(added)))
+        conn.execute(delete(Submission).where(Submission.id.in_(added)))
+    engine.dispose()
+
+
+def time_after_new_answer(
+    client: Any, url: str, path: str, activity_id: int, runs: int
+) -> tuple[float, float, int, int]:
+    """Like `time_get`, but a new submission arrives before each GET (a live event)."""
+    engine = make_engine(url)
+    client.get(path).get_data()
+    walls, cpus = [], []
+    status = size = 0
+    for _ in range(runs):
+        add_submission(engine, activity_id)
+        gc.collect()
+        started, cpu_started = time.perf_counter(), time.process_time()
+        response = client.get(path)
+        size = len(response.get_data())
+        walls.append(time.perf_counter() - started)
+        cpus.append(time.process_time() - cpu_started)
+        status = response.status_code
+    engine.dispose()
+    return statistics.median(walls), statistics.median(cpus), status, size
+
+
+def time_redaction(count: int, rng: random.Random) -> float:
+    """Seconds per answer to redact `count` different synthetic answers (nothing cached)."""
+    words = " ".join(TEXTS).lower().replace(",", "").replace(".", "").split()
+    answers: set[str] = set()
+    while len(answers) < count:
+        answers.add(f"{rng.choice(TEXTS)} {rng.choice(words)} {rng.choice(words)} too.")
+    started = time.perf_counter()
+    for answer in answers:
+        redact(answer)
+    return (time.perf_counter() - started) / count
+
+
 def rss_kib() -> int:
     """This process's resident memory (KiB)."""
     return _status_kib("VmRSS")
@@ -288,7 +386,7 @@ def time_csv(client: Any, url: str, runs: int) -> dict[str, Any]:
         gc.collect()
         before = rss_kib()
         peak_reset = reset_peak_rss()
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         first_byte = None
         response = client.get(url, buffered=False)
         lines = 0
@@ -299,9 +397,9 @@ def time_csv(client: Any, url: str, runs: int) -> dict[str, Any]:
             lines += chunk.count(b"\n")
             size += len(chunk)
         response.close()
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
         growth = (_status_kib("VmHWM") - before) / 1024 if peak_reset else float("nan")
-        results.append((seconds, lines - 1, size, first_byte or 0.0, growth))
+        results.append((seconds, lines - 1, size, first_byte or 0.0, growth, cpu))
     seconds = statistics.median(r[0] for r in results)
     rows, size = results[0][1], results[0][2]
     # Python-level allocations while streaming (tracemalloc slows it down: not timed).
@@ -318,9 +416,37 @@ def time_csv(client: Any, url: str, runs: int) -> dict[str, Any]:
         "bytes": size,
         "rows_per_s": rows / seconds if seconds else 0.0,
         "first_byte_s": statistics.median(r[3] for r in results),
+        "cpu_s": statistics.median(r[5] for r in results),
         "rss_growth_mb": max(r[4] for r in results),
         "traced_peak_mb": traced_peak / 1024 / 1024,
     }
+
+
+def add_page_row(
+    rows: list[list[Any]],
+    figures: dict[str, Any],
+    name: str,
+    target: float,
+    seconds: float,
+    cpu: float,
+    status: int,
+    size: int,
+) -> bool:
+    """Add a timed page to the table and the JSON; whether it met its target."""
+    ok = status in (200, 304) and seconds <= target
+    rows.append(
+        [
+            name,
+            f"{seconds * 1000:.0f} ms",
+            f"<= {target * 1000:.0f} ms",
+            f"{status}, CPU {cpu * 1000:.0f} ms, {size:,} bytes",
+            verdict(ok),
+        ]
+    )
+    key = name.replace(" ", "_")
+    figures[key + "_ms"] = round(seconds * 1000, 1)
+    figures[key + "_cpu_ms"] = round(cpu * 1000, 1)
+    return ok
 
 
 PROFILE_TARGETS = {
@@ -428,41 +554,28 @@ def main(argv: list[str] | None = None) -> int:
         if args.profile:
             profile_page(client, PROFILE_TARGETS[args.profile].format(id=big))
             return 0
-        pages = [
-            ("results page", f"/results/activities/{big}", 0.300),
-            ("dashboard", "/results/", 0.500),
-            ("live JSON", f"/results/activities/{big}/live.json", 0.050),
-        ]
+        remove_added(url)  # left by an interrupted run
+        load_before = common.machine()["load_average"]
         rows = []
         figures: dict[str, Any] = {
             "submissions": args.submissions,
             "answers": built["answers"],
             "load_seconds": round(built["load_seconds"], 1),
+            "load_average_before": load_before,
         }
         all_ok = True
-        etag = client.get(pages[2][1]).headers.get("ETag")
-        pages.append(
-            ("live JSON unchanged", pages[2][1], 0.050, {"If-None-Match": etag} if etag else None)
-        )
-        for name, url_path, target, *headers in pages:
+        live = f"/results/activities/{big}/live.json"
+        etag = client.get(live).headers.get("ETag")
+        pages = [
+            ("results page", f"/results/activities/{big}", 0.300, None),
+            ("dashboard", "/results/", 0.500, None),
+            ("live JSON", live, 0.050, None),
+            ("live JSON unchanged", live, 0.050, {"If-None-Match": etag} if etag else None),
+        ]
+        for name, url_path, target, headers in pages:
             print(f"timing {name} ...", flush=True)
-            seconds, cpu, status, size = time_get(
-                client, url_path, args.runs, headers[0] if headers else None
-            )
-            ok = status in (200, 304) and seconds <= target
-            all_ok &= ok
-            rows.append(
-                [
-                    name,
-                    f"{seconds * 1000:.0f} ms",
-                    f"<= {target * 1000:.0f} ms",
-                    f"{status}, CPU {cpu * 1000:.0f} ms, {size:,} bytes",
-                    verdict(ok),
-                ]
-            )
-            key = name.replace(" ", "_")
-            figures[key + "_ms"] = round(seconds * 1000, 1)
-            figures[key + "_cpu_ms"] = round(cpu * 1000, 1)
+            timed = time_get(client, url_path, args.runs, headers)
+            all_ok &= add_page_row(rows, figures, name, target, *timed)
         print("timing CSV export ...", flush=True)
         csv = time_csv(client, f"/research/activities/{big}/responses.csv", max(1, args.runs // 2))
         answers_per_s = csv["rows"] * 10 / csv["seconds"] if csv["seconds"] else 0.0
@@ -474,7 +587,7 @@ def main(argv: list[str] | None = None) -> int:
                 "CSV export speed",
                 f"{csv['rows_per_s']:,.0f} rows/s ({answers_per_s:,.0f} answers/s)",
                 ">= 100,000 rows/s",
-                f"{csv['rows']:,} rows in {csv['seconds']:.2f} s",
+                f"{csv['rows']:,} rows in {csv['seconds']:.2f} s, CPU {csv['cpu_s']:.2f} s",
                 verdict(ok_rate),
             ]
         )
@@ -499,6 +612,7 @@ def main(argv: list[str] | None = None) -> int:
         figures.update(
             csv_rows=csv["rows"],
             csv_seconds=round(csv["seconds"], 2),
+            csv_cpu_seconds=round(csv["cpu_s"], 2),
             csv_rows_per_s=round(csv["rows_per_s"]),
             csv_answers_per_s=round(answers_per_s),
             csv_rss_growth_mb=round(csv["rss_growth_mb"], 1),
@@ -521,11 +635,35 @@ def main(argv: list[str] | None = None) -> int:
             ]
         )
         figures["summary_pdf_s"] = round(seconds, 2)
+        figures["summary_pdf_cpu_s"] = round(cpu, 2)
+        # A live event: a phone sends answers before each request, so nothing kept per
+        # version can be used as it is.
+        for name, url_path, target in [
+            ("live JSON after a new answer", live, 0.050),
+            ("results page after a new answer", f"/results/activities/{big}", 0.300),
+            ("dashboard after a new answer", "/results/", 0.500),
+        ]:
+            print(f"timing {name} ...", flush=True)
+            timed = time_after_new_answer(client, url, url_path, big, args.runs)
+            all_ok &= add_page_row(rows, figures, name, target, *timed)
+        remove_added(url)
+        print("timing redaction of different answers ...", flush=True)
+        per_answer = time_redaction(REDACTED_ANSWERS, rng)
+        rows.append(
+            [
+                "redaction, every answer different",
+                f"{1 / per_answer:,.0f} answers/s",
+                "",
+                f"{per_answer * 1e6:.0f} µs each, {REDACTED_ANSWERS:,} answers",
+                "",
+            ]
+        )
+        figures["redaction_us"] = round(per_answer * 1e6, 1)
         print()
         print(
             f"SQLite, {built['answers']:,} answers; median of {args.runs} warm runs "
             f"({max(1, args.runs // 2)} for CSV and PDF); {common.machine()['cpus']} CPUs, "
-            f"load average {common.machine()['load_average']}"
+            f"load average {load_before} before, {common.machine()['load_average']} after"
         )
         common.print_table(["what", "measured", "target", "detail", "result"], rows)
         figures["result"] = verdict(all_ok)
