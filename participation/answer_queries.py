@@ -3,8 +3,9 @@
 Each query is shaped to one of the answers indexes (migration 0002), so it reads an index
 and never the table: `answer_groups` the (question_id, choice, part) index, `respondents`
 the (question_id, submission_id) index. `activity_counts` keeps both per activity until its
-submissions change, for the results page, live screen and dashboard alike. Use
-`participation.figures` for suppressed figures; these are raw counts, never to be shown.
+submissions change, for the results page, live screen and dashboard alike, and when they
+change only by new submissions it counts just those. Use `participation.figures` for
+suppressed figures; these are raw counts, never to be shown.
 """
 
 from __future__ import annotations
