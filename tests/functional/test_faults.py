@@ -562,15 +562,14 @@ def test_a_download_that_fails_midway_is_cut_off_and_the_app_carries_on(
         make.submission(activity, {0: [{"choice": number % 5 + 1}], 4: [{"text": "x" * 900}]})
     client = sign_in(lead)
     before = database_counts(db_session)[:2]
-    real_iter_rows = exports.iter_rows
+    real_batches = exports.iter_csv_line_batches
 
-    def failing_rows(*args: Any, **kwargs: Any) -> Iterator[list[object]]:
-        for number, row in enumerate(real_iter_rows(*args, **kwargs)):
-            if number == 30:
-                raise OSError(5, "Input/output error")
-            yield row
+    def failing_batches(*args: Any, **kwargs: Any) -> Iterator[list[str]]:
+        for batch in real_batches(*args, **kwargs):
+            yield batch[:30]
+            raise OSError(5, "Input/output error")
 
-    monkeypatch.setattr(exports, "iter_rows", failing_rows)
+    monkeypatch.setattr(exports, "iter_csv_line_batches", failing_batches)
     url = f"/research/activities/{activity.id}/responses.csv"
     response = client.get(url, buffered=False)
     assert response.status_code == 200  # the header went out before the failure
@@ -580,6 +579,6 @@ def test_a_download_that_fails_midway_is_cut_off_and_the_app_carries_on(
         b"".join(response.response)
     response.close()
     assert database_counts(db_session)[:2] == before, "no answer was changed by the export"
-    monkeypatch.setattr(exports, "iter_rows", real_iter_rows)
+    monkeypatch.setattr(exports, "iter_csv_line_batches", real_batches)
     again = client.get(url)
     assert again.status_code == 200 and again.get_data(as_text=True).count("\n") == 61
