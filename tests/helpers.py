@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from bs4 import BeautifulSoup
 from flask.testing import FlaskClient
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 from werkzeug.test import TestResponse
 
 PASSWORD = "correct-horse-battery-staple-7"
@@ -39,3 +43,18 @@ def submit_form(
     """GET the page holding the form (default: `url`), then POST `data` with its CSRF token."""
     token = csrf_token(client.get(form_url or url))
     return client.post(url, data={**data, "csrf_token": token}, follow_redirects=follow_redirects)
+
+
+@contextmanager
+def recorded_statements(engine: Engine) -> Iterator[list[str]]:
+    """The SQL statements `engine` runs while the block runs, in order."""
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)

@@ -8,7 +8,7 @@ import zipfile
 from collections import Counter
 
 import pytest
-from sqlalchemy import delete, event
+from sqlalchemy import delete
 
 from participation.anonymise import safe_csv_writer
 from participation.exports import (
@@ -24,6 +24,7 @@ from participation.models.activities import REACH, SINGLE_CHOICE
 from participation.models.submissions import HIDDEN
 from participation.question_kinds import question_spec
 from participation.research_pack import zip_chunks
+from tests.helpers import recorded_statements
 
 EVERY_ANSWER = {
     0: [{"choice": 4}],
@@ -176,20 +177,11 @@ def test_the_csv_header_is_sent_before_any_database_work(make, db_session, app):
     activity = make.activity(k_threshold=1)
     make.submission(activity, EVERY_ANSWER)
     export = ResponseExport(db_session, activity)
-    statements: list[str] = []
-    engine = db_session.get_bind().engine
-
-    def count(*args):
-        statements.append(args[2])
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with recorded_statements(db_session.get_bind().engine) as statements:
         chunks = export.csv()
         header = next(chunks)
         assert statements == []
         rest = b"".join(chunks)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
     assert header.decode().startswith("row,service,month,q01")
     assert statements  # the rows came from the database afterwards
     parsed = list(csv.reader(io.StringIO((header + rest).decode())))
@@ -307,17 +299,8 @@ def test_an_export_reads_its_answers_in_a_few_statements_however_many_there_are(
     for _ in range(30):
         make.submission(activity, EVERY_ANSWER)
     export = ResponseExport(db_session, activity)
-    statements: list[str] = []
-    engine = db_session.get_bind().engine
-
-    def count(*args):
-        statements.append(args[2])
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with recorded_statements(db_session.get_bind().engine) as statements:
         data = b"".join(export.csv())
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
     assert len(list(csv.reader(io.StringIO(data.decode())))) == 31
     assert len(statements) <= 3
 
