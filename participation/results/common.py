@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from flask import abort, request
+from flask import request
 from sqlalchemy.orm import Session
 
 from participation.models import Activity, Staff
-from participation.scoping import ensure_can_see
+from participation.scoping import get_visible
 
 
 def load_activity(session: Session, staff: Staff, activity_id: int) -> Activity:
     """The activity `activity_id`, or 404 when it does not exist or `staff` may not see it."""
-    activity = session.get(Activity, activity_id)
-    if activity is None:
-        abort(404)
-    ensure_can_see(session, staff, activity.service_id)
-    return activity
+    return get_visible(session, staff, Activity, activity_id)
 
 
 def page_number() -> int:
