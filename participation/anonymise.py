@@ -426,7 +426,7 @@ _CSV_QUOTED = re.compile(r'[",\r\n]')
 def csv_field(value: object) -> str:
     """One cell as `safe_csv_writer` writes it within a row: neutralised, then quoted if needed.
 
-    For streams that make each line by joining cells with commas (exports.py), so a cell
+    For streams that make each line by joining cells with commas (export_packing.py), so a cell
     that repeats (a code, a redacted text) is made once. None is an empty cell.
     """
     if value is None:

@@ -90,7 +90,8 @@ def write_atomically(path: Path, chunks: Iterable[bytes]) -> int:
 @with_appcontext
 def export_command(activity: str, fmt: str, output: Path) -> None:
     """Export ACTIVITY (its id or join code) for scripted use; the export is audited."""
-    from participation.exports import ResponseExport, count_included, exported_row_count
+    from participation.export_columns import count_included, exported_row_count
+    from participation.exports import ResponseExport
     from participation.research_pack import research_pack_chunks
 
     if not output.expanduser().resolve().parent.is_dir():

@@ -19,7 +19,7 @@ from typing import Any
 from participation.anonymise import PLACEHOLDERS, describe_suppression, neutralise_csv_cell
 from participation.clock import utcnow
 from participation.disclosure import suppress_value
-from participation.exports import (
+from participation.export_columns import (
     CODE,
     MISSING_LABELS,
     MISSING_VALUES,
@@ -29,9 +29,9 @@ from participation.exports import (
     SUPPRESSED,
     Column,
     PreparedRows,
-    ResponseExport,
     RowStats,
 )
+from participation.exports import ResponseExport
 from participation.models import Activity
 from participation.models.activities import RESEARCH_ASK
 

@@ -17,7 +17,8 @@ from participation.auth.access import staff_required
 from participation.clock import utcnow
 from participation.db import get_session, writes_database
 from participation.errors import render_error
-from participation.exports import ResponseExport, count_included, exported_row_count
+from participation.export_columns import count_included, exported_row_count
+from participation.exports import ResponseExport
 from participation.figures import DashboardFilters
 from participation.models import Activity, ParticipationType, Service
 from participation.research import bp

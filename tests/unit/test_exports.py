@@ -11,14 +11,14 @@ import pytest
 from sqlalchemy import delete
 
 from participation.anonymise import safe_csv_writer
-from participation.exports import (
+from participation.export_columns import (
     PASSED,
     SUPPRESSED,
-    ResponseExport,
     count_included,
     exported_row_count,
     response_columns,
 )
+from participation.exports import ResponseExport
 from participation.models import Flag, Submission
 from participation.models.activities import REACH, SINGLE_CHOICE
 from participation.models.submissions import HIDDEN
