@@ -250,6 +250,24 @@ def test_every_question_page_has_pass_and_progress_and_one_heading(client, make)
         journey.press("pass")
 
 
+def test_faces_are_drawn_the_same_on_every_phone_and_named_in_words(client, make):
+    journey = Journey(client, make.activity())
+    journey.consent()
+    labels = journey.soup.select(".choice label")
+    assert [label.get_text(strip=True) for label in labels] == [
+        "Really unhappy",
+        "Unhappy",
+        "Okay",
+        "Happy",
+        "Really happy",
+    ]
+    faces = [label.find("svg") for label in labels]
+    assert all(face is not None and face["aria-hidden"] == "true" for face in faces)
+    # Five different drawings, and no emoji left to an emoji font the phone may not have.
+    assert len({str(face) for face in faces}) == 5
+    assert not any(ord(character) > 0x2FFF for character in journey.last.get_data(as_text=True))
+
+
 def test_back_and_next_keep_answers(client, make):
     activity = make.activity()
     answers = every_answer(activity)
