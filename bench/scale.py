@@ -2,8 +2,9 @@
 
     .venv/bin/python bench/scale.py                   # 100,000 submissions x 10 answers
     .venv/bin/python bench/scale.py --submissions 20000 --runs 3
+    .venv/bin/python bench/scale.py --postgres        # the same on a new PostgreSQL database
 
-Bulk-loads a fresh SQLite database (one transaction, executemany in chunks), signs a Hub lead
+Bulk-loads a fresh SQLite (or PostgreSQL) database (one transaction, executemany in chunks), signs a Hub lead
 in through the real form, then times each page through the app (in this process, no HTTP
 server) as the median of several warm runs, then the live JSON, results page and dashboard
 again with a new submission stored before each request, and prints each against DESIGN.md's
@@ -132,26 +133,37 @@ def choose_quotes(url: str, activity_id: int, count: int = QUOTES) -> None:
     with engine.begin() as conn:
         conn.execute(
             text(
-                "UPDATE answers SET is_quote = 1 WHERE id IN (SELECT answers.id FROM answers "
+                "UPDATE answers SET is_quote = :yes WHERE id IN (SELECT answers.id FROM answers "
                 "JOIN questions ON questions.id = answers.question_id "
                 "WHERE questions.activity_id = :a AND answers.moderation = 'approved' "
                 "ORDER BY answers.id LIMIT :n)"
             ),
-            {"a": activity_id, "n": count},
+            {"a": activity_id, "n": count, "yes": True},
         )
     engine.dispose()
+
+
+# (name, CREATE INDEX statement) of a table's own indexes, not those behind a constraint.
+SQLITE_INDEXES = (
+    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+    "AND tbl_name IN :tables"
+)
+POSTGRES_INDEXES = (
+    "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x "
+    "JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid "
+    "WHERE t.relname IN :tables "
+    "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.oid)"
+)
 
 
 @contextmanager
 def indexes_dropped(url: str, tables: tuple[str, ...]) -> Iterator[None]:
     """Drop the tables' indexes for a bulk load and build them again (same SQL) afterwards."""
     engine = make_engine(url)
+    listing = SQLITE_INDEXES if engine.dialect.name == "sqlite" else POSTGRES_INDEXES
     with engine.begin() as conn:
         saved = conn.execute(
-            text(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-                "AND tbl_name IN :tables"
-            ).bindparams(bindparam("tables", expanding=True)),
+            text(listing).bindparams(bindparam("tables", expanding=True)),
             {"tables": list(tables)},
         ).all()
         for name, _ in saved:
@@ -244,8 +256,11 @@ ANSWER_COLUMNS = (
 
 
 def insert_sql(conn: Any, model: Any, columns: tuple[str, ...]) -> str:
-    """The INSERT statement (driver placeholders) for `columns` of `model`'s table."""
-    return str(insert(model.__table__).compile(dialect=conn.dialect, column_keys=list(columns)))
+    """The INSERT statement, with the driver's positional placeholders, for `columns`."""
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    names, marks = ", ".join(columns), ", ".join([mark] * len(columns))
+    # Only the app's own table and column names go into the SQL; the values are parameters.
+    return f"INSERT INTO {model.__tablename__} ({names}) VALUES ({marks})"  # noqa: S608
 
 
 # ---------------------------------------------------------------- timing
@@ -308,10 +323,10 @@ def add_submission(engine: Any, activity_id: int) -> None:
         conn.execute(
             text(
                 "INSERT INTO answers (submission_id, question_id, part, choice, text, moderation,"
-                " is_quote) SELECT :new, question_id, part, choice, text, 'pending', 0"
+                " is_quote) SELECT :new, question_id, part, choice, text, 'pending', :no"
                 " FROM answers WHERE submission_id = :first"
             ),
-            {"new": new_id, "first": first},
+            {"new": new_id, "first": first, "no": False},
         )
 
 
@@ -473,8 +488,12 @@ def profile_page(client: Any, url: str) -> None:
 
 
 @contextmanager
-def database(path: Path | None) -> Iterator[tuple[str, bool]]:
-    """(URL, reused): a temporary database, or the kept/reused file at `path`."""
+def database(path: Path | None, postgres: bool) -> Iterator[tuple[str, bool]]:
+    """(URL, reused): a temporary database, or the kept/reused SQLite file at `path`."""
+    if postgres:
+        with common.fresh_postgres() as url:
+            yield url, False
+        return
     if path is None:
         with common.fresh_sqlite() as url:
             yield url, False
@@ -485,6 +504,17 @@ def database(path: Path | None) -> Iterator[tuple[str, bool]]:
         return
     common.migrate(url)
     yield url, False
+
+
+def database_megabytes(url: str) -> float:
+    """The size of the database on disk."""
+    if url.startswith("sqlite:///"):
+        return Path(url.removeprefix("sqlite:///")).stat().st_size / 1024 / 1024
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        size = conn.execute(text("SELECT pg_database_size(current_database())")).scalar_one()
+    engine.dispose()
+    return size / 1024 / 1024
 
 
 def big_activity_id(url: str) -> int:
@@ -516,6 +546,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="timed runs per page (median)")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help="use a new PostgreSQL database (PARTICIPATION_BENCH_PG_ADMIN), not SQLite",
+    )
+    parser.add_argument(
         "--database",
         type=Path,
         help="keep the generated SQLite file here, or reuse it when it exists (skips loading)",
@@ -527,7 +562,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     rng = random.Random(args.seed)
-    with database(args.database) as (url, reused):
+    if args.postgres and args.database:
+        parser.error("--database keeps a SQLite file; it cannot be used with --postgres")
+    with database(args.database, args.postgres) as (url, reused):
         if reused:
             built = {
                 "big_id": big_activity_id(url),
@@ -538,7 +575,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print(f"loading {args.submissions:,} submissions x 10 answers ...", flush=True)
             built = build(url, args.submissions, rng)
-            database_mb = Path(url.removeprefix("sqlite:///")).stat().st_size / 1024 / 1024
+            database_mb = database_megabytes(url)
             print(
                 f"loaded {built['answers']:,} answers in {built['load_seconds']:.1f} s "
                 f"({built['answers'] / built['load_seconds']:,.0f} answers/s; {database_mb:.0f} MB)",
@@ -558,6 +595,7 @@ def main(argv: list[str] | None = None) -> int:
         load_before = common.machine()["load_average"]
         rows = []
         figures: dict[str, Any] = {
+            "database": "postgresql" if args.postgres else "sqlite",
             "submissions": args.submissions,
             "answers": built["answers"],
             "load_seconds": round(built["load_seconds"], 1),
@@ -661,7 +699,7 @@ def main(argv: list[str] | None = None) -> int:
         figures["redaction_us"] = round(per_answer * 1e6, 1)
         print()
         print(
-            f"SQLite, {built['answers']:,} answers; median of {args.runs} warm runs "
+            f"{'PostgreSQL' if args.postgres else 'SQLite'}, {built['answers']:,} answers; median of {args.runs} warm runs "
             f"({max(1, args.runs // 2)} for CSV and PDF); {common.machine()['cpus']} CPUs, "
             f"load average {load_before} before, {common.machine()['load_average']} after"
         )
