@@ -8,6 +8,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from participation.disclosure import Cell, suppress_value
+from participation.export_columns import exported_row_count
 from participation.models import Activity, Staff, Submission
 from participation.models.activities import DRAFT, RESEARCH_ASK
 from participation.scoping import service_filter
@@ -20,6 +21,7 @@ class ExportableActivity:
     activity: Activity
     responses: Cell
     shareable: Cell
+    rows_shared: bool  # whether an export would hold any rows (at least k can be shared)
 
 
 def research_activities(session: Session, staff: Staff) -> list[ExportableActivity]:
@@ -49,6 +51,7 @@ def research_activities(session: Session, staff: Staff) -> list[ExportableActivi
                 activity,
                 suppress_value(int(responses or 0), k),
                 suppress_value(int(shareable or 0), k),
+                exported_row_count(int(shareable or 0), k) > 0,
             )
         )
     return listed

@@ -46,10 +46,13 @@ def test_the_research_page_lists_only_activities_in_scope_with_small_counts_hidd
 ):
     _hub, north, east = services
     mine = make.activity(north, title="North group")
+    enough = make.activity(north, title="North workshop")
     make.activity(east, title="East group")
     make.activity(north, title="Draft plans", status="draft")
     for _ in range(3):
         make.submission(mine, {0: [{"choice": 3}]})
+    for _ in range(5):
+        make.submission(enough, {0: [{"choice": 3}]})
     client = sign_in(make.staff("researcher", north))
     response = client.get("/research/")
     assert response.status_code == 200
@@ -59,6 +62,12 @@ def test_the_research_page_lists_only_activities_in_scope_with_small_counts_hidd
     links = {a["href"] for a in page(response).select("a[download]")}
     assert f"/research/activities/{mine.id}/pack.zip" in links
     assert f"/research/activities/{mine.id}/summary.pdf" in links
+    # Fewer than k can be shared: the page says the row-level downloads are empty for now.
+    no_rows = "No rows yet: the research pack and the answers CSV hold rows once the answers"
+    rows = {row.td.find(string=True).strip(): row for row in page(response).select("tbody tr")}
+    assert no_rows in rows["North group"].get_text(" ", strip=True)
+    assert "of at least 5 young people can be shared" in rows["North group"].get_text(" ")
+    assert no_rows not in rows["North workshop"].get_text(" ", strip=True)
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(make, client):
