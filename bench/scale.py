@@ -4,11 +4,11 @@
     .venv/bin/python bench/scale.py --submissions 20000 --runs 3
     .venv/bin/python bench/scale.py --postgres        # the same on a new PostgreSQL database
 
-Bulk-loads a fresh SQLite (or PostgreSQL) database (one transaction, executemany in chunks), signs a Hub lead
-in through the real form, then times each page through the app (in this process, no HTTP
-server) as the median of several warm runs, then the live JSON, results page and dashboard
-again with a new submission stored before each request, and prints each against DESIGN.md's
-target. See bench/README.md.
+Bulk-loads a fresh SQLite (or PostgreSQL) database (one transaction, executemany in chunks),
+signs a Hub lead in through the real form, then times each page through the app (in this
+process, no HTTP server) as the median of several warm runs, then the live JSON, results page
+and dashboard again with a new submission stored before each request, and prints each
+against DESIGN.md's target. See bench/README.md.
 """
 
 from __future__ import annotations
@@ -562,6 +562,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     rng = random.Random(args.seed)
+    backend = "PostgreSQL" if args.postgres else "SQLite"
     if args.postgres and args.database:
         parser.error("--database keeps a SQLite file; it cannot be used with --postgres")
     with database(args.database, args.postgres) as (url, reused):
@@ -595,7 +596,7 @@ def main(argv: list[str] | None = None) -> int:
         load_before = common.machine()["load_average"]
         rows = []
         figures: dict[str, Any] = {
-            "database": "postgresql" if args.postgres else "sqlite",
+            "database": backend.lower(),
             "submissions": args.submissions,
             "answers": built["answers"],
             "load_seconds": round(built["load_seconds"], 1),
@@ -699,7 +700,7 @@ def main(argv: list[str] | None = None) -> int:
         figures["redaction_us"] = round(per_answer * 1e6, 1)
         print()
         print(
-            f"{'PostgreSQL' if args.postgres else 'SQLite'}, {built['answers']:,} answers; median of {args.runs} warm runs "
+            f"{backend}, {built['answers']:,} answers; median of {args.runs} warm runs "
             f"({max(1, args.runs // 2)} for CSV and PDF); {common.machine()['cpus']} CPUs, "
             f"load average {load_before} before, {common.machine()['load_average']} after"
         )

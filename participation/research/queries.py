@@ -45,13 +45,13 @@ def research_activities(session: Session, staff: Staff) -> list[ExportableActivi
     listed = []
     for activity, responses, said_yes in session.execute(query):
         k = activity.k_threshold
-        shareable = said_yes if activity.research_sharing == RESEARCH_ASK else responses
+        shareable = int((said_yes if activity.research_sharing == RESEARCH_ASK else responses) or 0)
         listed.append(
             ExportableActivity(
                 activity,
                 suppress_value(int(responses or 0), k),
-                suppress_value(int(shareable or 0), k),
-                exported_row_count(int(shareable or 0), k) > 0,
+                suppress_value(shareable, k),
+                exported_row_count(shareable, k) > 0,
             )
         )
     return listed
