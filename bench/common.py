@@ -28,8 +28,10 @@ ROOT = BENCH_DIR.parent
 # The scripts run as `python bench/<name>.py` from a checkout: make the package importable.
 sys.path.insert(0, str(ROOT))
 
+from participation.activities.kinds import question_spec  # noqa: E402
+from participation.commands.migrate import upgrade  # noqa: E402
+from participation.commands.seed import ensure_reference_data  # noqa: E402
 from participation.db import make_engine  # noqa: E402
-from participation.migrate import upgrade  # noqa: E402
 from participation.models import (  # noqa: E402
     Activity,
     ConsentVersion,
@@ -37,8 +39,6 @@ from participation.models import (  # noqa: E402
     Question,
     Service,
 )
-from participation.question_kinds import question_spec  # noqa: E402
-from participation.seed import ensure_reference_data  # noqa: E402
 from tests.databases import throwaway_postgres  # noqa: E402
 
 SECRET = "bench-secret-key-" + "0123456789abcdef" * 3

@@ -164,9 +164,9 @@ def main() -> None:
     parser.add_argument("--postgres", action="store_true", help="use PostgreSQL, not SQLite")
     args = parser.parse_args()
 
-    from participation import reports
-    from participation.exports import ResponseExport
-    from participation.research_pack import research_pack_chunks
+    from participation.exports import summary as reports
+    from participation.exports.pack import research_pack_chunks
+    from participation.exports.responses import ResponseExport
 
     database = fresh_postgres() if args.postgres else fresh_sqlite()
     with database as url:

@@ -34,7 +34,7 @@ from sqlalchemy import bindparam, delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from participation import create_app
-from participation.anonymise import redact
+from participation.accounts.passwords import hash_password
 from participation.clock import to_hour, utcnow
 from participation.db import make_engine
 from participation.models import (
@@ -46,7 +46,7 @@ from participation.models import (
     Staff,
     Submission,
 )
-from participation.passwords import hash_password
+from participation.privacy.anonymise import redact
 
 PASSWORD = "bench-password-long-enough-1"
 CHUNK = 50_000

@@ -39,7 +39,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     for blueprint in (youth.bp, auth.bp, studio.bp, results.bp, research.bp, admin.bp):
         app.register_blueprint(blueprint)
 
-    from participation.cli import register_commands
+    from participation.commands import register_commands
 
     register_commands(app)
     return app

@@ -6,9 +6,9 @@ from datetime import date, datetime
 
 from flask import Flask, current_app, g
 
+from participation.activities.consent import facts_untold, statement_paragraphs
+from participation.activities.help_links import format_phone, help_links
 from participation.clock import utc_to_uk
-from participation.consent_text import facts_untold, statement_paragraphs
-from participation.signposting import format_phone, help_links
 
 # (endpoint, label, roles that see it; empty means every role). Shown when the endpoint exists.
 STAFF_NAV = [

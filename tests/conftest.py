@@ -17,9 +17,9 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from participation import create_app
+from participation.commands.migrate import upgrade
+from participation.commands.seed import ensure_reference_data
 from participation.db import make_engine
-from participation.migrate import upgrade
-from participation.seed import ensure_reference_data
 from tests import helpers
 from tests.databases import throwaway_postgres
 

@@ -11,8 +11,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from participation.accounts.passwords import hash_password
+from participation.activities.codes import new_join_code
+from participation.activities.kinds import question_spec
 from participation.clock import to_hour, utcnow
-from participation.codes import new_join_code
 from participation.models import (
     Activity,
     Answer,
@@ -36,8 +38,6 @@ from participation.models.activities import (
 )
 from participation.models.services import HUB, SPOKE
 from participation.models.submissions import PENDING
-from participation.passwords import hash_password
-from participation.question_kinds import question_spec
 from tests.helpers import PASSWORD
 
 _sequence = itertools.count(1)

@@ -8,7 +8,10 @@ from flask import abort, flash, redirect, render_template, url_for
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from participation import audit
+from participation.accounts import audit
+from participation.accounts.services import ServiceError, save_service
+from participation.accounts.staff import AccountError, create_staff, deactivate
+from participation.activities.help_link_lines import format_help_links
 from participation.admin import bp
 from participation.admin.forms import (
     EmptyForm,
@@ -18,12 +21,9 @@ from participation.admin.forms import (
     StaffForm,
 )
 from participation.auth.access import staff_required
-from participation.auth.service import AccountError, create_staff, deactivate
 from participation.db import get_session
-from participation.help_link_lines import format_help_links
 from participation.models import ParticipationType, Service, Staff
 from participation.models.staff import ADMIN
-from participation.services_admin import ServiceError, save_service
 
 
 def _service_choices() -> list[SelectChoice]:

@@ -7,14 +7,15 @@ from urllib.parse import urlsplit
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from participation import audit, throttle
+from participation import throttle
+from participation.accounts import audit
+from participation.accounts.passwords import verify_password
+from participation.accounts.staff import AccountError, authenticate, set_password
 from participation.auth import bp
 from participation.auth.access import staff_required
 from participation.auth.forms import ChangePasswordForm, SignInForm
-from participation.auth.service import AccountError, authenticate, set_password
 from participation.clock import utcnow
 from participation.db import get_session
-from participation.passwords import verify_password
 
 GENERIC_FAILURE = "The email address or password is not right."
 TOO_MANY = "Too many attempts. Wait 15 minutes and try again, or ask an administrator."

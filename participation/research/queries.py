@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from participation.disclosure import Cell, suppress_value
-from participation.export_columns import exported_row_count
+from participation.accounts.scoping import service_filter
+from participation.exports.columns import exported_row_count
 from participation.models import Activity, Staff, Submission
 from participation.models.activities import DRAFT, RESEARCH_ASK
-from participation.scoping import service_filter
+from participation.privacy.suppression import Cell, suppress_value
 
 
 @dataclass(frozen=True)

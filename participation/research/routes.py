@@ -12,20 +12,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from wtforms import SelectChoice
 
-from participation import audit, pdf_worker, reports
+from participation.accounts import audit
+from participation.accounts.scoping import ensure_can_see, visible_services
 from participation.auth.access import staff_required
 from participation.clock import utcnow
 from participation.db import get_session, writes_database
 from participation.errors import render_error
-from participation.export_columns import count_included, exported_row_count
-from participation.exports import ResponseExport
-from participation.figures import DashboardFilters
+from participation.exports import pdf as pdf_worker
+from participation.exports import summary as reports
+from participation.exports.columns import count_included, exported_row_count
+from participation.exports.pack import research_pack_chunks
+from participation.exports.responses import ResponseExport
+from participation.figures.results import DashboardFilters
 from participation.models import Activity, ParticipationType, Service
 from participation.research import bp
 from participation.research.forms import ScopeReportForm
 from participation.research.queries import activity_in_scope, research_activities
-from participation.research_pack import research_pack_chunks
-from participation.scoping import ensure_can_see, visible_services
 
 # Researchers and leads download row-level data; admins can do everything.
 ROLES = ("researcher", "lead", "admin")

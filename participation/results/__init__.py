@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-from participation.safeguarding import set_nav_badge
+from participation.safeguarding.queue import set_nav_badge
 
 bp = Blueprint("results", __name__, url_prefix="/results")
 bp.before_app_request(set_nav_badge)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import request
 from sqlalchemy.orm import Session
 
+from participation.accounts.scoping import get_visible
 from participation.models import Activity, Staff
-from participation.scoping import get_visible
 
 
 def load_activity(session: Session, staff: Staff, activity_id: int) -> Activity:

@@ -17,11 +17,11 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from participation.actions import MAX_TEXT
+from participation.figures.text_answers import MAX_SEARCH
+from participation.follow_up.actions import MAX_TEXT
+from participation.follow_up.themes import MAX_NAME
 from participation.models.activities import STATUSES
-from participation.safeguarding import CATEGORY_LABELS, MAX_NOTE, OUTCOME_LABELS
-from participation.text_answers import MAX_SEARCH
-from participation.themes import MAX_NAME
+from participation.safeguarding.queue import CATEGORY_LABELS, MAX_NOTE, OUTCOME_LABELS
 
 
 def choices(pairs: Iterable[tuple[Any, str]]) -> list[SelectChoice]:

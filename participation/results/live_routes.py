@@ -5,21 +5,21 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from participation.activities import ActivityError, set_joining_locked
-from participation.answer_queries import submission_stats
+from participation.activities.design import ActivityError, set_joining_locked
+from participation.activities.qr import join_url, qr_svg
 from participation.auth.access import staff_required
 from participation.db import get_session
-from participation.figures import cell_text, question_chart
-from participation.live import LiveState, live_state, live_version, screen_body
+from participation.figures.live import LiveState, live_state, live_version, screen_body
+from participation.figures.queries import submission_stats
+from participation.figures.results import cell_text, question_chart
+from participation.figures.text_answers import text_answers
+from participation.follow_up.moderation import ModerationError, moderate, moderation_counts
 from participation.models import Activity
 from participation.models.staff import ADMIN, LEAD
 from participation.models.submissions import APPROVED, HIDDEN, PENDING
-from participation.moderation import ModerationError, moderate, moderation_counts
-from participation.qr import join_url, qr_svg
 from participation.results import bp
 from participation.results.common import load_activity, page_number
 from participation.results.forms import DecisionForm, LockForm
-from participation.text_answers import text_answers
 
 STATES = {PENDING: "Waiting", APPROVED: "Approved", HIDDEN: "Hidden"}
 

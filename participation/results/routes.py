@@ -6,19 +6,35 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from participation import audit
+from participation.accounts import audit
+from participation.accounts.scoping import service_filter, visible_services
 from participation.auth.access import staff_required
 from participation.db import get_session, writes_database
-from participation.disclosure import suppress_value
-from participation.figures import (
+from participation.figures.results import (
     DashboardFilters,
     activity_figures,
     dashboard_chart,
     dashboard_figures,
     question_chart,
 )
+from participation.figures.text_answers import (
+    answer_view,
+    find_text_answer,
+    text_answers,
+    text_questions,
+)
+from participation.follow_up.themes import (
+    ThemeError,
+    activity_theme_counts,
+    create_theme,
+    set_quote,
+    tag_answer,
+    themes_for_activity,
+    untag_answer,
+)
 from participation.models import Activity, ParticipationType, Service, Submission, Theme
 from participation.models.staff import ADMIN, LEAD
+from participation.privacy.suppression import suppress_value
 from participation.results import bp
 from participation.results.common import load_activity, page_number
 from participation.results.forms import (
@@ -28,17 +44,6 @@ from participation.results.forms import (
     QuoteForm,
     SearchForm,
     choices,
-)
-from participation.scoping import service_filter, visible_services
-from participation.text_answers import answer_view, find_text_answer, text_answers, text_questions
-from participation.themes import (
-    ThemeError,
-    activity_theme_counts,
-    create_theme,
-    set_quote,
-    tag_answer,
-    themes_for_activity,
-    untag_answer,
 )
 
 LEADS = (LEAD, ADMIN)

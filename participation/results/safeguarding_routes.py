@@ -11,7 +11,7 @@ from participation.models import Staff
 from participation.models.staff import ADMIN, LEAD
 from participation.results import bp
 from participation.results.forms import EmptyForm, OutcomeForm, PhraseForm
-from participation.safeguarding import (
+from participation.safeguarding.queue import (
     CATEGORY_LABELS,
     OUTCOME_LABELS,
     STATUS_LABELS,

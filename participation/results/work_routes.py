@@ -6,7 +6,10 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from participation.actions import (
+from participation.accounts.scoping import ensure_can_see, visible_services
+from participation.auth.access import staff_required
+from participation.db import get_session
+from participation.follow_up.actions import (
     ActionError,
     actions_for,
     delete_action,
@@ -14,8 +17,16 @@ from participation.actions import (
     public_actions,
     save_action,
 )
-from participation.auth.access import staff_required
-from participation.db import get_session
+from participation.follow_up.themes import (
+    ThemeError,
+    breakdown,
+    create_theme,
+    merge_themes,
+    quotes,
+    rename_theme,
+    themes_for,
+    themes_for_activity,
+)
 from participation.models import Theme
 from participation.models.staff import ADMIN, LEAD
 from participation.results import bp
@@ -27,17 +38,6 @@ from participation.results.forms import (
     RenameForm,
     ThemeForm,
     choices,
-)
-from participation.scoping import ensure_can_see, visible_services
-from participation.themes import (
-    ThemeError,
-    breakdown,
-    create_theme,
-    merge_themes,
-    quotes,
-    rename_theme,
-    themes_for,
-    themes_for_activity,
 )
 
 

@@ -1,4 +1,4 @@
-"""Studio forms: they read what a lead typed; the rules live in participation.activities."""
+"""Studio forms: they read what a lead typed; the rules live in participation.activities.design."""
 
 from __future__ import annotations
 
@@ -18,17 +18,17 @@ from wtforms import (
 )
 from wtforms.widgets import NumberInput, TextInput
 
-from participation.activities import HART_RUNGS, LUNDY_LABELS, ActivitySettings, Problem
-from participation.activity_questions import QuestionDraft
+from participation.activities.design import HART_RUNGS, LUNDY_LABELS, ActivitySettings, Problem
+from participation.activities.help_link_lines import format_help_links, parse_help_links
+from participation.activities.kinds import KIND_LABELS, REACH_TOPICS
+from participation.activities.questions import QuestionDraft
 from participation.clock import uk_to_utc, utc_to_uk
-from participation.help_link_lines import format_help_links, parse_help_links
 from participation.models.activities import (
     CONSENT_FACILITATED,
     CONSENT_SELF,
     RESEARCH_ASK,
     RESEARCH_OFF,
 )
-from participation.question_kinds import KIND_LABELS, REACH_TOPICS
 
 DATETIME_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S")
 

@@ -8,16 +8,19 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_login import current_user
 from sqlalchemy import or_, select
 
-from participation import activities, activity_questions, audit, posters, qr
-from participation.activities import ActivityError
-from participation.activity_templates import TEMPLATES
+from participation.accounts import audit
+from participation.accounts.scoping import visible_services
+from participation.activities import design as activities
+from participation.activities import posters, qr
+from participation.activities import questions as activity_questions
+from participation.activities.design import ActivityError
+from participation.activities.kinds import KIND_LABELS, REACH_TOPICS
+from participation.activities.library import TEMPLATES
 from participation.auth.access import staff_required
 from participation.db import get_session, writes_database
 from participation.models import Activity, ParticipationType
 from participation.models.activities import ARCHIVED
 from participation.models.staff import ADMIN, LEAD
-from participation.question_kinds import KIND_LABELS, REACH_TOPICS
-from participation.scoping import visible_services
 from participation.studio import bp
 from participation.studio.forms import (
     CodeForm,

@@ -19,7 +19,7 @@ from typing import Any
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from participation.codes import new_idempotency_key, new_withdrawal_code
+from participation.activities.codes import new_idempotency_key, new_withdrawal_code
 
 _SALT = "youth-draft-v1"
 

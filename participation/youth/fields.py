@@ -11,6 +11,7 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
+from participation.answering.submissions import BOXES, ErrorKey, clean_text
 from participation.models import Question
 from participation.models.activities import (
     FREE_TEXT,
@@ -18,7 +19,6 @@ from participation.models.activities import (
     RANKING,
     THREE_BOXES,
 )
-from participation.submissions import BOXES, ErrorKey, clean_text
 
 # Far beyond any real question; stops a crafted form from growing the draft without bound.
 _MAX_VALUES = 50

@@ -11,13 +11,13 @@ from __future__ import annotations
 from flask import redirect, render_template, request, session, url_for
 from flask_login import current_user, logout_user
 
-from participation import audit
+from participation.accounts import audit
+from participation.accounts.scoping import ensure_can_see
+from participation.answering.joining import answering_problem
 from participation.auth.access import STAFF_SESSION_KEYS, staff_required
 from participation.db import get_session
 from participation.errors import render_error
-from participation.joining import answering_problem
 from participation.models import Activity
-from participation.scoping import ensure_can_see
 from participation.youth import bp
 
 SESSION_KEY = "kiosk"

@@ -14,8 +14,7 @@ from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms import ValidationError
 
 from participation import csrf, throttle
-from participation.db import get_session
-from participation.joining import (
+from participation.answering.joining import (
     JoinProblem,
     JoinResult,
     actions_for,
@@ -24,9 +23,7 @@ from participation.joining import (
     count_join,
     resolve_join_code,
 )
-from participation.models import Activity, ConsentVersion
-from participation.models.activities import RESEARCH_ASK
-from participation.submissions import (
+from participation.answering.submissions import (
     ActivityNotAccepting,
     InvalidAnswers,
     WithdrawOutcome,
@@ -35,6 +32,9 @@ from participation.submissions import (
     validate_answers,
     withdraw,
 )
+from participation.db import get_session
+from participation.models import Activity, ConsentVersion
+from participation.models.activities import RESEARCH_ASK
 from participation.youth import bp, kiosk
 from participation.youth import draft as drafts
 from participation.youth.draft import Draft

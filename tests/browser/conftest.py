@@ -28,11 +28,11 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from participation.commands.demo import DEMO_PASSWORD, load_demo
+from participation.commands.migrate import upgrade
+from participation.commands.seed import ensure_reference_data
 from participation.db import make_engine
-from participation.demo import DEMO_PASSWORD, load_demo
-from participation.migrate import upgrade
 from participation.models import Activity, Service, Submission
-from participation.seed import ensure_reference_data
 from tests.browser.support import (
     ARTIFACTS,
     DEVICES,

@@ -12,7 +12,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from participation.demo import DEMO_CODE
+from participation.commands.demo import DEMO_CODE
 from participation.models import Activity
 from participation.models.activities import RESEARCH_ASK
 from tests.browser import journeys

@@ -7,7 +7,7 @@ import contextlib
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
-from participation.demo import DEMO_PASSWORD
+from participation.commands.demo import DEMO_PASSWORD
 from tests.browser import journeys
 from tests.browser.conftest import LEAD, sign_in
 from tests.browser.journeys import BOXES, FREE_TEXT, heading

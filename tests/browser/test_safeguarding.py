@@ -7,9 +7,9 @@ import re
 import pytest
 from sqlalchemy import select
 
+from participation.activities.kinds import question_spec
 from participation.models import AuditEvent, Flag, Staff
 from participation.models.activities import EMOJI_SCALE, FREE_TEXT
-from participation.question_kinds import question_spec
 from tests.browser import journeys
 from tests.browser.conftest import LEAD, SAFEGUARDING_LEAD, sign_in
 from tests.browser.journeys import heading, press

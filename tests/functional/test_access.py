@@ -131,7 +131,7 @@ def test_staff_of_another_service_cannot_reach_its_records(app, make, db_session
 
 
 def test_hub_staff_see_their_spokes_but_spoke_staff_do_not_see_the_hub(app, make, db_session):
-    from participation.scoping import can_see_service
+    from participation.accounts.scoping import can_see_service
 
     hub = make.service("A Hub", kind="hub")
     north = make.service("North", hub=hub)

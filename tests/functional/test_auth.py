@@ -101,7 +101,7 @@ def test_idle_and_absolute_timeouts_sign_staff_out(sign_in, make, key, age_secon
 
 
 def test_deactivating_ends_existing_sessions(sign_in, make, db_session):
-    from participation.auth.service import deactivate
+    from participation.accounts.staff import deactivate
 
     staff = make.staff("lead")
     client = sign_in(staff)

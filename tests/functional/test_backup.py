@@ -16,11 +16,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from participation import create_app
-from participation.backup import integrity_problems, pg_dump_command
+from participation.activities.kinds import question_spec
 from participation.clock import to_hour, utcnow
+from participation.commands.backup import integrity_problems, pg_dump_command
 from participation.db import make_engine
 from participation.models import Answer, Submission
-from participation.question_kinds import question_spec
 from tests.conftest import TEST_SECRET, prepare
 from tests.factories import Factory
 

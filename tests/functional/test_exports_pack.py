@@ -15,9 +15,9 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from participation.activities.kinds import question_spec
 from participation.models import AuditEvent
 from participation.models.activities import REACH, SINGLE_CHOICE
-from participation.question_kinds import question_spec
 
 ANSWERS = {
     0: [{"choice": 4}],

@@ -11,9 +11,9 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from participation import pdf_worker
 from participation.clock import utcnow
-from participation.figures import activity_figures
+from participation.exports import pdf as pdf_worker
+from participation.figures.results import activity_figures
 from participation.models import Action, AnswerTheme, AuditEvent, Flag, Theme
 from participation.models.submissions import APPROVED
 from tests.helpers import page, text_of
@@ -164,7 +164,7 @@ def test_a_failed_pdf_gives_a_clear_error_and_the_app_carries_on(make, spoke, si
     def too_slow(html: str, timeout: float) -> bytes:
         raise pdf_worker.PdfError("the PDF took longer than 30 seconds")
 
-    monkeypatch.setattr("participation.reports.html_to_pdf", too_slow)
+    monkeypatch.setattr("participation.exports.summary.html_to_pdf", too_slow)
     response = client.get(f"/research/activities/{activity.id}/summary.pdf")
     assert response.status_code == 503
     assert "could not be made" in text_of(response)

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from participation.answering.retention import expired_activities
 from participation.clock import utcnow
 from participation.models import Action, Answer, AnswerTheme, AuditEvent, Flag, Submission, Theme
-from participation.retention import expired_activities
 
 
 def count(db_session, model, *where) -> int:

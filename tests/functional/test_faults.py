@@ -28,10 +28,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from participation import create_app
-from participation.backup import integrity_problems
+from participation.activities.kinds import question_spec
+from participation.commands.backup import integrity_problems
 from participation.db import make_engine
 from participation.models import Answer, Submission
-from participation.question_kinds import question_spec
 from tests.conftest import TEST_SECRET, prepare
 from tests.factories import Factory
 from tests.helpers import PASSWORD, submit_form, text_of
@@ -532,7 +532,7 @@ def exportable_activity(make) -> Any:
 def test_a_disk_full_during_a_cli_export_is_a_clear_error_and_changes_nothing(
     runner, make, db_session, tmp_path, monkeypatch
 ):
-    import participation.exports_cli as exports_cli
+    import participation.commands.exports as exports_cli
 
     activity = exportable_activity(make)
     before = database_counts(db_session)
@@ -554,7 +554,7 @@ def test_a_disk_full_during_a_cli_export_is_a_clear_error_and_changes_nothing(
 def test_a_download_that_fails_midway_is_cut_off_and_the_app_carries_on(
     app, make, sign_in, db_session, monkeypatch
 ):
-    import participation.exports as exports
+    import participation.exports.responses as exports
 
     lead = make.staff("lead")
     activity = make.activity(lead.service, k_threshold=5)

@@ -4,7 +4,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from participation.migrate import alembic_config
+from participation.commands.migrate import alembic_config
 from participation.models import Base
 
 

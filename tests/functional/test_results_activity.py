@@ -7,6 +7,7 @@ import re
 import pytest
 from sqlalchemy import select
 
+from participation.activities.kinds import question_spec
 from participation.models import AuditEvent
 from participation.models.activities import (
     EMOJI_SCALE,
@@ -16,7 +17,6 @@ from participation.models.activities import (
     REACH,
     SINGLE_CHOICE,
 )
-from participation.question_kinds import question_spec
 from tests.helpers import page, text_of
 
 

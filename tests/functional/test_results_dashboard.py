@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
+from participation.activities.kinds import question_spec
 from participation.clock import to_hour, utcnow
 from participation.models.activities import EMOJI_SCALE
-from participation.question_kinds import question_spec
 from tests.helpers import page, text_of
 
 QUESTIONS = [question_spec(EMOJI_SCALE, "How do you feel about the group?")]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from participation.activities.kinds import question_spec
 from participation.models import AuditEvent, Flag, Submission
 from participation.models.activities import EMOJI_SCALE, FREE_TEXT
 from participation.models.submissions import APPROVED
-from participation.question_kinds import question_spec
 from tests.helpers import csrf_token, page, text_of
 
 QUESTIONS = [

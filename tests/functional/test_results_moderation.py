@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import delete, select
 
+from participation.activities.kinds import question_spec
 from participation.models import Answer, AuditEvent, Flag, Submission
 from participation.models.activities import FREE_TEXT
 from participation.models.submissions import APPROVED, HIDDEN, PENDING
-from participation.question_kinds import question_spec
 from tests.helpers import csrf_token, page, text_of
 
 

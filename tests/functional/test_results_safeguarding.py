@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from participation.activities.kinds import question_spec
 from participation.models import AuditEvent, Flag, SafeguardingPhrase
 from participation.models.activities import FREE_TEXT
-from participation.question_kinds import question_spec
 from tests.helpers import page, submit_form, text_of
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from participation.actions import public_actions
+from participation.activities.kinds import question_spec
+from participation.follow_up.actions import public_actions
 from participation.models import Action, AnswerTheme, AuditEvent, Theme
 from participation.models.activities import CLOSED, FREE_TEXT
-from participation.question_kinds import question_spec
 from tests.helpers import page, submit_form, text_of
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from participation.activities.kinds import question_spec
 from participation.models import Flag
 from participation.models.activities import CLOSED, FREE_TEXT
-from participation.question_kinds import question_spec
 from tests.helpers import page, text_of
 
 

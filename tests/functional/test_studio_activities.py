@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from participation.activity_templates import TEMPLATES
+from participation.activities.library import TEMPLATES
 from participation.models import Activity, AuditEvent, RetiredJoinCode
 from participation.models.activities import ARCHIVED, CLOSED, DRAFT, OPEN
 from tests.functional.studio_forms import errors_on, field_error, find_form, press, send_form

@@ -13,9 +13,9 @@ import zxingcpp
 from PIL import Image, ImageDraw
 from sqlalchemy import select
 
+from participation.activities.kinds import question_spec
 from participation.models import AuditEvent
 from participation.models.activities import ARCHIVED
-from participation.question_kinds import question_spec
 from tests.helpers import page
 
 BASE_URL = "http://participation.test"  # the test app's PARTICIPATION_BASE_URL

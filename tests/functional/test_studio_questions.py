@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from participation.activity_questions import MAX_QUESTIONS
+from participation.activities.kinds import PREFER_NOT_TO_SAY, question_spec
+from participation.activities.questions import MAX_QUESTIONS
 from participation.models import AuditEvent, Question
 from participation.models.activities import DRAFT, FREE_TEXT
-from participation.question_kinds import PREFER_NOT_TO_SAY, question_spec
 from tests.functional.studio_forms import errors_on, field_error, press, send_form
 from tests.helpers import page, text_of
 

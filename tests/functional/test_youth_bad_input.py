@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from participation.activities.kinds import question_spec
 from participation.models.activities import FREE_TEXT, THREE_BOXES
-from participation.question_kinds import question_spec
 from tests.functional.youth_journey import (
     Journey,
     answers_by_question,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from participation.demo import DEMO_CODE, SYNTHETIC_DISCLOSURES, load_demo
+from participation.commands.demo import DEMO_CODE, SYNTHETIC_DISCLOSURES, load_demo
 from participation.models import Activity, Answer, Flag, Submission
 from participation.models.activities import CLOSED
 from participation.models.submissions import PENDING

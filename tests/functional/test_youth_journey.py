@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from participation.consent_text import default_consent
+from participation.activities.consent import default_consent
+from participation.activities.kinds import PREFER_NOT_TO_SAY
 from participation.models import Activity, Flag, Submission
 from participation.models.activities import CLOSED, CONSENT_FACILITATED, RESEARCH_ASK
 from participation.models.submissions import PENDING
-from participation.question_kinds import PREFER_NOT_TO_SAY
 from tests.functional.youth_journey import (
     Journey,
     answer_count,

@@ -8,9 +8,13 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.exceptions import NotFound
 
-from participation import activities, codes, help_link_lines
-from participation.activities import ActivityError, ActivitySettings
-from participation.activity_questions import (
+from participation.activities import codes, help_link_lines
+from participation.activities import design as activities
+from participation.activities.consent import default_consent, how_long
+from participation.activities.design import ActivityError, ActivitySettings
+from participation.activities.kinds import PREFER_NOT_TO_SAY, question_spec
+from participation.activities.library import TEMPLATES
+from participation.activities.questions import (
     MAX_QUESTIONS,
     QuestionDraft,
     add_question,
@@ -21,9 +25,7 @@ from participation.activity_questions import (
     reorder_questions,
     update_question,
 )
-from participation.activity_templates import TEMPLATES
 from participation.clock import utcnow
-from participation.consent_text import default_consent, how_long
 from participation.models import (
     Activity,
     AuditEvent,
@@ -51,7 +53,6 @@ from participation.models.activities import (
     THREE_BOXES,
     TRAFFIC_LIGHT,
 )
-from participation.question_kinds import PREFER_NOT_TO_SAY, question_spec
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Unit tests for participation.anonymise (free-text redaction, CSV safety, k-anonymity).
+"""Unit tests for participation.privacy.anonymise (free-text redaction, CSV safety, k-anonymity).
 
 Every personal detail below is made up: 07700 900xxx numbers are reserved by Ofcom for
 drama, example.com/.org addresses are reserved, and the names belong to nobody in particular.
@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from participation.anonymise import (
+from participation.privacy.anonymise import (
     KAnonResult,
     age_band,
     csv_field,

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from markupsafe import Markup
 
-from participation.charts import BAR_FILL, MUTED_FILL, TEXT_FILL, Bar, bar_chart_svg
+from participation.figures.charts import BAR_FILL, MUTED_FILL, TEXT_FILL, Bar, bar_chart_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 

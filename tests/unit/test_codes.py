@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from participation import codes
-from participation.safeguarding_check import check_text
+from participation.activities import codes
+from participation.safeguarding.check import check_text
 
 
 def test_join_code_alphabet_has_no_look_alikes() -> None:

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from participation.consent_text import (
+from participation.activities.consent import (
     ANONYMOUS,
     CHOICE,
     KEPT,

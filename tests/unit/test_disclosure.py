@@ -1,10 +1,10 @@
-"""Unit tests for participation.disclosure (statistical disclosure control)."""
+"""Unit tests for participation.privacy.suppression (statistical disclosure control)."""
 
 import random
 
 import pytest
 
-from participation.disclosure import Cell, mean_if_safe, suppress, suppress_value
+from participation.privacy.suppression import Cell, mean_if_safe, suppress, suppress_value
 
 
 def shown(table):

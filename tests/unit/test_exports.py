@@ -10,20 +10,20 @@ from collections import Counter
 import pytest
 from sqlalchemy import delete
 
-from participation.anonymise import safe_csv_writer
-from participation.export_columns import (
+from participation.activities.kinds import question_spec
+from participation.exports.columns import (
     PASSED,
     SUPPRESSED,
     count_included,
     exported_row_count,
     response_columns,
 )
-from participation.exports import ResponseExport
+from participation.exports.pack import zip_chunks
+from participation.exports.responses import ResponseExport
 from participation.models import Flag, Submission
 from participation.models.activities import REACH, SINGLE_CHOICE
 from participation.models.submissions import HIDDEN
-from participation.question_kinds import question_spec
-from participation.research_pack import zip_chunks
+from participation.privacy.anonymise import safe_csv_writer
 from tests.helpers import recorded_statements
 
 EVERY_ANSWER = {

@@ -7,8 +7,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import delete
 
+from participation.activities.kinds import question_spec
 from participation.clock import to_hour, utcnow
-from participation.figures import (
+from participation.figures.results import (
     PASSED,
     DashboardFilters,
     activity_figures,
@@ -27,7 +28,6 @@ from participation.models.activities import (
     SINGLE_CHOICE,
     THREE_BOXES,
 )
-from participation.question_kinds import question_spec
 
 
 def answers(make, activity, rows: list[dict[int, list[dict]]]):

@@ -7,14 +7,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from participation.clock import utcnow
-from participation.joining import (
+from participation.answering.joining import (
     JoinProblem,
     actions_for,
     answering_problem,
     count_join,
     resolve_join_code,
 )
+from participation.clock import utcnow
 from participation.models import Action, Activity, RetiredJoinCode
 from participation.models.activities import ARCHIVED, CLOSED, DRAFT, OPEN
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from participation.passwords import hash_password, policy_problem, verify_password
+from participation.accounts.passwords import hash_password, policy_problem, verify_password
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from types import SimpleNamespace
 import pypdf
 import pytest
 
-from participation import posters
+from participation.activities import posters
 
 URL = "https://participation.example.org/j/KT4M9Q"
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,7 +45,7 @@ def test_the_fetcher_refuses_anything_but_inline_data(url):
 
 def test_weasyprint_is_not_loaded_until_a_pdf_is_asked_for():
     # Importing it takes seconds; app start-up (and so every new worker) must not pay that.
-    code = "import sys, participation.posters; print('weasyprint' in sys.modules)"
+    code = "import sys, participation.activities.posters; print('weasyprint' in sys.modules)"
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )

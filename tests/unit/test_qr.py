@@ -12,7 +12,14 @@ import zxingcpp
 from markupsafe import Markup
 from PIL import Image, ImageDraw
 
-from participation.qr import QUIET_ZONE, join_url, qr_matrix, qr_png, qr_svg, qr_svg_data_uri
+from participation.activities.qr import (
+    QUIET_ZONE,
+    join_url,
+    qr_matrix,
+    qr_png,
+    qr_svg,
+    qr_svg_data_uri,
+)
 
 SVG = "{http://www.w3.org/2000/svg}"
 URL = "https://participation.example.org/j/DEMOYP"

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from participation.safeguarding_check import (
+from participation.safeguarding.check import (
     CATEGORIES,
     Match,
     check_text,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from participation.signposting import DEFAULT_HELP, format_phone
+from participation.activities.help_links import DEFAULT_HELP, format_phone
 
 
 @pytest.mark.parametrize(

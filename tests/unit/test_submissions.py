@@ -7,15 +7,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from participation import submissions
-from participation.clock import utcnow
-from participation.codes import hash_withdrawal_code, new_idempotency_key
-from participation.models import Answer, AuditEvent, Flag, SafeguardingPhrase, Submission
-from participation.models.activities import CLOSED, FREE_TEXT
-from participation.models.submissions import PENDING
-from participation.question_kinds import PREFER_NOT_TO_SAY, question_spec
-from participation.safeguarding import record_outcome
-from participation.submissions import (
+from participation.activities.codes import hash_withdrawal_code, new_idempotency_key
+from participation.activities.kinds import PREFER_NOT_TO_SAY, question_spec
+from participation.answering import submissions
+from participation.answering.submissions import (
     ActivityNotAccepting,
     InvalidAnswers,
     WithdrawOutcome,
@@ -24,6 +19,11 @@ from participation.submissions import (
     validate_answers,
     withdraw,
 )
+from participation.clock import utcnow
+from participation.models import Answer, AuditEvent, Flag, SafeguardingPhrase, Submission
+from participation.models.activities import CLOSED, FREE_TEXT
+from participation.models.submissions import PENDING
+from participation.safeguarding.queue import record_outcome
 from tests.conftest import TEST_SECRET
 
 

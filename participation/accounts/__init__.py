@@ -1,0 +1,1 @@
+"""Staff accounts, who may see what, the audit trail and services."""

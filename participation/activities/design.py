@@ -1,0 +1,525 @@
+"""Designing activities: settings, consent versions, join codes and status changes.
+
+Questions are edited in `participation.activities.questions`. Every function here takes the
+staff member doing the work, keeps to what they may see (`participation.accounts.scoping`), records
+what they did (`participation.accounts.audit`) and leaves committing to the caller.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from participation.accounts import audit
+from participation.accounts.scoping import (
+    can_see_service,
+    get_visible,
+    service_filter,
+    visible_services,
+)
+from participation.activities import codes
+from participation.activities.consent import default_consent
+from participation.activities.help_link_lines import check_help_links
+from participation.activities.library import TEMPLATES
+from participation.clock import utcnow
+from participation.models import (
+    Activity,
+    ConsentVersion,
+    ParticipationType,
+    Question,
+    RetiredJoinCode,
+    Service,
+    Staff,
+    Submission,
+)
+from participation.models.activities import (
+    ARCHIVED,
+    CLOSED,
+    CONSENT_FACILITATED,
+    CONSENT_SELF,
+    DRAFT,
+    LUNDY_FOCUS,
+    OPEN,
+    RESEARCH_ASK,
+    RESEARCH_OFF,
+    STATUSES,
+)
+
+MAX_TITLE = 120
+MAX_INTRO = 1000
+MAX_CONSENT = 3000
+MIN_K, MAX_K = 3, 100
+MAX_RETENTION_DAYS = 3650
+MAX_WITHDRAWAL_DAYS = 365
+CODE_ATTEMPTS = 10
+
+HART_RUNGS = {
+    1: "Manipulation",
+    2: "Decoration",
+    3: "Tokenism",
+    4: "Assigned but informed",
+    5: "Consulted and informed",
+    6: "Adult-initiated, shared decisions with children",
+    7: "Child-initiated and directed",
+    8: "Child-initiated, shared decisions with adults",
+}
+LUNDY_LABELS = {
+    "space": "Space: a safe, inclusive place to give views",
+    "voice": "Voice: help to form and express views",
+    "audience": "Audience: views are listened to by people who can act",
+    "influence": "Influence: views are acted on, and young people hear what happened",
+}
+
+Problem = tuple[str, str]  # (form field name, message)
+
+
+class ActivityError(ValueError):
+    """A change the studio refuses; each problem names the form field its message belongs to."""
+
+    def __init__(self, *problems: Problem) -> None:
+        self.problems = list(problems)
+        super().__init__("; ".join(message for _, message in problems))
+
+
+@dataclass
+class ActivitySettings:
+    """Everything a lead sets on the settings form."""
+
+    title: str
+    participation_type_id: int | None
+    service_id: int | None
+    intro: str = ""
+    opens_at: datetime | None = None
+    closes_at: datetime | None = None
+    consent_mode: str = CONSENT_SELF
+    consent_statement: str = ""
+    research_sharing: str = RESEARCH_OFF
+    k_threshold: int = 5
+    retention_days: int = 365
+    withdrawal_days: int = 28
+    lundy_focus: str | None = None
+    hart_rung: int | None = None
+    one_page: bool = False
+    signposting: list[dict[str, Any]] | None = None
+
+
+# Fields copied straight between ActivitySettings and Activity.
+_PLAIN_FIELDS = tuple(f.name for f in fields(ActivitySettings) if f.name != "consent_statement")
+
+
+def settings_of(activity: Activity) -> ActivitySettings:
+    """The current settings of an activity, as the settings form shows them."""
+    values = {name: getattr(activity, name) for name in _PLAIN_FIELDS}
+    consent = activity.current_consent
+    return ActivitySettings(**values, consent_statement=consent.statement if consent else "")
+
+
+def new_settings(session: Session, staff: Staff) -> ActivitySettings:
+    """Defaults for a blank activity, with the plain-English consent statement filled in."""
+    service = _home_service(session, staff)
+    settings = ActivitySettings(
+        title="", participation_type_id=None, service_id=service.id if service else None
+    )
+    settings.consent_statement = default_consent_for(session, settings)
+    return settings
+
+
+def default_consent_for(session: Session, settings: ActivitySettings) -> str:
+    """The default consent statement for these settings (it names the service)."""
+    service = session.get(Service, settings.service_id) if settings.service_id else None
+    return default_consent(
+        settings.consent_mode,
+        service_name=service.name if service else "",
+        retention_days=settings.retention_days,
+        withdrawal_days=settings.withdrawal_days,
+        research_sharing=settings.research_sharing,
+    )
+
+
+# --- looking things up -------------------------------------------------------------------
+
+
+def get_activity(session: Session, staff: Staff, activity_id: int) -> Activity:
+    """The activity with this id if `staff` may see it; otherwise 404."""
+    return get_visible(session, staff, Activity, activity_id)
+
+
+def activities_by_status(session: Session, staff: Staff) -> dict[str, list[Activity]]:
+    """The activities `staff` may see, grouped by status, most recently changed first."""
+    query = (
+        select(Activity)
+        .where(service_filter(session, staff, Activity.service_id))
+        .order_by(Activity.updated_at.desc(), Activity.id.desc())
+    )
+    grouped: dict[str, list[Activity]] = {status: [] for status in STATUSES}
+    for activity in session.scalars(query):
+        grouped[activity.status].append(activity)
+    return grouped
+
+
+def submission_counts(session: Session, activity_ids: list[int]) -> dict[int, int]:
+    """How many young people have sent answers to each activity."""
+    if not activity_ids:
+        return {}
+    query = (
+        select(Submission.activity_id, func.count())
+        .where(Submission.activity_id.in_(activity_ids))
+        .group_by(Submission.activity_id)
+    )
+    return {activity_id: count for activity_id, count in session.execute(query)}
+
+
+def has_answers(session: Session, activity: Activity) -> bool:
+    """Whether any young person has sent answers to this activity."""
+    return bool(session.scalar(select(exists().where(Submission.activity_id == activity.id))))
+
+
+# --- checking settings -------------------------------------------------------------------
+
+
+def check_settings(session: Session, staff: Staff, settings: ActivitySettings) -> list[Problem]:
+    """Every problem with these settings, each tied to its form field."""
+    problems: list[Problem] = []
+    title = settings.title.strip()
+    if not title:
+        problems.append(("title", "Enter a title."))
+    elif len(title) > MAX_TITLE:
+        problems.append(("title", f"Use {MAX_TITLE} characters or fewer for the title."))
+    if len(settings.intro.strip()) > MAX_INTRO:
+        problems.append(("intro", f"Use {MAX_INTRO} characters or fewer for the introduction."))
+    kind = (
+        session.get(ParticipationType, settings.participation_type_id)
+        if settings.participation_type_id
+        else None
+    )
+    if kind is None:
+        problems.append(("participation_type_id", "Choose a participation type."))
+    if settings.service_id is None or not (
+        session.get(Service, settings.service_id)
+        and can_see_service(session, staff, settings.service_id)
+    ):
+        problems.append(("service_id", "Choose one of your services."))
+    if settings.opens_at and settings.closes_at and settings.closes_at <= settings.opens_at:
+        problems.append(("closes_at", "The closing time must be after the opening time."))
+    if settings.consent_mode not in (CONSENT_SELF, CONSENT_FACILITATED):
+        problems.append(("consent_mode", "Choose who gives consent."))
+    statement = settings.consent_statement.strip()
+    if not statement:
+        problems.append(("consent_statement", "Enter the consent statement young people see."))
+    elif len(statement) > MAX_CONSENT:
+        problems.append(
+            ("consent_statement", f"Use {MAX_CONSENT} characters or fewer for the statement.")
+        )
+    if settings.research_sharing not in (RESEARCH_OFF, RESEARCH_ASK):
+        problems.append(("research_sharing", "Choose whether to ask about research sharing."))
+    if not MIN_K <= settings.k_threshold <= MAX_K:
+        problems.append(
+            ("k_threshold", f"The smallest group shown must be between {MIN_K} and {MAX_K}.")
+        )
+    if not 1 <= settings.retention_days <= MAX_RETENTION_DAYS:
+        problems.append(
+            ("retention_days", f"Keep answers for between 1 and {MAX_RETENTION_DAYS} days.")
+        )
+    if not 1 <= settings.withdrawal_days <= MAX_WITHDRAWAL_DAYS:
+        problems.append(
+            (
+                "withdrawal_days",
+                f"Young people need between 1 and {MAX_WITHDRAWAL_DAYS} days to withdraw.",
+            )
+        )
+    if settings.lundy_focus is not None and settings.lundy_focus not in LUNDY_FOCUS:
+        problems.append(("lundy_focus", "Choose a Lundy focus from the list."))
+    if settings.hart_rung is not None and settings.hart_rung not in HART_RUNGS:
+        problems.append(("hart_rung", "Choose a rung between 1 and 8."))
+    if settings.signposting is not None:
+        problems.extend(("signposting", m) for m in check_help_links(settings.signposting))
+    return problems
+
+
+def _raise_problems(problems: list[Problem]) -> None:
+    if problems:
+        raise ActivityError(*problems)
+
+
+def _ensure_changeable(activity: Activity) -> None:
+    if activity.status == ARCHIVED:
+        raise ActivityError(
+            ("status", "This activity is archived, so it can't be changed. Duplicate it instead.")
+        )
+
+
+# --- join codes ----------------------------------------------------------------------------
+
+
+def code_in_use(session: Session, code: str) -> bool:
+    """Whether a join code belongs to a live activity or was retired (so old QR codes say so)."""
+    live = exists().where(Activity.join_code == code, Activity.status != ARCHIVED)
+    retired = exists().where(RetiredJoinCode.code == code)
+    return bool(session.scalar(select(live | retired)))
+
+
+def free_join_code(session: Session) -> str:
+    """A random join code nobody is using."""
+    for _ in range(CODE_ATTEMPTS):
+        code = codes.new_join_code()
+        if not code_in_use(session, code):
+            return code
+    raise RuntimeError("could not find a free join code")  # 31**6 codes: practically never
+
+
+def _store_with_code(session: Session, activity: Activity, chosen: str | None) -> None:
+    # Another request may take the same code between our check and the write; the database's
+    # partial unique index catches that, and a random code is simply drawn again. The code is
+    # set inside the savepoint because opening one flushes what is pending.
+    code = chosen or free_join_code(session)
+    for _ in range(CODE_ATTEMPTS):
+        try:
+            with session.begin_nested():
+                activity.join_code = code
+                session.add(activity)
+                session.flush()
+            return
+        except IntegrityError:
+            if chosen:
+                raise ActivityError(("code", CODE_TAKEN)) from None
+            code = free_join_code(session)
+    raise RuntimeError("could not store a free join code")
+
+
+CODE_TAKEN = "That code is already in use. Choose another, or leave it blank for a random code."
+
+
+def check_chosen_code(session: Session, raw: str, current: str | None = None) -> str:
+    """The normalised form of a code a lead typed, or ActivityError saying what is wrong."""
+    code = codes.normalise_join_code(raw)
+    if not codes.looks_like_join_code(code) or set(code) - set(codes.JOIN_CODE_ALPHABET):
+        raise ActivityError(
+            (
+                "code",
+                "Use 6 letters or numbers, leaving out 0, O, 1, I and L, which are easy to mix up.",
+            )
+        )
+    if code == current:
+        raise ActivityError(("code", "That is the code the activity already has."))
+    if code_in_use(session, code):
+        raise ActivityError(("code", CODE_TAKEN))
+    return code
+
+
+def replace_join_code(session: Session, staff: Staff, activity: Activity, chosen: str = "") -> str:
+    """Give the activity a new join code (random, or `chosen`); the old one stops working."""
+    _ensure_changeable(activity)
+    new = check_chosen_code(session, chosen, activity.join_code) if chosen.strip() else None
+    old = activity.join_code
+    session.add(RetiredJoinCode(code=old, activity_id=activity.id))
+    _store_with_code(session, activity, new)
+    audit.record(
+        session, "join_code_replaced", staff=staff, target=activity, old=old, new=activity.join_code
+    )
+    return activity.join_code
+
+
+def set_joining_locked(session: Session, staff: Staff, activity: Activity, locked: bool) -> None:
+    """Stop (or let again) new young people starting; those already in can still finish."""
+    _ensure_changeable(activity)
+    activity.joining_locked = locked
+    audit.record(
+        session, "joining_locked" if locked else "joining_unlocked", staff=staff, target=activity
+    )
+    session.flush()
+
+
+# --- creating and changing -----------------------------------------------------------------
+
+
+def create_activity(session: Session, staff: Staff, settings: ActivitySettings) -> Activity:
+    """Create a draft activity from the settings form (no questions yet).
+
+    A consent statement left exactly as the blank form's default follows the chosen settings.
+    """
+    follow_default_consent(session, settings, new_settings(session, staff))
+    _raise_problems(check_settings(session, staff, settings))
+    activity = Activity(
+        created_by_id=staff.id,
+        status=DRAFT,
+        **{name: getattr(settings, name) for name in _PLAIN_FIELDS},
+    )
+    activity.title = settings.title.strip()
+    activity.intro = settings.intro.strip()
+    activity.consent_versions.append(
+        ConsentVersion(
+            version=1, statement=settings.consent_statement.strip(), mode=settings.consent_mode
+        )
+    )
+    _store_with_code(session, activity, None)
+    audit.record(session, "activity_created", staff=staff, target=activity, title=activity.title)
+    return activity
+
+
+def _home_service(session: Session, staff: Staff) -> Service | None:
+    """The lead's own service, else the first one they can see (admins have none of their own)."""
+    services = visible_services(session, staff)
+    return next(
+        (s for s in services if s.id == staff.service_id), services[0] if services else None
+    )
+
+
+def create_from_template(session: Session, staff: Staff, key: str) -> Activity:
+    """Create a draft activity from a ready-made template, in one step."""
+    template = TEMPLATES.get(key)
+    if template is None:
+        raise KeyError(key)
+    service = _home_service(session, staff)
+    if service is None:
+        raise ActivityError(("service_id", "Your account has no service to create activities in."))
+    kind = session.scalar(
+        select(ParticipationType).where(ParticipationType.name == template["participation_type"])
+    ) or session.scalar(
+        select(ParticipationType)
+        .where(ParticipationType.is_active.is_(True))
+        .order_by(ParticipationType.position)
+    )
+    settings = ActivitySettings(
+        title=template["title"],
+        intro=template["intro"],
+        participation_type_id=kind.id if kind else None,
+        service_id=service.id,
+        lundy_focus=template.get("lundy_focus"),
+    )
+    settings.consent_statement = default_consent_for(session, settings)
+    activity = create_activity(session, staff, settings)
+    for position, spec in enumerate(template["questions"]):
+        activity.questions.append(Question(position=position, **_copy_spec(spec)))
+    session.flush()
+    audit.record(session, "activity_from_template", staff=staff, target=activity, template=key)
+    return activity
+
+
+def _copy_spec(spec: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "kind": spec["kind"],
+        "prompt": spec["prompt"],
+        "hint": spec.get("hint", ""),
+        "options": [dict(option) for option in spec.get("options", [])],
+        "settings": dict(spec.get("settings", {})),
+    }
+
+
+def _same_text(a: str, b: str) -> bool:
+    return " ".join(a.split()) == " ".join(b.split())
+
+
+def follow_default_consent(
+    session: Session, settings: ActivitySettings, shown: ActivitySettings
+) -> None:
+    """Swap in the default statement for `settings` if the lead left the one for `shown` as it was."""
+    if _same_text(settings.consent_statement, default_consent_for(session, shown)):
+        settings.consent_statement = default_consent_for(session, settings)
+
+
+def update_settings(
+    session: Session, staff: Staff, activity: Activity, settings: ActivitySettings
+) -> list[str]:
+    """Save the settings form; a changed consent statement or mode becomes a new version.
+
+    A statement left exactly as the default follows the other settings (mode, service,
+    retention), so leads who did not reword it always show young people the right default.
+    Returns the names of the fields that changed.
+    """
+    _ensure_changeable(activity)
+    before = settings_of(activity)
+    follow_default_consent(session, settings, before)
+    _raise_problems(check_settings(session, staff, settings))
+    settings.title, settings.intro = settings.title.strip(), settings.intro.strip()
+    changed = [name for name in _PLAIN_FIELDS if getattr(before, name) != getattr(settings, name)]
+    for name in changed:
+        setattr(activity, name, getattr(settings, name))
+    statement = settings.consent_statement.strip()
+    current = activity.current_consent
+    if current is None or statement != current.statement or settings.consent_mode != current.mode:
+        version = (current.version if current else 0) + 1
+        activity.consent_versions.append(
+            ConsentVersion(version=version, statement=statement, mode=settings.consent_mode)
+        )
+        changed.append("consent_statement")
+        audit.record(session, "consent_changed", staff=staff, target=activity, version=version)
+    session.flush()
+    if changed:
+        audit.record(session, "activity_updated", staff=staff, target=activity, fields=changed)
+    return changed
+
+
+def duplicate_activity(session: Session, staff: Staff, activity: Activity) -> Activity:
+    """A new draft copy with the same settings and questions, no answers and a new code."""
+    settings = settings_of(activity)
+    settings.title = f"Copy of {activity.title}"[:MAX_TITLE]
+    settings.opens_at = settings.closes_at = None
+    if not can_see_service(session, staff, settings.service_id):
+        raise ActivityError(("service_id", "Choose one of your services."))
+    copy = create_activity(session, staff, settings)
+    for question in activity.questions:
+        copy.questions.append(
+            Question(
+                position=question.position,
+                kind=question.kind,
+                prompt=question.prompt,
+                hint=question.hint,
+                options=[dict(option) for option in question.options],
+                settings=dict(question.settings),
+            )
+        )
+    session.flush()
+    audit.record(
+        session, "activity_duplicated", staff=staff, target=copy, source_activity_id=activity.id
+    )
+    return copy
+
+
+# --- status --------------------------------------------------------------------------------
+
+
+def open_activity(session: Session, staff: Staff, activity: Activity) -> None:
+    """Open a draft or closed activity so young people can join."""
+    if activity.status not in (DRAFT, CLOSED):
+        raise ActivityError(("status", f"A {activity.status} activity can't be opened."))
+    problems: list[Problem] = []
+    if not activity.questions:
+        problems.append(("questions", "Add at least one question before opening."))
+    if activity.current_consent is None or not activity.current_consent.statement.strip():
+        problems.append(("consent_statement", "Write a consent statement before opening."))
+    if activity.closes_at is not None and activity.closes_at <= utcnow():
+        problems.append(
+            ("closes_at", "The closing time has passed. Change or clear it before opening.")
+        )
+    _raise_problems(problems)
+    activity.status = OPEN
+    activity.opened_at = activity.opened_at or utcnow()
+    activity.closed_at = None
+    audit.record(session, "activity_opened", staff=staff, target=activity)
+    session.flush()
+
+
+def close_activity(session: Session, staff: Staff, activity: Activity) -> None:
+    """Close an open activity: nobody new can start, and the retention clock starts."""
+    if activity.status != OPEN:
+        raise ActivityError(("status", "Only an open activity can be closed."))
+    activity.status = CLOSED
+    activity.closed_at = utcnow()
+    audit.record(session, "activity_closed", staff=staff, target=activity)
+    session.flush()
+
+
+def archive_activity(session: Session, staff: Staff, activity: Activity) -> None:
+    """Archive a draft or closed activity: it is kept but can no longer change or be joined."""
+    if activity.status == OPEN:
+        raise ActivityError(("status", "Close the activity before archiving it."))
+    if activity.status == ARCHIVED:
+        raise ActivityError(("status", "This activity is already archived."))
+    activity.status = ARCHIVED
+    audit.record(session, "activity_archived", staff=staff, target=activity)
+    session.flush()

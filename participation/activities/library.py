@@ -1,0 +1,172 @@
+"""Ready-made activities built from the Hub and Spoke participation strand."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from participation.activities.kinds import REACH_TOPICS, question_spec
+from participation.models.activities import (
+    EMOJI_SCALE,
+    FREE_TEXT,
+    MULTIPLE_CHOICE,
+    RANKING,
+    REACH,
+    SINGLE_CHOICE,
+    THREE_BOXES,
+    TRAFFIC_LIGHT,
+)
+
+WAYS_TO_TAKE_PART = [
+    "Talking one-to-one with my worker",
+    "Group sessions",
+    "Workshop days",
+    "Helping to make leaflets, art or videos",
+    "Speaking up to people in charge",
+    "Helping other young people",
+]
+
+
+def _reach_questions() -> list[dict[str, Any]]:
+    return [question_spec(REACH, "", topic=topic) for topic in REACH_TOPICS]
+
+
+TEMPLATES: dict[str, dict[str, Any]] = {
+    "taking-part": {
+        "title": "Taking part in this service",
+        "participation_type": "Consultation and service design",
+        "intro": "We want to know what it is like to have a say here, and what could be better.",
+        "lundy_focus": "voice",
+        "questions": [
+            question_spec(EMOJI_SCALE, "How do you feel about how you take part in this service?"),
+            question_spec(
+                FREE_TEXT, "What do you like about how you take part here?", max_length=600
+            ),
+            question_spec(FREE_TEXT, "How has taking part helped you?", max_length=600),
+            question_spec(
+                MULTIPLE_CHOICE,
+                "Which ways of taking part have you tried?",
+                options=WAYS_TO_TAKE_PART,
+            ),
+            question_spec(
+                RANKING,
+                "Put these ways of taking part in order, best first.",
+                options=WAYS_TO_TAKE_PART[:5],
+            ),
+            question_spec(
+                SINGLE_CHOICE,
+                "Do you know what you can expect when you take part?",
+                options=["Yes, I know", "I know a bit", "No, I don't know"],
+            ),
+            question_spec(FREE_TEXT, "What is hard about taking part?", max_length=600),
+        ],
+    },
+    "workshop-day": {
+        "title": "Workshop day feedback",
+        "participation_type": "Workshop day",
+        "intro": "Tell us what you thought of today. It takes about 3 minutes.",
+        "lundy_focus": "space",
+        "questions": [
+            question_spec(EMOJI_SCALE, "How was today overall?"),
+            question_spec(TRAFFIC_LIGHT, "Did you feel listened to today?"),
+            question_spec(
+                MULTIPLE_CHOICE,
+                "Which parts did you enjoy?",
+                options=[
+                    "Meeting other young people",
+                    "The activities",
+                    "The food",
+                    "Sharing ideas",
+                    "Making something",
+                ],
+                max_picks=3,
+            ),
+            question_spec(
+                SINGLE_CHOICE,
+                "Would you come to another workshop day?",
+                options=["Yes", "Maybe", "No"],
+            ),
+            question_spec(THREE_BOXES, "About today"),
+        ],
+    },
+    "one-to-one": {
+        "title": "One-to-one check-in",
+        "participation_type": "One-to-one work",
+        "intro": "A few quick questions about the time you spend with your worker.",
+        "lundy_focus": "voice",
+        "questions": [
+            question_spec(
+                EMOJI_SCALE, "How do you feel about the time you spend with your worker?"
+            ),
+            question_spec(TRAFFIC_LIGHT, "Do you get a say in what you do together?"),
+            question_spec(
+                SINGLE_CHOICE,
+                "Do you feel your worker listens to you?",
+                options=["Always", "Most of the time", "Sometimes", "Not really"],
+            ),
+            question_spec(
+                FREE_TEXT, "Is there anything you would like to do differently?", max_length=500
+            ),
+        ],
+    },
+    "group-work": {
+        "title": "Group work review",
+        "participation_type": "Group work",
+        "intro": "Help us make the group better for everyone.",
+        "lundy_focus": "audience",
+        "questions": [
+            question_spec(EMOJI_SCALE, "How do you feel about the group?"),
+            question_spec(TRAFFIC_LIGHT, "Does the group feel like a safe space?"),
+            question_spec(
+                RANKING,
+                "What matters most to you in the group? Put them in order.",
+                options=[
+                    "Feeling safe",
+                    "Having fun",
+                    "Learning new things",
+                    "Being listened to",
+                    "Making friends",
+                ],
+            ),
+            question_spec(
+                MULTIPLE_CHOICE,
+                "What would you like more of?",
+                options=[
+                    "Trips",
+                    "Art and making things",
+                    "Talking about things that matter",
+                    "Guest speakers",
+                    "Games",
+                ],
+            ),
+            question_spec(FREE_TEXT, "What would you change about the group?", max_length=600),
+        ],
+    },
+    "working-well": {
+        "title": "What's working, what's not, what would you change",
+        "participation_type": "Consultation and service design",
+        "intro": "Thinking about this service: what is working well, what are the challenges, and what would you like to see change?",
+        "lundy_focus": "influence",
+        "questions": [
+            question_spec(THREE_BOXES, "Thinking about this service"),
+            question_spec(TRAFFIC_LIGHT, "Overall, how is the service doing?"),
+        ],
+    },
+    "reach": {
+        "title": "Reach (optional about-you questions)",
+        "participation_type": "Consultation and service design",
+        "intro": "These questions help us check we reach all young people who need us. Every one is optional.",
+        "lundy_focus": "space",
+        "questions": _reach_questions(),
+    },
+    "youth-board": {
+        "title": "Youth board: having a say",
+        "participation_type": "Youth board / governance",
+        "intro": "You help make decisions here. Tell us how it is going.",
+        "lundy_focus": "influence",
+        "questions": [
+            question_spec(TRAFFIC_LIGHT, "Do you feel the service acts on what the board says?"),
+            question_spec(EMOJI_SCALE, "How do you feel about being on the board?"),
+            question_spec(FREE_TEXT, "What should the board work on next?", max_length=600),
+        ],
+    },
+}

@@ -1,0 +1,1 @@
+"""A young person's side of the data: joining, submissions and retention."""

@@ -1,0 +1,103 @@
+"""Turning a typed or scanned join code into an activity a young person can join, or a reason."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, joinedload
+
+from participation.activities.codes import normalise_join_code
+from participation.clock import utcnow
+from participation.models import Action, Activity, RetiredJoinCode
+from participation.models.activities import ARCHIVED, CLOSED, DRAFT
+
+
+class JoinProblem(StrEnum):
+    """Why a code cannot be joined right now."""
+
+    UNKNOWN = "unknown"
+    RETIRED = "retired"
+    NOT_OPEN = "not_open"
+    CLOSED = "closed"
+    LOCKED = "locked"
+
+
+@dataclass(frozen=True)
+class JoinResult:
+    """What a code leads to: an activity that can be joined, or a problem (maybe with the activity)."""
+
+    code: str
+    activity: Activity | None = None
+    problem: JoinProblem | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the young person can join now."""
+        return self.problem is None
+
+
+def resolve_join_code(session: Session, raw: str, now: datetime | None = None) -> JoinResult:
+    """Find what a typed or scanned code leads to; case, spaces and dashes are ignored."""
+    code = normalise_join_code(raw)
+    if not code or len(code) > 6:
+        return JoinResult(code, problem=JoinProblem.UNKNOWN)
+    activity = session.scalar(
+        select(Activity)
+        .options(joinedload(Activity.service))
+        .where(Activity.join_code == code, Activity.status != ARCHIVED)
+    )
+    if activity is None:
+        archived = session.scalar(
+            select(Activity)
+            .where(Activity.join_code == code, Activity.status == ARCHIVED)
+            .order_by(Activity.id.desc())
+            .limit(1)
+        )
+        if archived is not None:
+            return JoinResult(code, archived, JoinProblem.CLOSED)
+        retired = session.scalar(
+            select(RetiredJoinCode.id).where(RetiredJoinCode.code == code).limit(1)
+        )
+        problem = JoinProblem.RETIRED if retired else JoinProblem.UNKNOWN
+        return JoinResult(code, problem=problem)
+    problem = answering_problem(activity, now)
+    if problem is None and activity.joining_locked:
+        problem = JoinProblem.LOCKED
+    return JoinResult(code, activity, problem)
+
+
+def activity_for_answering(session: Session, activity_id: int) -> Activity | None:
+    """The activity a young person is answering, with its service's help links to hand."""
+    return session.get(Activity, activity_id, options=[joinedload(Activity.service)])
+
+
+def answering_problem(activity: Activity, now: datetime | None = None) -> JoinProblem | None:
+    """Why answers cannot be sent to `activity` now (a lock stops joining, not answering)."""
+    now = now or utcnow()
+    if activity.status in (CLOSED, ARCHIVED):
+        return JoinProblem.CLOSED
+    if activity.closes_at is not None and activity.closes_at <= now:
+        return JoinProblem.CLOSED
+    if activity.status == DRAFT or (activity.opens_at is not None and activity.opens_at > now):
+        return JoinProblem.NOT_OPEN
+    return None
+
+
+def count_join(session: Session, activity_id: int) -> None:
+    """Add one to the activity's joined count in the database (safe with many joining at once)."""
+    session.execute(
+        update(Activity)
+        .where(Activity.id == activity_id)
+        .values(joined_count=Activity.joined_count + 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def actions_for(session: Session, activity_id: int) -> list[Action]:
+    """The "you said, we did" actions recorded for an activity, oldest first."""
+    return list(
+        session.scalars(select(Action).where(Action.activity_id == activity_id).order_by(Action.id))
+    )

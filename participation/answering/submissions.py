@@ -1,0 +1,469 @@
+"""Checking and storing what a young person sends, and deleting it again when they ask.
+
+Answers arrive as {question id: value}, where the value depends on the question's kind:
+an option code for scales, traffic lights, pick one and reach questions; a list of codes for
+pick any; a string for free text; a list of up to three strings for three boxes; and
+{option code: place (1 = first)} for ranking. An empty value means the question was passed.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import delete, exists, func, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from participation.activities.codes import (
+    hash_withdrawal_code,
+    looks_like_withdrawal_code,
+    new_withdrawal_code,
+    valid_idempotency_key,
+)
+from participation.activities.kinds import DEFAULT_MAX_LENGTH
+from participation.answering.joining import JoinProblem, answering_problem
+from participation.clock import to_hour, utcnow
+from participation.models import (
+    Activity,
+    Answer,
+    ConsentVersion,
+    Flag,
+    Question,
+    SafeguardingPhrase,
+    Submission,
+)
+from participation.models.activities import (
+    EMOJI_SCALE,
+    FREE_TEXT,
+    MULTIPLE_CHOICE,
+    RANKING,
+    REACH,
+    SINGLE_CHOICE,
+    THREE_BOXES,
+    TRAFFIC_LIGHT,
+)
+from participation.models.submissions import PENDING
+from participation.safeguarding.check import Matcher, compile_matcher
+
+ONE_CHOICE_KINDS = (EMOJI_SCALE, TRAFFIC_LIGHT, SINGLE_CHOICE, REACH)
+BOXES = 3
+
+# Control characters other than tab and newline can break exports and screens; NUL breaks
+# PostgreSQL outright. Format characters (right-to-left marks, zero-width joiners in emoji)
+# are kept: they are part of how the young person wrote.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+ErrorKey = tuple[int, int | None]
+
+
+class InvalidAnswers(ValueError):
+    """Some answers cannot be stored; `errors` maps (question id, part or None) to a message."""
+
+    def __init__(self, errors: dict[ErrorKey, str]) -> None:
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+class ActivityNotAccepting(RuntimeError):
+    """The activity stopped taking answers (closed, or not open yet)."""
+
+    def __init__(self, problem: JoinProblem) -> None:
+        super().__init__(problem.value)
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    """One row to store for one question (a question may give several)."""
+
+    question_id: int
+    part: int = 0
+    choice: int | None = None
+    text: str | None = None
+
+
+@dataclass
+class SubmissionResult:
+    """What happened on submit: the stored submission and whether anything was flagged."""
+
+    submission: Submission
+    flagged: bool
+    created: bool
+    # Known only when this call made the code or was given the matching one.
+    withdrawal_code: str | None = None
+    categories: list[str] = field(default_factory=list)
+
+
+class WithdrawOutcome(StrEnum):
+    """What happened to a withdrawal request."""
+
+    WITHDRAWN = "withdrawn"
+    NOT_FOUND = "not_found"
+    TOO_LATE = "too_late"
+
+
+def clean_text(value: object) -> str:
+    """Tidy typed text: drop control characters, normalise line ends and Unicode, trim."""
+    if not isinstance(value, str):
+        return ""
+    text = value.replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL_RE.sub("", text)
+    return unicodedata.normalize("NFC", text).strip()
+
+
+def max_length(question: Question) -> int:
+    """The most characters a text answer to `question` may have."""
+    return int((question.settings or {}).get("max_length") or DEFAULT_MAX_LENGTH)
+
+
+def _as_code(value: object) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 6:
+        return int(value.strip())
+    return None
+
+
+def is_passed(value: object) -> bool:
+    """Whether a value means "passed" (nothing given)."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not clean_text(value)
+    if isinstance(value, list | tuple):
+        return all(is_passed(v) for v in value)
+    if isinstance(value, Mapping):
+        return all(is_passed(v) for v in value.values())
+    return False
+
+
+def _too_long(question: Question, text: str) -> str:
+    return (
+        f"Your answer has {len(text):,} characters. "
+        f"Make it {max_length(question):,} characters or fewer."
+    )
+
+
+def _check_one(question: Question, value: object) -> tuple[list[AnswerRow], dict[ErrorKey, str]]:
+    """Rows for one question's value, or errors keyed by (question id, part)."""
+    qid = question.id
+    codes = {option["code"] for option in question.options or []}
+    if is_passed(value):
+        return [], {}
+    kind = question.kind
+    if kind in ONE_CHOICE_KINDS:
+        code = _as_code(value)
+        if code is None or code not in codes:
+            return [], {(qid, None): "Choose one of the answers shown, or pass this question."}
+        return [AnswerRow(qid, choice=code)], {}
+    if kind == MULTIPLE_CHOICE:
+        values = value if isinstance(value, list | tuple) else [value]
+        picked = list(dict.fromkeys(_as_code(v) for v in values if not is_passed(v)))
+        if any(code is None or code not in codes for code in picked):
+            return [], {(qid, None): "Choose from the answers shown, or pass this question."}
+        limit = (question.settings or {}).get("max_picks")
+        if limit and len(picked) > int(limit):
+            return [], {(qid, None): f"Choose up to {limit}. You chose {len(picked)}."}
+        return [AnswerRow(qid, choice=code) for code in picked], {}
+    if kind == FREE_TEXT:
+        text = clean_text(value)
+        if len(text) > max_length(question):
+            return [], {(qid, None): _too_long(question, text)}
+        return [AnswerRow(qid, text=text)], {}
+    if kind == THREE_BOXES:
+        boxes = list(value) if isinstance(value, list | tuple) else None
+        if boxes is None or len(boxes) > BOXES:
+            return [], {(qid, None): "Write in the boxes shown, or pass this question."}
+        rows, errors = [], {}
+        for part, box in enumerate(boxes):
+            text = clean_text(box)
+            if len(text) > max_length(question):
+                errors[(qid, part)] = _too_long(question, text)
+            elif text:
+                rows.append(AnswerRow(qid, part=part, text=text))
+        return ([], errors) if errors else (rows, {})
+    if kind == RANKING:
+        return _check_ranking(question, value, codes)
+    return [], {(qid, None): "This question cannot be answered."}
+
+
+def _check_ranking(
+    question: Question, value: object, codes: set[int]
+) -> tuple[list[AnswerRow], dict[ErrorKey, str]]:
+    qid = question.id
+    if not isinstance(value, Mapping):
+        return [], {(qid, None): "Give each one a place, or pass this question."}
+    places: dict[int, int] = {}
+    for raw_code, raw_place in value.items():
+        if is_passed(raw_place):
+            continue
+        code, place = _as_code(raw_code), _as_code(raw_place)
+        if code is None or code not in codes or place is None or not 1 <= place <= len(codes):
+            return [], {(qid, None): "Give each one a place from the list, or pass this question."}
+        places[code] = place
+    if len(set(places.values())) != len(places):
+        return [], {(qid, None): "Give each one a different place."}
+    missing = [code for code in codes if code not in places]
+    if len(missing) == 1:
+        # With only one left there is only one place it can go.
+        free = set(range(1, len(codes) + 1)) - set(places.values())
+        places[missing[0]] = free.pop()
+    elif missing:
+        return [], {(qid, None): "Give every one a place, or pass this question."}
+    ordered = sorted(places, key=places.__getitem__)
+    return [AnswerRow(qid, part=index, choice=code) for index, code in enumerate(ordered)], {}
+
+
+def check_answer(question: Question, value: object) -> dict[ErrorKey, str]:
+    """The problems with one question's value ({} when it can be stored or is passed)."""
+    return _check_one(question, value)[1]
+
+
+def validate_answers(
+    activity: Activity, answers: Mapping[Any, object]
+) -> tuple[list[AnswerRow], dict[ErrorKey, str]]:
+    """Check answers against the activity's own questions; rows to store, or errors."""
+    questions = {question.id: question for question in activity.questions}
+    rows: list[AnswerRow] = []
+    errors: dict[ErrorKey, str] = {}
+    for raw_id, value in answers.items():
+        question = questions.get(_as_code(raw_id) or -1)
+        if question is None:
+            if not is_passed(value):
+                errors[(_as_code(raw_id) or 0, None)] = (
+                    "That question is not part of this activity."
+                )
+            continue
+        found, problems = _check_one(question, value)
+        rows.extend(found)
+        errors.update(problems)
+    return ([], errors) if errors else (rows, {})
+
+
+# The compiled phrase matcher is cached and rebuilt only when the active phrases change;
+# the key is cheap to read (one aggregate query) and changes with any add, edit or toggle.
+_matcher_lock = threading.Lock()
+_matcher_cache: dict[str, Any] = {"key": None, "matcher": None}
+
+
+def active_matcher(session: Session) -> Matcher:
+    """The compiled matcher for the active safeguarding phrases, cached between requests."""
+    active = SafeguardingPhrase.is_active.is_(True)
+    key = tuple(
+        session.execute(
+            select(
+                func.count(SafeguardingPhrase.id),
+                func.max(SafeguardingPhrase.id),
+                func.sum(SafeguardingPhrase.id),
+                func.sum(
+                    func.length(SafeguardingPhrase.phrase)
+                    + func.length(SafeguardingPhrase.category)
+                ),
+            ).where(active)
+        ).one()
+    )
+    with _matcher_lock:
+        if _matcher_cache["key"] == key and _matcher_cache["matcher"] is not None:
+            return _matcher_cache["matcher"]
+    pairs = session.execute(
+        select(SafeguardingPhrase.category, SafeguardingPhrase.phrase)
+        .where(active)
+        .order_by(SafeguardingPhrase.id)
+    ).all()
+    matcher = compile_matcher((category, phrase) for category, phrase in pairs)
+    with _matcher_lock:
+        _matcher_cache.update(key=key, matcher=matcher)
+    return matcher
+
+
+def _existing(session: Session, activity_id: int, idempotency_key: str) -> Submission | None:
+    return session.scalar(
+        select(Submission).where(
+            Submission.activity_id == activity_id, Submission.idempotency_key == idempotency_key
+        )
+    )
+
+
+def is_flagged(session: Session, submission_id: int) -> bool:
+    """Whether any answer of a submission was flagged for the safeguarding lead."""
+    answer_ids = select(Answer.id).where(Answer.submission_id == submission_id)
+    return bool(session.scalar(select(exists().where(Flag.answer_id.in_(answer_ids)))))
+
+
+def already_submitted(session: Session, activity_id: int, idempotency_key: str) -> bool:
+    """Whether answers with this idempotency key were already stored."""
+    return _existing(session, activity_id, idempotency_key) is not None
+
+
+def _replay(
+    session: Session, existing: Submission, withdrawal_code: str | None, secret: str
+) -> SubmissionResult:
+    same_code = withdrawal_code is not None and (
+        hash_withdrawal_code(withdrawal_code, secret) == existing.withdrawal_code_hash
+    )
+    return SubmissionResult(
+        existing,
+        is_flagged(session, existing.id),
+        created=False,
+        withdrawal_code=withdrawal_code if same_code else None,
+    )
+
+
+def record_submission(
+    session: Session,
+    activity: Activity,
+    consent_version: ConsentVersion,
+    research_consent: bool,
+    answers: Mapping[Any, object],
+    idempotency_key: str,
+    secret: str,
+    *,
+    withdrawal_code: str | None = None,
+    now: datetime | None = None,
+) -> SubmissionResult:
+    """Store one young person's answers once (a repeat with the same key returns the first).
+
+    Checks the answers, flags possible disclosures for the safeguarding lead and marks text
+    for moderation. The caller commits. Raises InvalidAnswers or ActivityNotAccepting.
+    """
+    if not valid_idempotency_key(idempotency_key):
+        raise ValueError("a valid idempotency key is required")
+    if consent_version.activity_id != activity.id:
+        raise ValueError("the consent version belongs to another activity")
+    existing = _existing(session, activity.id, idempotency_key)
+    if existing is not None:
+        return _replay(session, existing, withdrawal_code, secret)
+    rows, errors = validate_answers(activity, answers)
+    if errors:
+        raise InvalidAnswers(errors)
+    problem = answering_problem(activity, now)
+    if problem is not None:
+        raise ActivityNotAccepting(problem)
+
+    code = withdrawal_code or new_withdrawal_code()
+    submission = Submission(
+        activity_id=activity.id,
+        consent_version_id=consent_version.id,
+        research_consent=bool(research_consent),
+        withdrawal_code_hash=hash_withdrawal_code(code, secret),
+        idempotency_key=idempotency_key,
+        submitted_hour=to_hour(now or utcnow()),
+    )
+    try:
+        # A savepoint, so a double tap racing this one in another worker leaves the outer
+        # transaction usable and we can hand back the row that won.
+        with session.begin_nested():
+            session.add(submission)
+            session.flush()
+    except IntegrityError:
+        session.expunge(submission) if submission in session else None
+        existing = _existing(session, activity.id, idempotency_key)
+        if existing is None:
+            raise
+        return _replay(session, existing, withdrawal_code, secret)
+    if rows:
+        # One executemany on the table: the ORM would send a statement per answer for its id,
+        # and split the rows by which columns are None.
+        session.execute(
+            insert(Answer.__table__),
+            [
+                {
+                    "submission_id": submission.id,
+                    "question_id": row.question_id,
+                    "part": row.part,
+                    "choice": row.choice,
+                    "text": row.text,
+                    "moderation": PENDING if row.text is not None else None,
+                    "is_quote": False,
+                }
+                for row in rows
+            ],
+        )
+    categories = _flag_text_answers(session, activity, submission.id, rows)
+    return SubmissionResult(
+        submission,
+        flagged=bool(categories),
+        created=True,
+        withdrawal_code=code,
+        categories=categories,
+    )
+
+
+def _flag_text_answers(
+    session: Session, activity: Activity, submission_id: int, rows: list[AnswerRow]
+) -> list[str]:
+    """Add a Flag for each text answer with a possible disclosure; the categories found."""
+    if not any(row.text for row in rows):
+        return []
+    matcher = active_matcher(session)
+    flagged: dict[tuple[int, int], list[str]] = {}
+    for row in rows:
+        if row.text:
+            categories = list(dict.fromkeys(match.category for match in matcher.check(row.text)))
+            if categories:
+                flagged[(row.question_id, row.part)] = categories
+    if not flagged:
+        return []
+    answer_ids = {
+        (question_id, part): answer_id
+        for answer_id, question_id, part in session.execute(
+            select(Answer.id, Answer.question_id, Answer.part).where(
+                Answer.submission_id == submission_id, Answer.text.is_not(None)
+            )
+        )
+    }
+    found: list[str] = []
+    for key, categories in flagged.items():
+        session.add(
+            Flag(
+                answer_id=answer_ids[key],
+                activity_id=activity.id,
+                service_id=activity.service_id,
+                categories=",".join(categories),
+            )
+        )
+        found.extend(c for c in categories if c not in found)
+    session.flush()
+    return found
+
+
+def withdraw(
+    session: Session, code: str, secret: str, now: datetime | None = None
+) -> WithdrawOutcome:
+    """Delete for good the submission (and its answers) a withdrawal code belongs to.
+
+    Only within the activity's withdrawal window. The caller commits.
+    """
+    if not looks_like_withdrawal_code(code):
+        return WithdrawOutcome.NOT_FOUND
+    digest = hash_withdrawal_code(code, secret)
+    found = session.execute(
+        select(Submission.id, Submission.submitted_hour, Activity.withdrawal_days)
+        .join(Activity, Activity.id == Submission.activity_id)
+        .where(Submission.withdrawal_code_hash == digest)
+    ).all()
+    if not found:
+        return WithdrawOutcome.NOT_FOUND
+    now = now or utcnow()
+    # submitted_hour is rounded down, so the window runs to the end of that hour.
+    in_time = [
+        row.id
+        for row in found
+        if now < row.submitted_hour + timedelta(days=row.withdrawal_days, hours=1)
+    ]
+    if not in_time:
+        return WithdrawOutcome.TOO_LATE
+    # Answers, their flags and theme links go with the submission (ON DELETE CASCADE).
+    session.execute(delete(Answer).where(Answer.submission_id.in_(in_time)))
+    session.execute(delete(Submission).where(Submission.id.in_(in_time)))
+    session.expire_all()
+    return WithdrawOutcome.WITHDRAWN

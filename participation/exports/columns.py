@@ -1,0 +1,224 @@
+"""The columns of responses.csv, what each holds, and which submissions may be shared.
+
+Codes: choices are option codes; a multiple choice has one 0/1 column per option; a ranking
+has one column per item holding its place (1 = first); three boxes are three text columns.
+Missing values: -1 means the young person passed, -2 means the value was suppressed to keep
+everyone anonymous (or the text was withheld), and an empty cell means "not applicable".
+"""
+
+from __future__ import annotations
+
+from array import array
+from dataclasses import dataclass, field
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session
+
+from participation.activities.kinds import THREE_BOX_PROMPTS
+from participation.models import Activity, Question, Submission
+from participation.models.activities import (
+    EMOJI_SCALE,
+    FREE_TEXT,
+    MULTIPLE_CHOICE,
+    RANKING,
+    REACH,
+    RESEARCH_ASK,
+    SINGLE_CHOICE,
+    THREE_BOXES,
+    TRAFFIC_LIGHT,
+)
+from participation.privacy.anonymise import KAnonResult
+
+PASSED = -1
+SUPPRESSED = -2
+MISSING_VALUES = ("-1", "-2", "")
+MISSING_LABELS = {
+    "-1": "Passed: the young person chose not to answer",
+    "-2": "Suppressed: hidden to keep everyone anonymous, or free text withheld",
+    "": "Not applicable",
+}
+
+# Column roles.
+ROW, SERVICE, MONTH, CODE, OPTION, RANK, TEXT = (
+    "row",
+    "service",
+    "month",
+    "code",
+    "option",
+    "rank",
+    "text",
+)
+CODED_KINDS = (EMOJI_SCALE, TRAFFIC_LIGHT, SINGLE_CHOICE, REACH)
+BOX_SUFFIXES = ("working_well", "not_working", "change")
+
+# Rows read at a time: fewer than the garbage collector's first threshold (700 new objects),
+# so a batch is freed before a collection could move it to an older generation, whose
+# collections walk the whole process (that cost a tenth of an export's time).
+YIELD_PER = 500
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of responses.csv and what it means."""
+
+    name: str
+    title: str
+    type: str  # a Table Schema type: integer, string or yearmonth
+    role: str
+    description: str = ""
+    labels: dict[int, str] = field(default_factory=dict)
+    question_id: int | None = None
+    key: int | None = None  # option code, ranked item code or box number
+    quasi: bool = False
+
+
+@dataclass(frozen=True)
+class PreparedRows:
+    """The result of the first pass: who is included and their k-anonymised identifiers."""
+
+    included: int  # submissions that may be shared (consent honoured)
+    submission_ids: array  # in export order; empty when fewer than k may be shared
+    row_numbers: array  # export-local random numbers, aligned with submission_ids
+    quasi_names: tuple[str, ...]
+    quasi_values: list[tuple[object, ...]]  # distinct combinations after suppression
+    quasi_index: array  # for each row, its combination in quasi_values
+    suppression: KAnonResult  # without its rows, for the README's report
+    k: int
+
+    @property
+    def rows(self) -> int:
+        """How many rows the export holds."""
+        return len(self.submission_ids)
+
+
+def _question_number(question: Question) -> str:
+    return f"q{question.position + 1:02d}"
+
+
+def _labels(question: Question) -> dict[int, str]:
+    return {int(option["code"]): str(option["label"]) for option in question.options}
+
+
+def response_columns(activity: Activity) -> list[Column]:
+    """The columns of responses.csv for `activity`, in order."""
+    columns = [
+        Column("row", "Row number", "integer", ROW, "Random within this export; not an id."),
+        Column(
+            "service",
+            "Service",
+            "string",
+            SERVICE,
+            "The service that ran the activity.",
+            quasi=True,
+        ),
+        Column(
+            "month",
+            "Month answered",
+            "yearmonth",
+            MONTH,
+            "When the answers were sent, to the month only.",
+            quasi=True,
+        ),
+    ]
+    for question in activity.questions:
+        number, prompt = _question_number(question), question.prompt.strip()
+        if question.kind in CODED_KINDS:
+            topic = question.settings.get("topic") if question.kind == REACH else None
+            name = f"{number}_{topic}" if topic else number
+            columns.append(
+                Column(
+                    name,
+                    prompt,
+                    "integer",
+                    CODE,
+                    "About you (reach question); may be suppressed." if topic else "",
+                    _labels(question),
+                    question.id,
+                    quasi=question.kind == REACH,
+                )
+            )
+        elif question.kind == MULTIPLE_CHOICE:
+            for code, label in _labels(question).items():
+                columns.append(
+                    Column(
+                        f"{number}_{code}",
+                        f"{prompt} — {label}",
+                        "integer",
+                        OPTION,
+                        "1 = picked, 0 = not picked.",
+                        {0: "Not picked", 1: "Picked"},
+                        question.id,
+                        code,
+                    )
+                )
+        elif question.kind == RANKING:
+            items = _labels(question)
+            for code, label in items.items():
+                places = {place: f"Place {place}" for place in range(1, len(items) + 1)}
+                columns.append(
+                    Column(
+                        f"{number}_rank_{code}",
+                        f"{prompt} — {label}",
+                        "integer",
+                        RANK,
+                        "The place this item was put in (1 = first).",
+                        places,
+                        question.id,
+                        code,
+                    )
+                )
+        elif question.kind == THREE_BOXES:
+            boxes = question.settings.get("boxes") or THREE_BOX_PROMPTS
+            for part, suffix in enumerate(BOX_SUFFIXES):
+                box = boxes[part] if part < len(boxes) else THREE_BOX_PROMPTS[part]
+                columns.append(
+                    Column(
+                        f"{number}_{suffix}",
+                        f"{prompt} — {box}",
+                        "string",
+                        TEXT,
+                        "Free text with personal details replaced, e.g. [name].",
+                        question_id=question.id,
+                        key=part,
+                    )
+                )
+        elif question.kind == FREE_TEXT:
+            columns.append(
+                Column(
+                    number,
+                    prompt,
+                    "string",
+                    TEXT,
+                    "Free text with personal details replaced, e.g. [name].",
+                    question_id=question.id,
+                    key=0,
+                )
+            )
+    return columns
+
+
+def included_clauses(activity: Activity) -> list[ColumnElement[bool]]:
+    """WHERE clauses for the submissions of `activity` that may be shared with researchers."""
+    clauses = [Submission.activity_id == activity.id]
+    if activity.research_sharing == RESEARCH_ASK:
+        clauses.append(Submission.research_consent.is_(True))
+    return clauses
+
+
+def count_included(session: Session, activity: Activity) -> int:
+    """How many submissions of `activity` may be shared with researchers."""
+    query = select(func.count()).select_from(Submission).where(*included_clauses(activity))
+    return session.scalar(query) or 0
+
+
+def exported_row_count(included: int, k: int) -> int:
+    """Rows an export holds: none when fewer than k may be shared, else all of them."""
+    return included if included >= k else 0
+
+
+@dataclass
+class RowStats:
+    """What the second pass did to free text, for the README."""
+
+    texts: int = 0
+    withheld: int = 0

@@ -1,0 +1,426 @@
+"""The research pack: responses.csv with its codebook, README, SPSS file and summary, as a ZIP.
+
+The ZIP is written to a write-only sink and drained after every chunk, so it streams to
+the client as it is made and is never held in memory whole.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import tempfile
+import textwrap
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from participation.clock import utcnow
+from participation.exports.columns import (
+    CODE,
+    MISSING_LABELS,
+    MISSING_VALUES,
+    OPTION,
+    PASSED,
+    RANK,
+    SUPPRESSED,
+    Column,
+    PreparedRows,
+    RowStats,
+)
+from participation.exports.responses import ResponseExport
+from participation.models import Activity
+from participation.models.activities import RESEARCH_ASK
+from participation.privacy.anonymise import PLACEHOLDERS, describe_suppression, neutralise_csv_cell
+from participation.privacy.suppression import suppress_value
+
+# An SPSS file has to be built in memory; above this many rows the pack leaves it out.
+SAV_MAX_ROWS = 5_000
+FILE_CHUNK = 64 * 1024
+logger = logging.getLogger(__name__)
+
+Entry = tuple[str, Callable[[], Iterable[bytes]]]
+
+
+# --- the ZIP stream ---------------------------------------------------------------------
+
+
+class _Sink:
+    """A write-only file object that keeps what is written until it is drained."""
+
+    def __init__(self) -> None:
+        self._chunks: list[bytes] = []
+
+    def write(self, data: bytes) -> int:
+        """Keep `data` until the next drain."""
+        self._chunks.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        """Nothing to flush: data leaves through drain()."""
+
+    def drain(self) -> bytes:
+        """Everything written since the last drain."""
+        data = b"".join(self._chunks)
+        self._chunks.clear()
+        return data
+
+
+def zip_chunks(entries: Iterable[Entry], *, when: datetime | None = None) -> Iterator[bytes]:
+    """Stream a ZIP of (name, chunk producer) entries; producers run only when reached."""
+    stamp = (when or utcnow()).timetuple()[:6]
+    sink = _Sink()
+    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, produce in entries:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            with archive.open(info, "w") as entry:
+                yield sink.drain()
+                for chunk in produce():
+                    entry.write(chunk)
+                    if data := sink.drain():
+                        yield data
+            yield sink.drain()
+    yield sink.drain()
+
+
+# --- datapackage.json -----------------------------------------------------------------
+
+
+def _field(column: Column) -> dict[str, Any]:
+    descriptor: dict[str, Any] = {"name": column.name, "type": column.type, "title": column.title}
+    if column.description:
+        descriptor["description"] = column.description
+    if column.labels:
+        descriptor["categories"] = [
+            {"value": code, "label": label} for code, label in column.labels.items()
+        ]
+        descriptor["valueLabels"] = {str(code): label for code, label in column.labels.items()}
+    if column.role == OPTION:
+        descriptor["constraints"] = {"enum": [0, 1]}
+    elif column.role == RANK:
+        descriptor["constraints"] = {"minimum": 1, "maximum": len(column.labels)}
+    elif column.name == "row":
+        descriptor["constraints"] = {"required": True, "unique": True, "minimum": 1}
+    if column.quasi:
+        descriptor["quasiIdentifier"] = True
+    return descriptor
+
+
+def datapackage(activity: Activity, columns: Sequence[Column], exported_at: datetime) -> dict:
+    """The Frictionless Data Package descriptor: a Table Schema for responses.csv."""
+    return {
+        "profile": "tabular-data-package",
+        "name": f"participation-activity-{exported_at:%Y%m%d}",
+        "title": f"{activity.title}: anonymised responses",
+        "description": (
+            f"Anonymised answers to the activity {activity.title!r} run by "
+            f"{activity.service.name}. See README.txt for what was removed or coarsened."
+        ),
+        "created": exported_at.replace(microsecond=0).isoformat() + "Z",
+        "kAnonymity": activity.k_threshold,
+        "resources": [
+            {
+                "profile": "tabular-data-resource",
+                "name": "responses",
+                "path": "responses.csv",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "dialect": {"delimiter": ",", "quoteChar": '"', "header": True},
+                "schema": {
+                    "fields": [_field(column) for column in columns],
+                    "missingValues": list(MISSING_VALUES),
+                    "missingValueLabels": dict(MISSING_LABELS),
+                    "primaryKey": ["row"],
+                },
+            }
+        ],
+    }
+
+
+def datapackage_json(activity: Activity, columns: Sequence[Column], exported_at: datetime) -> bytes:
+    """datapackage.json as UTF-8 bytes."""
+    descriptor = datapackage(activity, columns, exported_at)
+    return json.dumps(descriptor, indent=2, ensure_ascii=False).encode("utf-8")
+
+
+# --- responses.sav --------------------------------------------------------------------
+
+
+def sav_cell(column: Column, value: object) -> object:
+    """A cell as SPSS stores it: numbers for coded columns, text (as in the CSV) otherwise."""
+    if column.type == "integer":
+        return float(value)  # type: ignore[arg-type]
+    return str(neutralise_csv_cell(value))
+
+
+def write_sav(path: Path, columns: Sequence[Column], rows: Sequence[Sequence[object]]) -> None:
+    """Write rows to an SPSS .sav file with variable labels, value labels and missing codes."""
+    import pandas as pd
+    import pyreadstat
+
+    data = {
+        column.name: [sav_cell(column, row[i]) for row in rows] for i, column in enumerate(columns)
+    }
+    frame = pd.DataFrame(data, columns=[column.name for column in columns])
+    for column in columns:
+        frame[column.name] = frame[column.name].astype(
+            "float64" if column.type == "integer" else "object"
+        )
+    missing_labels = {PASSED: "Passed", SUPPRESSED: "Suppressed"}
+    value_labels: dict[str, dict[float, str]] = {}
+    missing: dict[str, list[Any]] = {}
+    measure: dict[str, str] = {}
+    for column in columns:
+        if column.type == "integer" and column.name != "row":
+            labels = {float(code): label for code, label in column.labels.items()}
+            labels.update({float(code): label for code, label in missing_labels.items()})
+            value_labels[column.name] = labels
+            missing[column.name] = [float(PASSED), float(SUPPRESSED)]
+            measure[column.name] = "ordinal" if column.role == RANK else "nominal"
+        elif column.type != "integer":
+            missing[column.name] = [str(PASSED), str(SUPPRESSED)]
+            measure[column.name] = "nominal"
+    pyreadstat.write_sav(
+        frame,
+        str(path),
+        column_labels={column.name: column.title[:255] for column in columns},
+        variable_value_labels=value_labels,
+        missing_ranges=missing,
+        variable_measure=measure,
+    )
+
+
+# --- README.txt -----------------------------------------------------------------------
+
+
+def _wrap(text: str) -> str:
+    return "\n".join(
+        textwrap.fill(paragraph, 78, break_long_words=False, break_on_hyphens=False)
+        for paragraph in text.split("\n")
+    )
+
+
+def _codebook(columns: Sequence[Column]) -> list[str]:
+    lines = []
+    for column in columns:
+        lines.append(f"  {column.name}: {column.title}")
+        if column.role == CODE and column.labels:
+            codes = "; ".join(f"{code} = {label}" for code, label in column.labels.items())
+            lines.append(_indent(f"codes: {codes}"))
+        elif column.description:
+            lines.append(_indent(column.description))
+    return lines
+
+
+def _indent(text: str) -> str:
+    return textwrap.fill(text, 78, initial_indent="      ", subsequent_indent="      ")
+
+
+def _people(prepared: PreparedRows) -> str:
+    count = suppress_value(prepared.included, prepared.k)
+    return f"{count.display} young {'person' if count.count == 1 else 'people'}"
+
+
+def _consent_basis(activity: Activity, prepared: PreparedRows) -> str:
+    consent = activity.current_consent
+    statement = consent.statement.strip() if consent else "(no statement recorded)"
+    if activity.research_sharing == RESEARCH_ASK:
+        basis = (
+            "This activity asked young people a separate, optional question: whether their "
+            "anonymous answers could be shared for research. Only the answers of those who "
+            f"said yes are included ({prepared.included} young people)."
+        )
+    else:
+        basis = (
+            "This activity did not ask a separate research-sharing question. Answers are "
+            "shared under the activity's consent statement for evaluating and improving the "
+            f"service ({_people(prepared)})."
+        )
+    return f"{basis}\nConsent statement shown to young people (newest version):\n  {statement}"
+
+
+def _empty_explanation(activity: Activity, prepared: PreparedRows) -> str:
+    if prepared.rows:
+        return ""
+    if prepared.included == 0:
+        who = (
+            "nobody who answered said yes to sharing for research yet"
+            if activity.research_sharing == RESEARCH_ASK
+            else "nobody has answered yet"
+        )
+        return f"responses.csv has no rows: {who}. The columns and codebook are still included."
+    return (
+        f"responses.csv has no rows: the answers of fewer than {prepared.k} young people "
+        f"(k = {prepared.k}) could be shared. With so few people, even coarsened answers could "
+        "identify someone, so no rows are shared. The columns and codebook are still included."
+    )
+
+
+def readme_text(
+    activity: Activity,
+    columns: Sequence[Column],
+    prepared: PreparedRows,
+    stats: RowStats,
+    *,
+    exported_at: datetime,
+    files: Sequence[tuple[str, str]],
+) -> str:
+    """README.txt: scope, consent basis, what was removed or coarsened, k, and how to cite."""
+    when = f"{exported_at:%-d %B %Y}"
+    opened = f"{activity.opened_at:%B %Y}" if activity.opened_at else "not recorded"
+    closed = f"{activity.closed_at:%B %Y}" if activity.closed_at else "still open when exported"
+    placeholders = ", ".join(f"[{name}]" for name in PLACEHOLDERS)
+    suppression = describe_suppression(
+        prepared.suppression,
+        prepared.k,
+        {"month": "date and time to the month", "reach answers": "asked in bands or groups"},
+    )
+    sections = [
+        f"RESEARCH PACK: {activity.title}",
+        "",
+        "SCOPE",
+        _wrap(
+            f"Anonymised answers to the activity {activity.title!r}, run by "
+            f"{activity.service.name} ({activity.participation_type.name}). "
+            f"Opened: {opened}. Closed: {closed}. Exported on {when} (UTC). "
+            f"Rows: {prepared.rows}. Columns: {len(columns)}."
+        ),
+    ]
+    if explanation := _empty_explanation(activity, prepared):
+        sections += ["", _wrap(explanation)]
+    sections += ["", "FILES"]
+    sections += [f"  {name:<17} {what}" for name, what in files]
+    sections += ["", "CONSENT BASIS", _wrap(_consent_basis(activity, prepared))]
+    sections += [
+        "",
+        "WHAT WAS REMOVED OR MADE LESS PRECISE",
+        _wrap(
+            "- Young people never give names or contact details, and no internet addresses or "
+            "device details are stored.\n"
+            "- No internal ids: the row column is a random number made for this export only. "
+            "Nothing links rows across exports or across activities.\n"
+            "- Time is given to the month only (column month).\n"
+            f"- Free text has personal details replaced by placeholders: {placeholders}. "
+            "Automatic redaction can miss things: read text before quoting it.\n"
+            f"- Free text that staff hid, or that was marked as a possible safeguarding concern, "
+            f"is withheld and shown as -2 ({stats.withheld} of {stats.texts} text answers).\n"
+            f"- k-anonymity with k = {prepared.k}: {suppression}"
+        ),
+        "",
+        "CODES",
+        _wrap(
+            "-1 = passed (the young person chose not to answer; every question can be "
+            "skipped). -2 = suppressed to keep everyone anonymous, or text withheld. "
+            "An empty cell = not applicable. Choices are option codes (see below and "
+            "datapackage.json). Pick-any questions have one column per option: 1 = picked, "
+            "0 = not picked. Put-in-order questions have one column per item holding its "
+            "place, 1 = first. Three-box questions have three text columns."
+        ),
+        "",
+        "COLUMNS",
+        *_codebook(columns),
+        "",
+        "OPENING THE DATA",
+        _wrap(
+            "responses.csv is UTF-8, comma separated, with a header row. Text cells that "
+            "began with = + - @ or a tab have an apostrophe added so that spreadsheets do not "
+            "run them as formulas. Python: pandas.read_csv('responses.csv', "
+            "na_values=['-1', '-2']). R: read.csv('responses.csv', na.strings = c('-1', "
+            "'-2', '')). Validate with: frictionless validate datapackage.json."
+        ),
+        "",
+        "HOW TO CITE",
+        _wrap(
+            f"{activity.service.name} ({exported_at:%Y}). {activity.title}: anonymised "
+            f"responses, k = {prepared.k} [data set]. Research pack exported from "
+            f"Participation on {when}."
+        ),
+        "",
+    ]
+    return "\n".join(sections)
+
+
+# --- the pack -------------------------------------------------------------------------
+
+
+def _file_chunks(path: Path) -> Iterator[bytes]:
+    with path.open("rb") as handle:
+        while chunk := handle.read(FILE_CHUNK):
+            yield chunk
+
+
+def research_pack_chunks(
+    export: ResponseExport,
+    *,
+    summary_pdf: Callable[[], bytes] | None = None,
+    exported_at: datetime | None = None,
+) -> Iterator[bytes]:
+    """Stream the research pack ZIP for one activity."""
+    exported_at = exported_at or utcnow()
+    activity, columns = export.activity, export.columns
+    kept: list[list[object]] = []
+    files: list[tuple[str, str]] = [
+        ("responses.csv", "one row per young person's answers"),
+        ("datapackage.json", "the codebook: types, wording, value labels, missing codes"),
+    ]
+
+    def responses() -> Iterator[bytes]:
+        keep = export.prepare().rows <= SAV_MAX_ROWS
+
+        def rows() -> Iterator[list[object]]:
+            for row in export.rows():
+                if keep:
+                    kept.append(row)
+                yield row
+
+        return export.csv_for(rows())
+
+    def entries() -> Iterator[Entry]:
+        yield "datapackage.json", lambda: [datapackage_json(activity, columns, exported_at)]
+        yield "responses.csv", responses
+        prepared = export.prepare()
+        with tempfile.TemporaryDirectory(prefix="participation-pack-") as tmp:
+            if prepared.rows <= SAV_MAX_ROWS:
+                sav = Path(tmp) / "responses.sav"
+                write_sav(sav, columns, kept)
+                kept.clear()
+                files.append(("responses.sav", "the same data for SPSS, with labels"))
+                yield "responses.sav", lambda: _file_chunks(sav)
+            else:
+                files.append(
+                    (
+                        "(no .sav)",
+                        f"over {SAV_MAX_ROWS} rows: open responses.csv in SPSS instead",
+                    )
+                )
+        pdf = _render_summary(summary_pdf)
+        if pdf is not None:
+            files.append(
+                (
+                    "summary.pdf",
+                    "summary report: the results pages' figures, counting everyone who took part",
+                )
+            )
+        files.append(("README.txt", "this file"))
+        readme = readme_text(
+            activity, columns, prepared, export.stats, exported_at=exported_at, files=files
+        )
+        yield "README.txt", lambda: [readme.encode("utf-8")]
+        if pdf is not None:
+            yield "summary.pdf", lambda: [pdf]
+
+    return zip_chunks(entries(), when=exported_at)
+
+
+def _render_summary(summary_pdf: Callable[[], bytes] | None) -> bytes | None:
+    if summary_pdf is None:
+        return None
+    try:
+        return summary_pdf()
+    except Exception:  # the pack is still useful without its summary
+        logger.exception("Summary PDF for a research pack failed")
+        return None

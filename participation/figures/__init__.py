@@ -1,0 +1,1 @@
+"""Result figures: counts, dashboard, live screen, charts and written answers."""

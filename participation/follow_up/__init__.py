@@ -1,0 +1,1 @@
+"""What staff do with answers: moderation, themes and "you said, we did"."""

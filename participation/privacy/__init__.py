@@ -1,0 +1,1 @@
+"""Disclosure control: redaction, k-anonymity, suppression and safe CSV cells."""

@@ -1,0 +1,1 @@
+"""Possible disclosures: the check on free text and the private queue."""
