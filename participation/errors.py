@@ -7,6 +7,8 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
+from participation.problems import DomainError
+
 MESSAGES = {
     400: ("Something went wrong with that request", "Go back and try again."),
     403: ("You cannot see this page", "Your account does not have access to it."),
@@ -74,6 +76,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         return render_error(exc.code or 500)
+
+    @app.errorhandler(DomainError)
+    def domain_error(exc: DomainError):
+        return render_error(exc.status, exc.message or None)
 
     @app.errorhandler(CSRFError)
     def csrf_error(_exc: CSRFError):

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from flask import abort
 from sqlalchemy import ColumnElement, or_, select, true
 from sqlalchemy.orm import Session
 
 from participation.models import Service, Staff
+from participation.problems import NotFound
 
 Owned = TypeVar("Owned")
 
@@ -50,15 +50,15 @@ def can_see_service(session: Session, staff: Staff, service_id: int | None) -> b
 
 
 def ensure_can_see(session: Session, staff: Staff, service_id: int | None) -> None:
-    """Abort with 404 when `staff` may not see the service (no hint that the thing exists)."""
+    """Raise NotFound when `staff` may not see the service (no hint that the thing exists)."""
     if not can_see_service(session, staff, service_id):
-        abort(404)
+        raise NotFound()
 
 
 def get_visible(session: Session, staff: Staff, model: type[Owned], item_id: int) -> Owned:
     """The `model` row `item_id` (anything with a service_id), or 404 if absent or out of scope."""
     item = session.get(model, item_id)
     if item is None:
-        abort(404)
+        raise NotFound()
     ensure_can_see(session, staff, item.service_id)  # type: ignore[attr-defined]
     return item

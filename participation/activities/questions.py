@@ -11,7 +11,6 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import abort
 from sqlalchemy.orm import Session
 
 from participation.accounts import audit
@@ -37,6 +36,7 @@ from participation.models.activities import (
     SINGLE_CHOICE,
     THREE_BOXES,
 )
+from participation.problems import NotFound
 
 MAX_QUESTIONS = 50
 MAX_PROMPT = 500
@@ -93,11 +93,11 @@ def draft_of(question: Question) -> QuestionDraft:
 
 
 def get_question(session: Session, staff: Staff, activity_id: int, question_id: int) -> Question:
-    """The question with this id on this activity, if `staff` may see it; otherwise 404."""
+    """The question with this id on this activity, if `staff` may see it; otherwise NotFound."""
     activity = get_activity(session, staff, activity_id)
     question = session.get(Question, question_id)
     if question is None or question.activity_id != activity.id:
-        abort(404)
+        raise NotFound()
     return question
 
 

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
-from werkzeug.exceptions import NotFound
 
 from participation.activities import codes, help_link_lines
 from participation.activities import design as activities
@@ -53,6 +52,7 @@ from participation.models.activities import (
     THREE_BOXES,
     TRAFFIC_LIGHT,
 )
+from participation.problems import NotFound
 
 
 @pytest.fixture
