@@ -25,17 +25,8 @@ from participation.models import (
     Staff,
     Submission,
 )
-from participation.models.activities import (
-    EMOJI_SCALE,
-    FREE_TEXT,
-    MULTIPLE_CHOICE,
-    OPEN,
-    RANKING,
-    REACH,
-    SINGLE_CHOICE,
-    THREE_BOXES,
-    TRAFFIC_LIGHT,
-)
+from participation.models.activities import OPEN
+from participation.models.enums import QuestionKind
 from participation.models.services import HUB, SPOKE
 from participation.models.submissions import PENDING
 from tests.helpers import PASSWORD
@@ -52,21 +43,25 @@ def password_hash() -> str:
 def every_kind_of_question() -> list[dict[str, Any]]:
     """One question of each kind, as specs."""
     return [
-        question_spec(EMOJI_SCALE, "How do you feel about the group?"),
-        question_spec(TRAFFIC_LIGHT, "Do you get a say in what we do?"),
-        question_spec(SINGLE_CHOICE, "Would you come again?", options=["Yes", "Maybe", "No"]),
+        question_spec(QuestionKind.EMOJI_SCALE, "How do you feel about the group?"),
+        question_spec(QuestionKind.TRAFFIC_LIGHT, "Do you get a say in what we do?"),
         question_spec(
-            MULTIPLE_CHOICE,
+            QuestionKind.SINGLE_CHOICE, "Would you come again?", options=["Yes", "Maybe", "No"]
+        ),
+        question_spec(
+            QuestionKind.MULTIPLE_CHOICE,
             "What did you enjoy?",
             options=["Art", "Games", "Food", "Trips"],
             max_picks=2,
         ),
-        question_spec(FREE_TEXT, "What is hard about taking part?", max_length=200),
-        question_spec(THREE_BOXES, "About the group"),
+        question_spec(QuestionKind.FREE_TEXT, "What is hard about taking part?", max_length=200),
+        question_spec(QuestionKind.THREE_BOXES, "About the group"),
         question_spec(
-            RANKING, "Put these in order", options=["Feeling safe", "Having fun", "Learning"]
+            QuestionKind.RANKING,
+            "Put these in order",
+            options=["Feeling safe", "Having fun", "Learning"],
         ),
-        question_spec(REACH, "", topic="age_band"),
+        question_spec(QuestionKind.REACH, "", topic="age_band"),
     ]
 
 

@@ -4,16 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from participation.models.activities import (
-    EMOJI_SCALE,
-    FREE_TEXT,
-    MULTIPLE_CHOICE,
-    RANKING,
-    REACH,
-    SINGLE_CHOICE,
-    THREE_BOXES,
-    TRAFFIC_LIGHT,
-)
+from participation.models.enums import QuestionKind
 
 PREFER_NOT_TO_SAY = 99
 PREFER_NOT_TO_SAY_LABEL = "Prefer not to say"
@@ -22,14 +13,14 @@ DEFAULT_MAX_LENGTH = 1000
 MAX_OPTIONS = 12
 
 KIND_LABELS = {
-    EMOJI_SCALE: "Faces scale (5 faces)",
-    TRAFFIC_LIGHT: "Traffic light",
-    SINGLE_CHOICE: "Pick one",
-    MULTIPLE_CHOICE: "Pick any",
-    FREE_TEXT: "Write in a box",
-    THREE_BOXES: "Three boxes: working well, not working, change",
-    RANKING: "Put in order",
-    REACH: "About you (optional reach question)",
+    QuestionKind.EMOJI_SCALE: "Faces scale (5 faces)",
+    QuestionKind.TRAFFIC_LIGHT: "Traffic light",
+    QuestionKind.SINGLE_CHOICE: "Pick one",
+    QuestionKind.MULTIPLE_CHOICE: "Pick any",
+    QuestionKind.FREE_TEXT: "Write in a box",
+    QuestionKind.THREE_BOXES: "Three boxes: working well, not working, change",
+    QuestionKind.RANKING: "Put in order",
+    QuestionKind.REACH: "About you (optional reach question)",
 }
 
 EMOJI_OPTIONS = [
@@ -96,9 +87,9 @@ REACH_TOPICS: dict[str, dict[str, Any]] = {
 
 def fixed_options(kind: str) -> list[dict[str, Any]] | None:
     """The options a kind always has (faces, traffic lights), or None when staff write them."""
-    if kind == EMOJI_SCALE:
+    if kind == QuestionKind.EMOJI_SCALE:
         return [dict(o) for o in EMOJI_OPTIONS]
-    if kind == TRAFFIC_LIGHT:
+    if kind == QuestionKind.TRAFFIC_LIGHT:
         return [dict(o) for o in TRAFFIC_OPTIONS]
     return None
 
@@ -120,21 +111,21 @@ def question_spec(kind: str, prompt: str, **extra: Any) -> dict[str, Any]:
     """A plain dict describing a question (used by templates and demo data)."""
     options: list[dict[str, Any]]
     settings: dict[str, Any] = {}
-    if kind in (EMOJI_SCALE, TRAFFIC_LIGHT):
+    if kind in (QuestionKind.EMOJI_SCALE, QuestionKind.TRAFFIC_LIGHT):
         options = fixed_options(kind) or []
-    elif kind == REACH:
+    elif kind == QuestionKind.REACH:
         topic = extra["topic"]
         settings["topic"] = topic
         options = reach_options(topic)
         prompt = prompt or REACH_TOPICS[topic]["prompt"]
-    elif kind in (SINGLE_CHOICE, MULTIPLE_CHOICE, RANKING):
+    elif kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE, QuestionKind.RANKING):
         options = numbered(extra["options"])
-        if kind == MULTIPLE_CHOICE and extra.get("max_picks"):
+        if kind == QuestionKind.MULTIPLE_CHOICE and extra.get("max_picks"):
             settings["max_picks"] = extra["max_picks"]
     else:
         options = []
         settings["max_length"] = extra.get("max_length", DEFAULT_MAX_LENGTH)
-    if kind == THREE_BOXES:
+    if kind == QuestionKind.THREE_BOXES:
         settings["boxes"] = list(THREE_BOX_PROMPTS)
     return {
         "kind": kind,

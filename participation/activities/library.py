@@ -5,16 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from participation.activities.kinds import REACH_TOPICS, question_spec
-from participation.models.activities import (
-    EMOJI_SCALE,
-    FREE_TEXT,
-    MULTIPLE_CHOICE,
-    RANKING,
-    REACH,
-    SINGLE_CHOICE,
-    THREE_BOXES,
-    TRAFFIC_LIGHT,
-)
+from participation.models.enums import QuestionKind
 
 WAYS_TO_TAKE_PART = [
     "Talking one-to-one with my worker",
@@ -27,7 +18,7 @@ WAYS_TO_TAKE_PART = [
 
 
 def _reach_questions() -> list[dict[str, Any]]:
-    return [question_spec(REACH, "", topic=topic) for topic in REACH_TOPICS]
+    return [question_spec(QuestionKind.REACH, "", topic=topic) for topic in REACH_TOPICS]
 
 
 TEMPLATES: dict[str, dict[str, Any]] = {
@@ -37,27 +28,35 @@ TEMPLATES: dict[str, dict[str, Any]] = {
         "intro": "We want to know what it is like to have a say here, and what could be better.",
         "lundy_focus": "voice",
         "questions": [
-            question_spec(EMOJI_SCALE, "How do you feel about how you take part in this service?"),
             question_spec(
-                FREE_TEXT, "What do you like about how you take part here?", max_length=600
+                QuestionKind.EMOJI_SCALE, "How do you feel about how you take part in this service?"
             ),
-            question_spec(FREE_TEXT, "How has taking part helped you?", max_length=600),
             question_spec(
-                MULTIPLE_CHOICE,
+                QuestionKind.FREE_TEXT,
+                "What do you like about how you take part here?",
+                max_length=600,
+            ),
+            question_spec(
+                QuestionKind.FREE_TEXT, "How has taking part helped you?", max_length=600
+            ),
+            question_spec(
+                QuestionKind.MULTIPLE_CHOICE,
                 "Which ways of taking part have you tried?",
                 options=WAYS_TO_TAKE_PART,
             ),
             question_spec(
-                RANKING,
+                QuestionKind.RANKING,
                 "Put these ways of taking part in order, best first.",
                 options=WAYS_TO_TAKE_PART[:5],
             ),
             question_spec(
-                SINGLE_CHOICE,
+                QuestionKind.SINGLE_CHOICE,
                 "Do you know what you can expect when you take part?",
                 options=["Yes, I know", "I know a bit", "No, I don't know"],
             ),
-            question_spec(FREE_TEXT, "What is hard about taking part?", max_length=600),
+            question_spec(
+                QuestionKind.FREE_TEXT, "What is hard about taking part?", max_length=600
+            ),
         ],
     },
     "workshop-day": {
@@ -66,10 +65,10 @@ TEMPLATES: dict[str, dict[str, Any]] = {
         "intro": "Tell us what you thought of today. It takes about 3 minutes.",
         "lundy_focus": "space",
         "questions": [
-            question_spec(EMOJI_SCALE, "How was today overall?"),
-            question_spec(TRAFFIC_LIGHT, "Did you feel listened to today?"),
+            question_spec(QuestionKind.EMOJI_SCALE, "How was today overall?"),
+            question_spec(QuestionKind.TRAFFIC_LIGHT, "Did you feel listened to today?"),
             question_spec(
-                MULTIPLE_CHOICE,
+                QuestionKind.MULTIPLE_CHOICE,
                 "Which parts did you enjoy?",
                 options=[
                     "Meeting other young people",
@@ -81,11 +80,11 @@ TEMPLATES: dict[str, dict[str, Any]] = {
                 max_picks=3,
             ),
             question_spec(
-                SINGLE_CHOICE,
+                QuestionKind.SINGLE_CHOICE,
                 "Would you come to another workshop day?",
                 options=["Yes", "Maybe", "No"],
             ),
-            question_spec(THREE_BOXES, "About today"),
+            question_spec(QuestionKind.THREE_BOXES, "About today"),
         ],
     },
     "one-to-one": {
@@ -95,16 +94,19 @@ TEMPLATES: dict[str, dict[str, Any]] = {
         "lundy_focus": "voice",
         "questions": [
             question_spec(
-                EMOJI_SCALE, "How do you feel about the time you spend with your worker?"
+                QuestionKind.EMOJI_SCALE,
+                "How do you feel about the time you spend with your worker?",
             ),
-            question_spec(TRAFFIC_LIGHT, "Do you get a say in what you do together?"),
+            question_spec(QuestionKind.TRAFFIC_LIGHT, "Do you get a say in what you do together?"),
             question_spec(
-                SINGLE_CHOICE,
+                QuestionKind.SINGLE_CHOICE,
                 "Do you feel your worker listens to you?",
                 options=["Always", "Most of the time", "Sometimes", "Not really"],
             ),
             question_spec(
-                FREE_TEXT, "Is there anything you would like to do differently?", max_length=500
+                QuestionKind.FREE_TEXT,
+                "Is there anything you would like to do differently?",
+                max_length=500,
             ),
         ],
     },
@@ -114,10 +116,10 @@ TEMPLATES: dict[str, dict[str, Any]] = {
         "intro": "Help us make the group better for everyone.",
         "lundy_focus": "audience",
         "questions": [
-            question_spec(EMOJI_SCALE, "How do you feel about the group?"),
-            question_spec(TRAFFIC_LIGHT, "Does the group feel like a safe space?"),
+            question_spec(QuestionKind.EMOJI_SCALE, "How do you feel about the group?"),
+            question_spec(QuestionKind.TRAFFIC_LIGHT, "Does the group feel like a safe space?"),
             question_spec(
-                RANKING,
+                QuestionKind.RANKING,
                 "What matters most to you in the group? Put them in order.",
                 options=[
                     "Feeling safe",
@@ -128,7 +130,7 @@ TEMPLATES: dict[str, dict[str, Any]] = {
                 ],
             ),
             question_spec(
-                MULTIPLE_CHOICE,
+                QuestionKind.MULTIPLE_CHOICE,
                 "What would you like more of?",
                 options=[
                     "Trips",
@@ -138,7 +140,9 @@ TEMPLATES: dict[str, dict[str, Any]] = {
                     "Games",
                 ],
             ),
-            question_spec(FREE_TEXT, "What would you change about the group?", max_length=600),
+            question_spec(
+                QuestionKind.FREE_TEXT, "What would you change about the group?", max_length=600
+            ),
         ],
     },
     "working-well": {
@@ -147,8 +151,8 @@ TEMPLATES: dict[str, dict[str, Any]] = {
         "intro": "Thinking about this service: what is working well, what are the challenges, and what would you like to see change?",
         "lundy_focus": "influence",
         "questions": [
-            question_spec(THREE_BOXES, "Thinking about this service"),
-            question_spec(TRAFFIC_LIGHT, "Overall, how is the service doing?"),
+            question_spec(QuestionKind.THREE_BOXES, "Thinking about this service"),
+            question_spec(QuestionKind.TRAFFIC_LIGHT, "Overall, how is the service doing?"),
         ],
     },
     "reach": {
@@ -164,9 +168,13 @@ TEMPLATES: dict[str, dict[str, Any]] = {
         "intro": "You help make decisions here. Tell us how it is going.",
         "lundy_focus": "influence",
         "questions": [
-            question_spec(TRAFFIC_LIGHT, "Do you feel the service acts on what the board says?"),
-            question_spec(EMOJI_SCALE, "How do you feel about being on the board?"),
-            question_spec(FREE_TEXT, "What should the board work on next?", max_length=600),
+            question_spec(
+                QuestionKind.TRAFFIC_LIGHT, "Do you feel the service acts on what the board says?"
+            ),
+            question_spec(QuestionKind.EMOJI_SCALE, "How do you feel about being on the board?"),
+            question_spec(
+                QuestionKind.FREE_TEXT, "What should the board work on next?", max_length=600
+            ),
         ],
     },
 }

@@ -26,16 +26,8 @@ from participation.activities.kinds import (
     reach_options,
 )
 from participation.models import Activity, Question, Staff
-from participation.models.activities import (
-    ARCHIVED,
-    FREE_TEXT,
-    MULTIPLE_CHOICE,
-    QUESTION_KINDS,
-    RANKING,
-    REACH,
-    SINGLE_CHOICE,
-    THREE_BOXES,
-)
+from participation.models.activities import ARCHIVED, QUESTION_KINDS
+from participation.models.enums import QuestionKind
 from participation.problems import NotFound
 
 MAX_QUESTIONS = 50
@@ -43,7 +35,7 @@ MAX_PROMPT = 500
 MAX_HINT = 500
 MAX_OPTION = 120
 MIN_TEXT_LENGTH, MAX_TEXT_LENGTH = 20, 2000
-CHOICE_KINDS = (SINGLE_CHOICE, MULTIPLE_CHOICE, RANKING)
+CHOICE_KINDS = (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE, QuestionKind.RANKING)
 DEFAULT_THREE_BOXES_PROMPT = "Tell us what you think"
 # How alike old and new wording must be (difflib ratio) to count as a fix, not a new question.
 WORDING_FIX_SIMILARITY = 0.6
@@ -102,11 +94,11 @@ def get_question(session: Session, staff: Staff, activity_id: int, question_id: 
 
 
 def _option_problems(kind: str, labels: list[str]) -> list[Problem]:
-    limit = MAX_RANKING_ITEMS if kind == RANKING else MAX_OPTIONS
+    limit = MAX_RANKING_ITEMS if kind == QuestionKind.RANKING else MAX_OPTIONS
     if len(labels) < 2:
         return [("options", "Give at least 2 options, one on each line.")]
     if len(labels) > limit:
-        if kind == RANKING:
+        if kind == QuestionKind.RANKING:
             return [("options", f"A ranking can have up to {limit} items.")]
         return [("options", f"Give no more than {limit} options.")]
     problems: list[Problem] = []
@@ -136,13 +128,13 @@ def build_question(draft: QuestionDraft) -> dict[str, Any]:
     prompt, hint = draft.prompt.strip(), draft.hint.strip()
     options: list[dict[str, Any]] = fixed_options(kind) or []
     settings: dict[str, Any] = {}
-    if kind == REACH:
+    if kind == QuestionKind.REACH:
         if draft.topic not in REACH_TOPICS:
             raise ActivityError(("topic", "Choose what the question is about."))
         settings["topic"] = draft.topic
         options = reach_options(draft.topic)
         prompt = prompt or REACH_TOPICS[draft.topic]["prompt"]
-    if kind == THREE_BOXES:
+    if kind == QuestionKind.THREE_BOXES:
         prompt = prompt or DEFAULT_THREE_BOXES_PROMPT
         settings["boxes"] = list(THREE_BOX_PROMPTS)
     if not prompt:
@@ -156,7 +148,7 @@ def build_question(draft: QuestionDraft) -> dict[str, Any]:
         option_problems = _option_problems(kind, labels)
         problems.extend(option_problems)
         options = numbered(labels)
-        if kind == MULTIPLE_CHOICE and draft.max_picks is not None:
+        if kind == QuestionKind.MULTIPLE_CHOICE and draft.max_picks is not None:
             if option_problems or not 1 <= draft.max_picks <= len(labels):
                 problems.append(
                     (
@@ -166,7 +158,7 @@ def build_question(draft: QuestionDraft) -> dict[str, Any]:
                 )
             else:
                 settings["max_picks"] = draft.max_picks
-    if kind in (FREE_TEXT, THREE_BOXES):
+    if kind in (QuestionKind.FREE_TEXT, QuestionKind.THREE_BOXES):
         max_length = draft.max_length or DEFAULT_MAX_LENGTH
         if not MIN_TEXT_LENGTH <= max_length <= MAX_TEXT_LENGTH:
             problems.append(

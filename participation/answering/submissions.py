@@ -39,20 +39,16 @@ from participation.models import (
     SafeguardingPhrase,
     Submission,
 )
-from participation.models.activities import (
-    EMOJI_SCALE,
-    FREE_TEXT,
-    MULTIPLE_CHOICE,
-    RANKING,
-    REACH,
-    SINGLE_CHOICE,
-    THREE_BOXES,
-    TRAFFIC_LIGHT,
-)
+from participation.models.enums import QuestionKind
 from participation.models.submissions import PENDING
 from participation.safeguarding.check import Matcher, compile_matcher
 
-ONE_CHOICE_KINDS = (EMOJI_SCALE, TRAFFIC_LIGHT, SINGLE_CHOICE, REACH)
+ONE_CHOICE_KINDS = (
+    QuestionKind.EMOJI_SCALE,
+    QuestionKind.TRAFFIC_LIGHT,
+    QuestionKind.SINGLE_CHOICE,
+    QuestionKind.REACH,
+)
 BOXES = 3
 
 # Control characters other than tab and newline can break exports and screens; NUL breaks
@@ -165,7 +161,7 @@ def _check_one(question: Question, value: object) -> tuple[list[AnswerRow], dict
         if code is None or code not in codes:
             return [], {(qid, None): "Choose one of the answers shown, or pass this question."}
         return [AnswerRow(qid, choice=code)], {}
-    if kind == MULTIPLE_CHOICE:
+    if kind == QuestionKind.MULTIPLE_CHOICE:
         values = value if isinstance(value, list | tuple) else [value]
         picked = list(dict.fromkeys(_as_code(v) for v in values if not is_passed(v)))
         if any(code is None or code not in codes for code in picked):
@@ -174,12 +170,12 @@ def _check_one(question: Question, value: object) -> tuple[list[AnswerRow], dict
         if limit and len(picked) > int(limit):
             return [], {(qid, None): f"Choose up to {limit}. You chose {len(picked)}."}
         return [AnswerRow(qid, choice=code) for code in picked], {}
-    if kind == FREE_TEXT:
+    if kind == QuestionKind.FREE_TEXT:
         text = clean_text(value)
         if len(text) > max_length(question):
             return [], {(qid, None): _too_long(question, text)}
         return [AnswerRow(qid, text=text)], {}
-    if kind == THREE_BOXES:
+    if kind == QuestionKind.THREE_BOXES:
         boxes = list(value) if isinstance(value, list | tuple) else None
         if boxes is None or len(boxes) > BOXES:
             return [], {(qid, None): "Write in the boxes shown, or pass this question."}
@@ -191,7 +187,7 @@ def _check_one(question: Question, value: object) -> tuple[list[AnswerRow], dict
             elif text:
                 rows.append(AnswerRow(qid, part=part, text=text))
         return ([], errors) if errors else (rows, {})
-    if kind == RANKING:
+    if kind == QuestionKind.RANKING:
         return _check_ranking(question, value, codes)
     return [], {(qid, None): "This question cannot be answered."}
 

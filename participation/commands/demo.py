@@ -28,19 +28,8 @@ from participation.models import (
     Question,
     Service,
 )
-from participation.models.activities import (
-    CLOSED,
-    EMOJI_SCALE,
-    FREE_TEXT,
-    MULTIPLE_CHOICE,
-    OPEN,
-    RANKING,
-    REACH,
-    RESEARCH_ASK,
-    SINGLE_CHOICE,
-    THREE_BOXES,
-    TRAFFIC_LIGHT,
-)
+from participation.models.activities import CLOSED, OPEN, RESEARCH_ASK
+from participation.models.enums import QuestionKind
 from participation.models.services import HUB, SPOKE
 
 DEMO_PASSWORD = "demo-participation-2026"  # noqa: S105 - published demo sign-in, demo data only
@@ -161,20 +150,20 @@ def synthetic_answers(question: Question, rng: random.Random) -> Any:
     if rng.random() < 0.1:
         return None
     codes = [o["code"] for o in question.options]
-    if question.kind in (EMOJI_SCALE, TRAFFIC_LIGHT):
+    if question.kind in (QuestionKind.EMOJI_SCALE, QuestionKind.TRAFFIC_LIGHT):
         weights = [1, 2, 4, 6, 5][-len(codes) :]
         return rng.choices(codes, weights)[0]
-    if question.kind in (SINGLE_CHOICE, REACH):
+    if question.kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.REACH):
         return rng.choice(codes)
-    if question.kind == MULTIPLE_CHOICE:
+    if question.kind == QuestionKind.MULTIPLE_CHOICE:
         limit = min(len(codes), question.settings.get("max_picks", 3))
         return rng.sample(codes, rng.randint(1, limit))
-    if question.kind == RANKING:
+    if question.kind == QuestionKind.RANKING:
         order = rng.sample(codes, len(codes))
         return {str(code): place for place, code in enumerate(order, start=1)}
-    if question.kind == THREE_BOXES:
+    if question.kind == QuestionKind.THREE_BOXES:
         return [rng.choice(SYNTHETIC_TEXT) for _ in range(3)]
-    if question.kind == FREE_TEXT:
+    if question.kind == QuestionKind.FREE_TEXT:
         return rng.choice(SYNTHETIC_TEXT)
     return None
 
@@ -192,7 +181,7 @@ def add_synthetic_submissions(
     The first free-text answer of the activity takes the next of `disclosures`, if any.
     """
     consent = activity.current_consent
-    free_text = next((q for q in activity.questions if q.kind == FREE_TEXT), None)
+    free_text = next((q for q in activity.questions if q.kind == QuestionKind.FREE_TEXT), None)
     for index in range(count):
         answers = {q.id: synthetic_answers(q, rng) for q in activity.questions}
         if free_text is not None and index == count // 2:

@@ -16,17 +16,8 @@ from sqlalchemy.orm import Session
 
 from participation.activities.kinds import THREE_BOX_PROMPTS
 from participation.models import Activity, Question, Submission
-from participation.models.activities import (
-    EMOJI_SCALE,
-    FREE_TEXT,
-    MULTIPLE_CHOICE,
-    RANKING,
-    REACH,
-    RESEARCH_ASK,
-    SINGLE_CHOICE,
-    THREE_BOXES,
-    TRAFFIC_LIGHT,
-)
+from participation.models.activities import RESEARCH_ASK
+from participation.models.enums import QuestionKind
 from participation.privacy.anonymise import KAnonResult
 
 PASSED = -1
@@ -48,7 +39,12 @@ ROW, SERVICE, MONTH, CODE, OPTION, RANK, TEXT = (
     "rank",
     "text",
 )
-CODED_KINDS = (EMOJI_SCALE, TRAFFIC_LIGHT, SINGLE_CHOICE, REACH)
+CODED_KINDS = (
+    QuestionKind.EMOJI_SCALE,
+    QuestionKind.TRAFFIC_LIGHT,
+    QuestionKind.SINGLE_CHOICE,
+    QuestionKind.REACH,
+)
 BOX_SUFFIXES = ("working_well", "not_working", "change")
 
 # Rows read at a time: fewer than the garbage collector's first threshold (700 new objects),
@@ -123,7 +119,7 @@ def response_columns(activity: Activity) -> list[Column]:
     for question in activity.questions:
         number, prompt = _question_number(question), question.prompt.strip()
         if question.kind in CODED_KINDS:
-            topic = question.settings.get("topic") if question.kind == REACH else None
+            topic = question.settings.get("topic") if question.kind == QuestionKind.REACH else None
             name = f"{number}_{topic}" if topic else number
             columns.append(
                 Column(
@@ -134,10 +130,10 @@ def response_columns(activity: Activity) -> list[Column]:
                     "About you (reach question); may be suppressed." if topic else "",
                     _labels(question),
                     question.id,
-                    quasi=question.kind == REACH,
+                    quasi=question.kind == QuestionKind.REACH,
                 )
             )
-        elif question.kind == MULTIPLE_CHOICE:
+        elif question.kind == QuestionKind.MULTIPLE_CHOICE:
             for code, label in _labels(question).items():
                 columns.append(
                     Column(
@@ -151,7 +147,7 @@ def response_columns(activity: Activity) -> list[Column]:
                         code,
                     )
                 )
-        elif question.kind == RANKING:
+        elif question.kind == QuestionKind.RANKING:
             items = _labels(question)
             for code, label in items.items():
                 places = {place: f"Place {place}" for place in range(1, len(items) + 1)}
@@ -167,7 +163,7 @@ def response_columns(activity: Activity) -> list[Column]:
                         code,
                     )
                 )
-        elif question.kind == THREE_BOXES:
+        elif question.kind == QuestionKind.THREE_BOXES:
             boxes = question.settings.get("boxes") or THREE_BOX_PROMPTS
             for part, suffix in enumerate(BOX_SUFFIXES):
                 box = boxes[part] if part < len(boxes) else THREE_BOX_PROMPTS[part]
@@ -182,7 +178,7 @@ def response_columns(activity: Activity) -> list[Column]:
                         key=part,
                     )
                 )
-        elif question.kind == FREE_TEXT:
+        elif question.kind == QuestionKind.FREE_TEXT:
             columns.append(
                 Column(
                     number,

@@ -40,19 +40,14 @@ from participation.models import (
     Staff,
     Submission,
 )
-from participation.models.activities import (
-    EMOJI_SCALE,
-    MULTIPLE_CHOICE,
-    THREE_BOXES,
-    TRAFFIC_LIGHT,
-)
+from participation.models.enums import QuestionKind
 from participation.privacy.suppression import Cell, mean_if_safe, suppress, suppress_value
 
 DEFAULT_K = 5
-SCALE_KINDS = (EMOJI_SCALE, TRAFFIC_LIGHT)
-SCALE_MAX = {EMOJI_SCALE: 5, TRAFFIC_LIGHT: 3}
+SCALE_KINDS = (QuestionKind.EMOJI_SCALE, QuestionKind.TRAFFIC_LIGHT)
+SCALE_MAX = {QuestionKind.EMOJI_SCALE: 5, QuestionKind.TRAFFIC_LIGHT: 3}
 # Kinds storing any number of rows per young person, so "answered" needs COUNT(DISTINCT).
-MULTI_ROW_KINDS = (MULTIPLE_CHOICE, THREE_BOXES)
+MULTI_ROW_KINDS = (QuestionKind.MULTIPLE_CHOICE, QuestionKind.THREE_BOXES)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from participation.models import Answer, Question, Submission
-from participation.models.activities import MULTIPLE_CHOICE, THREE_BOXES
+from participation.models.enums import QuestionKind
 
 # {question id: {(option code or None, part): rows}}
 Groups = dict[int, dict[tuple[int | None, int], int]]
@@ -118,7 +118,7 @@ def respondents(
 
 # --- per-activity counts, kept per process until the activity's submissions change ------
 
-MULTI_ROW_KINDS = (MULTIPLE_CHOICE, THREE_BOXES)
+MULTI_ROW_KINDS = (QuestionKind.MULTIPLE_CHOICE, QuestionKind.THREE_BOXES)
 QuestionKinds = tuple[tuple[int, str], ...]  # (question id, kind) of one activity, in order
 _CACHE_SIZE = 512
 _cache: OrderedDict[tuple[Any, ...], ActivityCounts] = OrderedDict()

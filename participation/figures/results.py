@@ -49,16 +49,7 @@ from participation.figures.queries import (
     submission_stats,
 )
 from participation.models import Activity, Question
-from participation.models.activities import (
-    EMOJI_SCALE,
-    FREE_TEXT,
-    MULTIPLE_CHOICE,
-    RANKING,
-    REACH,
-    SINGLE_CHOICE,
-    THREE_BOXES,
-    TRAFFIC_LIGHT,
-)
+from participation.models.enums import QuestionKind
 from participation.privacy.suppression import (
     Cell,
     SuppressedTable,
@@ -72,9 +63,14 @@ PASSED_LABEL = "Passed (skipped this question)"
 ANSWERED = "answered"
 
 # Kinds where each young person who answers stores exactly one row.
-ONE_ROW_CHOICE_KINDS = (EMOJI_SCALE, TRAFFIC_LIGHT, SINGLE_CHOICE, REACH)
-SCALE_KINDS = (EMOJI_SCALE, TRAFFIC_LIGHT)
-CHARTED_KINDS = (*ONE_ROW_CHOICE_KINDS, MULTIPLE_CHOICE, RANKING)
+ONE_ROW_CHOICE_KINDS = (
+    QuestionKind.EMOJI_SCALE,
+    QuestionKind.TRAFFIC_LIGHT,
+    QuestionKind.SINGLE_CHOICE,
+    QuestionKind.REACH,
+)
+SCALE_KINDS = (QuestionKind.EMOJI_SCALE, QuestionKind.TRAFFIC_LIGHT)
+CHARTED_KINDS = (*ONE_ROW_CHOICE_KINDS, QuestionKind.MULTIPLE_CHOICE, QuestionKind.RANKING)
 
 
 @dataclass(frozen=True)
@@ -118,7 +114,7 @@ class QuestionResult:
     @property
     def is_text(self) -> bool:
         """Whether the question collects written answers."""
-        return self.kind in (FREE_TEXT, THREE_BOXES)
+        return self.kind in (QuestionKind.FREE_TEXT, QuestionKind.THREE_BOXES)
 
     @property
     def is_charted(self) -> bool:
@@ -150,12 +146,12 @@ class ActivityFigures:
     @property
     def reach(self) -> tuple[QuestionResult, ...]:
         """The reach ("about you") questions."""
-        return tuple(q for q in self.questions if q.kind == REACH)
+        return tuple(q for q in self.questions if q.kind == QuestionKind.REACH)
 
     @property
     def main(self) -> tuple[QuestionResult, ...]:
         """Every question except the reach questions."""
-        return tuple(q for q in self.questions if q.kind != REACH)
+        return tuple(q for q in self.questions if q.kind != QuestionKind.REACH)
 
 
 # --- reading counts out of answer_groups ----------------------------------------------
@@ -318,7 +314,7 @@ def _text(
     response = _response_table(submissions, answered, k)
     labels: dict[int | str, str] = {ANSWERED: "Wrote an answer", PASSED: PASSED_LABEL}
     box_rows: tuple[Row, ...] = ()
-    if question.kind == THREE_BOXES:
+    if question.kind == QuestionKind.THREE_BOXES:
         box_labels: dict[int | str, str] = dict(
             enumerate(question.settings.get("boxes") or THREE_BOX_PROMPTS)
         )
@@ -375,12 +371,12 @@ def _compute(
         found = groups.get(question.id, {})
         if question.kind in ONE_ROW_CHOICE_KINDS:
             result = _one_row_choice(question, _choice_counts(found), submissions, k)
-        elif question.kind == MULTIPLE_CHOICE:
+        elif question.kind == QuestionKind.MULTIPLE_CHOICE:
             answered = people.get(question.id, 0)
             result = _multiple_choice(question, _choice_counts(found), answered, submissions, k)
-        elif question.kind == RANKING:
+        elif question.kind == QuestionKind.RANKING:
             result = _ranking(question, _ranking_sums(found), submissions, k)
-        elif question.kind == FREE_TEXT:
+        elif question.kind == QuestionKind.FREE_TEXT:
             result = _text(question, sum(found.values()), {}, submissions, k)
         else:
             answered = people.get(question.id, 0)
@@ -418,7 +414,7 @@ def question_bars(result: QuestionResult) -> list[Bar]:
 
 def question_chart(result: QuestionResult, chart_id: str | None = None) -> Markup:
     """Return the question's inline SVG bar chart (the data table is its accessible twin)."""
-    what = "put first" if result.kind == RANKING else "chose each answer"
+    what = "put first" if result.kind == QuestionKind.RANKING else "chose each answer"
     title = f"Question {result.number}: {result.prompt} – how many {what}"
     return bar_chart_svg(question_bars(result), title=title, chart_id=chart_id)
 

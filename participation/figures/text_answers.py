@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from participation.activities.kinds import THREE_BOX_PROMPTS
 from participation.models import Activity, Answer, AnswerTheme, Flag, Question, Theme
-from participation.models.activities import TEXT_KINDS, THREE_BOXES
+from participation.models.activities import TEXT_KINDS
+from participation.models.enums import QuestionKind
 from participation.models.submissions import APPROVED, HIDDEN, PENDING
 from participation.privacy.anonymise import redact
 
@@ -71,7 +72,7 @@ def text_questions(activity: Activity) -> list[Question]:
 
 
 def _box_label(question: Question, part: int) -> str:
-    if question.kind != THREE_BOXES:
+    if question.kind != QuestionKind.THREE_BOXES:
         return ""
     boxes = question.settings.get("boxes") or THREE_BOX_PROMPTS
     return boxes[part] if 0 <= part < len(boxes) else ""

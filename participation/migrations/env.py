@@ -24,6 +24,20 @@ def run_migrations() -> None:
 
 
 def _run(connection) -> None:
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # Batch mode rebuilds a table by dropping it; with foreign keys on, that drop would
+        # cascade and delete every row that points at it. SQLite ignores this pragma inside
+        # a transaction, so it is set on the driver's connection before Alembic begins one.
+        connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+    try:
+        _configure_and_run(connection)
+    finally:
+        if sqlite:
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+
+
+def _configure_and_run(connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

@@ -21,35 +21,18 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from participation.clock import utcnow
 from participation.db import Base
+from participation.models.enums import ActivityStatus, QuestionKind, one_of
 from participation.models.services import ParticipationType, Service
 
-DRAFT, OPEN, CLOSED, ARCHIVED = "draft", "open", "closed", "archived"
-STATUSES = (DRAFT, OPEN, CLOSED, ARCHIVED)
+DRAFT, OPEN, CLOSED, ARCHIVED = ActivityStatus
+STATUSES = tuple(ActivityStatus)
 
 CONSENT_SELF, CONSENT_FACILITATED = "self", "facilitated"
 RESEARCH_OFF, RESEARCH_ASK = "off", "ask"
 LUNDY_FOCUS = ("space", "voice", "audience", "influence")
 
-# Question kinds. Answers store choices as option codes (ints), text in `text`.
-EMOJI_SCALE = "emoji_scale"
-TRAFFIC_LIGHT = "traffic_light"
-SINGLE_CHOICE = "single_choice"
-MULTIPLE_CHOICE = "multiple_choice"
-FREE_TEXT = "free_text"
-THREE_BOXES = "three_boxes"
-RANKING = "ranking"
-REACH = "reach"
-QUESTION_KINDS = (
-    EMOJI_SCALE,
-    TRAFFIC_LIGHT,
-    SINGLE_CHOICE,
-    MULTIPLE_CHOICE,
-    FREE_TEXT,
-    THREE_BOXES,
-    RANKING,
-    REACH,
-)
-TEXT_KINDS = (FREE_TEXT, THREE_BOXES)
+QUESTION_KINDS = tuple(QuestionKind)
+TEXT_KINDS = (QuestionKind.FREE_TEXT, QuestionKind.THREE_BOXES)
 
 
 class Activity(Base):
@@ -66,6 +49,7 @@ class Activity(Base):
             postgresql_where=text("status != 'archived'"),
         ),
         Index("ix_activities_service_type", "service_id", "participation_type_id"),
+        one_of("status", ActivityStatus, "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -142,7 +126,10 @@ class Question(Base):
     """
 
     __tablename__ = "questions"
-    __table_args__ = (Index("ix_questions_activity_position", "activity_id", "position"),)
+    __table_args__ = (
+        Index("ix_questions_activity_position", "activity_id", "position"),
+        one_of("kind", QuestionKind, "kind"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"))

@@ -10,12 +10,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from participation.clock import utcnow
 from participation.db import Base
+from participation.models.enums import Role, one_of
 from participation.models.services import Service
 
-ADMIN = "admin"
-LEAD = "lead"
-RESEARCHER = "researcher"
-ROLES = (ADMIN, LEAD, RESEARCHER)
+ADMIN, LEAD, RESEARCHER = Role
+ROLES = tuple(Role)
 
 
 def new_session_token() -> str:
@@ -27,6 +26,7 @@ class Staff(Base):
     """A member of staff who signs in: an admin, a participation lead or a researcher."""
 
     __tablename__ = "staff"
+    __table_args__ = (one_of("role", Role, "role"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)

@@ -10,10 +10,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from participation.clock import utcnow
 from participation.db import Base
 from participation.models.activities import Activity
+from participation.models.enums import FlagStatus, one_of
 from participation.models.submissions import Answer
 
-FLAG_NEW = "new"
-FLAG_OUTCOMES = ("reviewed", "discussed", "referred", "no_concern")
+FLAG_NEW = FlagStatus.NEW
+FLAG_OUTCOMES = tuple(status for status in FlagStatus if status is not FlagStatus.NEW)
 
 
 class SafeguardingPhrase(Base):
@@ -32,6 +33,7 @@ class Flag(Base):
     """A possible disclosure found in a free-text answer, for the safeguarding lead."""
 
     __tablename__ = "flags"
+    __table_args__ = (one_of("status", FlagStatus, "status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     answer_id: Mapped[int] = mapped_column(

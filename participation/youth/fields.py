@@ -13,12 +13,7 @@ from werkzeug.datastructures import MultiDict
 
 from participation.answering.submissions import BOXES, ErrorKey, clean_text
 from participation.models import Question
-from participation.models.activities import (
-    FREE_TEXT,
-    MULTIPLE_CHOICE,
-    RANKING,
-    THREE_BOXES,
-)
+from participation.models.enums import QuestionKind
 
 # Far beyond any real question; stops a crafted form from growing the draft without bound.
 _MAX_VALUES = 50
@@ -37,19 +32,19 @@ def _int_or_raw(value: str) -> int | str:
 def read_value(form: MultiDict[str, str], question: Question) -> Any:
     """The value a posted form gives one question (None when left empty)."""
     base = base_name(question)
-    if question.kind == FREE_TEXT:
+    if question.kind == QuestionKind.FREE_TEXT:
         return clean_text(form.get(base, "")) or None
-    if question.kind == THREE_BOXES:
+    if question.kind == QuestionKind.THREE_BOXES:
         boxes = [clean_text(form.get(f"{base}_{part}", "")) for part in range(BOXES)]
         return boxes if any(boxes) else None
-    if question.kind == RANKING:
+    if question.kind == QuestionKind.RANKING:
         places = {}
         for option in question.options[:_MAX_VALUES]:
             raw = form.get(f"{base}_r{option['code']}", "").strip()
             if raw:
                 places[str(option["code"])] = _int_or_raw(raw)
         return places or None
-    if question.kind == MULTIPLE_CHOICE:
+    if question.kind == QuestionKind.MULTIPLE_CHOICE:
         picked = [_int_or_raw(v) for v in form.getlist(base)[:_MAX_VALUES] if v.strip()]
         return picked or None
     raw = form.get(base, "").strip()
@@ -60,7 +55,7 @@ def display_value(question: Question, value: Any) -> Any:
     """A stored-in-draft value in the shape the question component expects."""
     if value is None:
         return None
-    if question.kind == RANKING and isinstance(value, Mapping):
+    if question.kind == QuestionKind.RANKING and isinstance(value, Mapping):
         places = {}
         for code, place in value.items():
             if str(code).isdigit() and isinstance(place, int):
@@ -86,16 +81,16 @@ def summary(question: Question, value: Any) -> list[str]:
     value = display_value(question, value)
     if value in (None, "", [], {}):
         return []
-    if question.kind == FREE_TEXT:
+    if question.kind == QuestionKind.FREE_TEXT:
         return [str(value)]
-    if question.kind == THREE_BOXES:
+    if question.kind == QuestionKind.THREE_BOXES:
         prompts = (question.settings or {}).get("boxes") or [""] * BOXES
         return [
             f"{prompts[part]} {text}".strip()
             for part, text in enumerate(value[:BOXES])
             if isinstance(text, str) and text
         ]
-    if question.kind == RANKING:
+    if question.kind == QuestionKind.RANKING:
         ordered = sorted(value.items(), key=lambda item: item[1])
         return [f"{place}. {question.option_label(code) or '?'}" for code, place in ordered]
     values = value if isinstance(value, list) else [value]

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from participation.activities.kinds import question_spec
 from participation.models import AuditEvent, Flag, Staff
-from participation.models.activities import EMOJI_SCALE, FREE_TEXT
+from participation.models.enums import QuestionKind
 from tests.browser import journeys
 from tests.browser.conftest import LEAD, SAFEGUARDING_LEAD, sign_in
 from tests.browser.journeys import heading, press
@@ -23,8 +23,10 @@ NOTE = "Talked it through with the group's worker; plan agreed for next session.
 def test_flagged_answer_reaches_the_queue_and_is_recorded(visit, live_server):
     activity = live_server.add_activity(
         questions=[
-            question_spec(EMOJI_SCALE, "How was today?"),
-            question_spec(FREE_TEXT, "Anything else you want to tell us?", max_length=500),
+            question_spec(QuestionKind.EMOJI_SCALE, "How was today?"),
+            question_spec(
+                QuestionKind.FREE_TEXT, "Anything else you want to tell us?", max_length=500
+            ),
         ],
         title="Drop-in session (browser test)",
     )

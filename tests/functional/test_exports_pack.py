@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from participation.activities.kinds import question_spec
 from participation.models import AuditEvent
-from participation.models.activities import REACH, SINGLE_CHOICE
+from participation.models.enums import QuestionKind
 
 ANSWERS = {
     0: [{"choice": 4}],
@@ -141,9 +141,11 @@ def test_no_combination_of_quasi_identifiers_occurs_fewer_than_k_times(
     make, spoke, researcher, sign_in, tmp_path
 ):
     questions = [
-        question_spec(REACH, "", topic="age_band"),
-        question_spec(REACH, "", topic="living_situation"),
-        question_spec(SINGLE_CHOICE, "Did you feel listened to?", options=["Yes", "No"]),
+        question_spec(QuestionKind.REACH, "", topic="age_band"),
+        question_spec(QuestionKind.REACH, "", topic="living_situation"),
+        question_spec(
+            QuestionKind.SINGLE_CHOICE, "Did you feel listened to?", options=["Yes", "No"]
+        ),
     ]
     activity = make.activity(spoke, questions=questions, k_threshold=5)
     people = [(1, 1)] * 7 + [(2, 1)] * 5 + [(3, 2), (3, 3), (4, 5), (99, 6), (2, 4), (1, 2)]

@@ -9,14 +9,7 @@ from sqlalchemy import select
 
 from participation.activities.kinds import question_spec
 from participation.models import AuditEvent
-from participation.models.activities import (
-    EMOJI_SCALE,
-    FREE_TEXT,
-    MULTIPLE_CHOICE,
-    RANKING,
-    REACH,
-    SINGLE_CHOICE,
-)
+from participation.models.enums import QuestionKind
 from tests.helpers import page, text_of
 
 
@@ -59,12 +52,18 @@ def activity(make):
         spoke,
         title="Group feedback",
         questions=[
-            question_spec(EMOJI_SCALE, "How do you feel about the group?"),
-            question_spec(SINGLE_CHOICE, "Would you come again?", options=["Yes", "Maybe", "No"]),
-            question_spec(MULTIPLE_CHOICE, "What did you enjoy?", options=["Art", "Games"]),
-            question_spec(FREE_TEXT, "What is hard about taking part?"),
-            question_spec(RANKING, "Put in order", options=["Feeling safe", "Having fun"]),
-            question_spec(REACH, "", topic="age_band"),
+            question_spec(QuestionKind.EMOJI_SCALE, "How do you feel about the group?"),
+            question_spec(
+                QuestionKind.SINGLE_CHOICE, "Would you come again?", options=["Yes", "Maybe", "No"]
+            ),
+            question_spec(
+                QuestionKind.MULTIPLE_CHOICE, "What did you enjoy?", options=["Art", "Games"]
+            ),
+            question_spec(QuestionKind.FREE_TEXT, "What is hard about taking part?"),
+            question_spec(
+                QuestionKind.RANKING, "Put in order", options=["Feeling safe", "Having fun"]
+            ),
+            question_spec(QuestionKind.REACH, "", topic="age_band"),
         ],
     )
 

@@ -8,10 +8,10 @@ import pytest
 
 from participation.activities.kinds import question_spec
 from participation.clock import to_hour, utcnow
-from participation.models.activities import EMOJI_SCALE
+from participation.models.enums import QuestionKind
 from tests.helpers import page, text_of
 
-QUESTIONS = [question_spec(EMOJI_SCALE, "How do you feel about the group?")]
+QUESTIONS = [question_spec(QuestionKind.EMOJI_SCALE, "How do you feel about the group?")]
 
 
 @pytest.fixture

@@ -7,13 +7,13 @@ from sqlalchemy import select
 
 from participation.activities.kinds import question_spec
 from participation.models import AuditEvent, Flag, Submission
-from participation.models.activities import EMOJI_SCALE, FREE_TEXT
+from participation.models.enums import QuestionKind
 from participation.models.submissions import APPROVED
 from tests.helpers import csrf_token, page, text_of
 
 QUESTIONS = [
-    question_spec(EMOJI_SCALE, "How do you feel about the group?"),
-    question_spec(FREE_TEXT, "What should we change?"),
+    question_spec(QuestionKind.EMOJI_SCALE, "How do you feel about the group?"),
+    question_spec(QuestionKind.FREE_TEXT, "What should we change?"),
 ]
 
 

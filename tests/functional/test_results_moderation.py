@@ -7,7 +7,7 @@ from sqlalchemy import delete, select
 
 from participation.activities.kinds import question_spec
 from participation.models import Answer, AuditEvent, Flag, Submission
-from participation.models.activities import FREE_TEXT
+from participation.models.enums import QuestionKind
 from participation.models.submissions import APPROVED, HIDDEN, PENDING
 from tests.helpers import csrf_token, page, text_of
 
@@ -15,7 +15,8 @@ from tests.helpers import csrf_token, page, text_of
 @pytest.fixture
 def activity(make):
     return make.activity(
-        make.service("Millbrook Test Spoke"), questions=[question_spec(FREE_TEXT, "Change?")]
+        make.service("Millbrook Test Spoke"),
+        questions=[question_spec(QuestionKind.FREE_TEXT, "Change?")],
     )
 
 
@@ -86,7 +87,9 @@ def test_a_withdrawn_answer_gets_a_clear_message(make, client, activity, db_sess
 
 
 def test_an_answer_from_another_activity_is_not_found_here(make, client, activity):
-    elsewhere = make.activity(activity.service, questions=[question_spec(FREE_TEXT, "Hi?")])
+    elsewhere = make.activity(
+        activity.service, questions=[question_spec(QuestionKind.FREE_TEXT, "Hi?")]
+    )
     other = written(make, elsewhere, "Elsewhere")
     response = decide(client, activity, other.id, "approve")
     assert "no longer here" in notice(response)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from participation.activities.kinds import question_spec
 from participation.models import AuditEvent, Flag, SafeguardingPhrase
-from participation.models.activities import FREE_TEXT
+from participation.models.enums import QuestionKind
 from tests.helpers import page, submit_form, text_of
 
 
@@ -23,7 +23,7 @@ def network(make):
 def flag(make, network, db_session):
     _, north, _ = network
     activity = make.activity(
-        north, title="Tuesday group", questions=[question_spec(FREE_TEXT, "Hi?")]
+        north, title="Tuesday group", questions=[question_spec(QuestionKind.FREE_TEXT, "Hi?")]
     )
     answer = make.submission(
         activity, {0: [{"text": "Sometimes I want to run away from everything"}]}

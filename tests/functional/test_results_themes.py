@@ -8,7 +8,8 @@ from sqlalchemy import select
 from participation.activities.kinds import question_spec
 from participation.follow_up.actions import public_actions
 from participation.models import Action, AnswerTheme, AuditEvent, Theme
-from participation.models.activities import CLOSED, FREE_TEXT
+from participation.models.activities import CLOSED
+from participation.models.enums import QuestionKind
 from tests.helpers import page, submit_form, text_of
 
 
@@ -17,7 +18,7 @@ def activity(make):
     hub = make.service("Riverside Test Hub", kind="hub")
     spoke = make.service("Millbrook Test Spoke", hub=hub)
     return make.activity(
-        spoke, title="Group feedback", questions=[question_spec(FREE_TEXT, "Hard?")]
+        spoke, title="Group feedback", questions=[question_spec(QuestionKind.FREE_TEXT, "Hard?")]
     )
 
 

@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 
 from participation.activities.kinds import question_spec
 from participation.models import Flag
-from participation.models.activities import CLOSED, FREE_TEXT
+from participation.models.activities import CLOSED
+from participation.models.enums import QuestionKind
 from tests.helpers import page, text_of
 
 
@@ -42,7 +43,9 @@ def test_the_activity_list_dates_each_change_by_the_uk_calendar(make, sign_in, d
 
 def test_the_safeguarding_queue_and_flag_show_uk_time(make, sign_in, db_session):
     spoke = make.service()
-    activity = make.activity(spoke, questions=[question_spec(FREE_TEXT, "Anything else?")])
+    activity = make.activity(
+        spoke, questions=[question_spec(QuestionKind.FREE_TEXT, "Anything else?")]
+    )
     answer = make.submission(activity, {0: [{"text": "I want to run away"}]}).answers[0]
     flag = Flag(
         answer_id=answer.id,

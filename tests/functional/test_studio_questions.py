@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 from participation.activities.kinds import PREFER_NOT_TO_SAY, question_spec
 from participation.activities.questions import MAX_QUESTIONS
 from participation.models import AuditEvent, Question
-from participation.models.activities import DRAFT, FREE_TEXT
+from participation.models.activities import DRAFT
+from participation.models.enums import QuestionKind
 from tests.functional.studio_forms import errors_on, field_error, press, send_form
 from tests.helpers import page, text_of
 
@@ -178,7 +179,7 @@ def test_bad_questions_get_a_message_next_to_the_field(
 
 
 def test_no_more_than_fifty_questions(lead_client, make, spoke, db_session):
-    specs = [question_spec(FREE_TEXT, f"Question {n}?") for n in range(MAX_QUESTIONS)]
+    specs = [question_spec(QuestionKind.FREE_TEXT, f"Question {n}?") for n in range(MAX_QUESTIONS)]
     activity = make.activity(spoke, status=DRAFT, questions=specs)
     url = f"{questions_url(activity)}/new?kind=free_text"
     response = send_form(lead_client, lead_client.get(url), url, {"prompt": "One too many?"})
@@ -191,7 +192,10 @@ def test_move_and_remove_questions_with_buttons(lead_client, make, spoke, db_ses
     activity = make.activity(
         spoke,
         status=DRAFT,
-        questions=[question_spec(FREE_TEXT, prompt) for prompt in ("First?", "Second?", "Third?")],
+        questions=[
+            question_spec(QuestionKind.FREE_TEXT, prompt)
+            for prompt in ("First?", "Second?", "Third?")
+        ],
     )
     edit = f"/studio/activities/{activity.id}"
     third = activity.questions[2]
@@ -292,7 +296,10 @@ def test_drag_and_drop_sends_the_whole_new_order(lead_client, make, spoke, db_se
     activity = make.activity(
         spoke,
         status=DRAFT,
-        questions=[question_spec(FREE_TEXT, prompt) for prompt in ("First?", "Second?", "Third?")],
+        questions=[
+            question_spec(QuestionKind.FREE_TEXT, prompt)
+            for prompt in ("First?", "Second?", "Third?")
+        ],
     )
     edit = lead_client.get(f"/studio/activities/{activity.id}")
     soup = page(edit)

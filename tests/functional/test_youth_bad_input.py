@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from participation.activities.kinds import question_spec
-from participation.models.activities import FREE_TEXT, THREE_BOXES
+from participation.models.enums import QuestionKind
 from tests.functional.youth_journey import (
     Journey,
     answers_by_question,
@@ -143,7 +143,7 @@ def test_text_over_the_limit_is_kept_and_flagged_next_to_the_field(client, make)
 
 
 def test_a_box_over_the_limit_points_at_that_box(client, make):
-    activity = make.activity(questions=[question_spec(THREE_BOXES, "About the group")])
+    activity = make.activity(questions=[question_spec(QuestionKind.THREE_BOXES, "About the group")])
     boxes = activity.questions[0]
     journey = at_question(client, activity, 0)
     response = journey.press(
@@ -160,8 +160,8 @@ def test_a_box_over_the_limit_points_at_that_box(client, make):
 def test_null_bytes_are_stripped_and_right_to_left_and_emoji_are_kept(client, make, db_session):
     activity = make.activity(
         questions=[
-            question_spec(FREE_TEXT, "Anything else?"),
-            question_spec(FREE_TEXT, "And?"),
+            question_spec(QuestionKind.FREE_TEXT, "Anything else?"),
+            question_spec(QuestionKind.FREE_TEXT, "And?"),
         ]
     )
     first, second = activity.questions

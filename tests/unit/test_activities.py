@@ -39,19 +39,12 @@ from participation.models.activities import (
     CONSENT_FACILITATED,
     CONSENT_SELF,
     DRAFT,
-    EMOJI_SCALE,
-    FREE_TEXT,
-    MULTIPLE_CHOICE,
     OPEN,
     QUESTION_KINDS,
-    RANKING,
-    REACH,
     RESEARCH_ASK,
     RESEARCH_OFF,
-    SINGLE_CHOICE,
-    THREE_BOXES,
-    TRAFFIC_LIGHT,
 )
+from participation.models.enums import QuestionKind
 from participation.problems import NotFound
 
 
@@ -223,7 +216,7 @@ def test_every_template_makes_a_draft_with_its_questions(db_session, lead, key):
     assert [q.prompt for q in activity.questions] == [q["prompt"] for q in template["questions"]]
     assert [q.position for q in activity.questions] == list(range(len(template["questions"])))
     for question in activity.questions:
-        if question.kind == REACH:
+        if question.kind == QuestionKind.REACH:
             assert question.options[-1] == {"code": PREFER_NOT_TO_SAY, "label": "Prefer not to say"}
     assert "activity_from_template" in actions(db_session, activity)
 
@@ -307,60 +300,91 @@ def test_help_links_round_trip():
 
 def test_every_kind_builds_and_none_can_be_mandatory():
     drafts = {
-        EMOJI_SCALE: QuestionDraft(EMOJI_SCALE, "How was it?", options=["Ignored", "Too"]),
-        TRAFFIC_LIGHT: QuestionDraft(TRAFFIC_LIGHT, "Are we doing well?"),
-        SINGLE_CHOICE: QuestionDraft(SINGLE_CHOICE, "Come again?", options=["Yes", "No"]),
-        MULTIPLE_CHOICE: QuestionDraft(
-            MULTIPLE_CHOICE, "Enjoyed?", options=["Art", "Games", "Food"], max_picks=2
+        QuestionKind.EMOJI_SCALE: QuestionDraft(
+            QuestionKind.EMOJI_SCALE, "How was it?", options=["Ignored", "Too"]
         ),
-        FREE_TEXT: QuestionDraft(FREE_TEXT, "Anything else?", max_length=300),
-        THREE_BOXES: QuestionDraft(THREE_BOXES, ""),
-        RANKING: QuestionDraft(RANKING, "Order these", options=["Safe", "Fun"]),
-        REACH: QuestionDraft(REACH, "", topic="gender"),
+        QuestionKind.TRAFFIC_LIGHT: QuestionDraft(QuestionKind.TRAFFIC_LIGHT, "Are we doing well?"),
+        QuestionKind.SINGLE_CHOICE: QuestionDraft(
+            QuestionKind.SINGLE_CHOICE, "Come again?", options=["Yes", "No"]
+        ),
+        QuestionKind.MULTIPLE_CHOICE: QuestionDraft(
+            QuestionKind.MULTIPLE_CHOICE, "Enjoyed?", options=["Art", "Games", "Food"], max_picks=2
+        ),
+        QuestionKind.FREE_TEXT: QuestionDraft(
+            QuestionKind.FREE_TEXT, "Anything else?", max_length=300
+        ),
+        QuestionKind.THREE_BOXES: QuestionDraft(QuestionKind.THREE_BOXES, ""),
+        QuestionKind.RANKING: QuestionDraft(
+            QuestionKind.RANKING, "Order these", options=["Safe", "Fun"]
+        ),
+        QuestionKind.REACH: QuestionDraft(QuestionKind.REACH, "", topic="gender"),
     }
     assert set(drafts) == set(QUESTION_KINDS)
     built = {kind: build_question(draft) for kind, draft in drafts.items()}
-    assert len(built[EMOJI_SCALE]["options"]) == 5  # fixed faces, whatever was typed
-    assert all(o["face"] for o in built[EMOJI_SCALE]["options"])
-    assert [o["colour"] for o in built[TRAFFIC_LIGHT]["options"]] == ["red", "amber", "green"]
-    assert built[MULTIPLE_CHOICE]["settings"] == {"max_picks": 2}
-    assert built[FREE_TEXT]["settings"] == {"max_length": 300}
-    assert built[THREE_BOXES]["prompt"] and len(built[THREE_BOXES]["settings"]["boxes"]) == 3
-    assert built[REACH]["prompt"] == "What is your gender?"
-    assert built[REACH]["options"][-1]["label"] == "Prefer not to say"
+    assert len(built[QuestionKind.EMOJI_SCALE]["options"]) == 5  # fixed faces, whatever was typed
+    assert all(o["face"] for o in built[QuestionKind.EMOJI_SCALE]["options"])
+    assert [o["colour"] for o in built[QuestionKind.TRAFFIC_LIGHT]["options"]] == [
+        "red",
+        "amber",
+        "green",
+    ]
+    assert built[QuestionKind.MULTIPLE_CHOICE]["settings"] == {"max_picks": 2}
+    assert built[QuestionKind.FREE_TEXT]["settings"] == {"max_length": 300}
+    assert (
+        built[QuestionKind.THREE_BOXES]["prompt"]
+        and len(built[QuestionKind.THREE_BOXES]["settings"]["boxes"]) == 3
+    )
+    assert built[QuestionKind.REACH]["prompt"] == "What is your gender?"
+    assert built[QuestionKind.REACH]["options"][-1]["label"] == "Prefer not to say"
     for fields in built.values():
         assert "required" not in fields["settings"]
     # The same shape the templates and demo data use.
-    assert build_question(drafts[SINGLE_CHOICE]) == question_spec(
-        SINGLE_CHOICE, "Come again?", options=["Yes", "No"]
+    assert build_question(drafts[QuestionKind.SINGLE_CHOICE]) == question_spec(
+        QuestionKind.SINGLE_CHOICE, "Come again?", options=["Yes", "No"]
     )
 
 
 @pytest.mark.parametrize(
     ("draft", "field", "message"),
     [
-        (QuestionDraft(SINGLE_CHOICE, "Pick", options=["Only"]), "options", "at least 2"),
-        (QuestionDraft(RANKING, "Order", options=list("ABCDEFG")), "options", "up to 6"),
         (
-            QuestionDraft(MULTIPLE_CHOICE, "Pick", options=["A", "B"], max_picks=3),
+            QuestionDraft(QuestionKind.SINGLE_CHOICE, "Pick", options=["Only"]),
+            "options",
+            "at least 2",
+        ),
+        (
+            QuestionDraft(QuestionKind.RANKING, "Order", options=list("ABCDEFG")),
+            "options",
+            "up to 6",
+        ),
+        (
+            QuestionDraft(QuestionKind.MULTIPLE_CHOICE, "Pick", options=["A", "B"], max_picks=3),
             "max_picks",
             "between 1 and 2",
         ),
         (
-            QuestionDraft(MULTIPLE_CHOICE, "Pick", options=["A", "B"], max_picks=0),
+            QuestionDraft(QuestionKind.MULTIPLE_CHOICE, "Pick", options=["A", "B"], max_picks=0),
             "max_picks",
             "between 1 and 2",
         ),
-        (QuestionDraft(SINGLE_CHOICE, "Pick", options=["A", "a "]), "options", "same as option 1"),
         (
-            QuestionDraft(SINGLE_CHOICE, "Pick", options=["A", "o" * 121]),
+            QuestionDraft(QuestionKind.SINGLE_CHOICE, "Pick", options=["A", "a "]),
+            "options",
+            "same as option 1",
+        ),
+        (
+            QuestionDraft(QuestionKind.SINGLE_CHOICE, "Pick", options=["A", "o" * 121]),
             "options",
             "120 characters",
         ),
-        (QuestionDraft(FREE_TEXT, "p" * 501), "prompt", "500 characters"),
-        (QuestionDraft(FREE_TEXT, "  "), "prompt", "Enter the question"),
-        (QuestionDraft(FREE_TEXT, "Say", max_length=5000), "max_length", "between 20 and 2000"),
-        (QuestionDraft(REACH, "", topic="shoe_size"), "topic", "Choose what"),
+        (QuestionDraft(QuestionKind.FREE_TEXT, "p" * 501), "prompt", "500 characters"),
+        (QuestionDraft(QuestionKind.FREE_TEXT, "  "), "prompt", "Enter the question"),
+        (
+            QuestionDraft(QuestionKind.FREE_TEXT, "Say", max_length=5000),
+            "max_length",
+            "between 20 and 2000",
+        ),
+        (QuestionDraft(QuestionKind.REACH, "", topic="shoe_size"), "topic", "Choose what"),
         (QuestionDraft("slider", "Slide"), "kind", "Choose a kind"),
     ],
 )
@@ -373,7 +397,7 @@ def test_bad_questions_are_refused_with_a_message_for_the_field(draft, field, me
 def test_questions_are_added_moved_and_removed_in_order(db_session, make, lead):
     activity = make.activity(lead.service, status=DRAFT, questions=[])
     for prompt in ("One?", "Two?", "Three?"):
-        add_question(db_session, lead, activity, QuestionDraft(FREE_TEXT, prompt))
+        add_question(db_session, lead, activity, QuestionDraft(QuestionKind.FREE_TEXT, prompt))
     move_question(db_session, lead, activity.questions[2], -1)
     assert [q.prompt for q in activity.questions] == ["One?", "Three?", "Two?"]
     move_question(db_session, lead, activity.questions[0], -1)  # already first: no change
@@ -386,10 +410,10 @@ def test_questions_are_added_moved_and_removed_in_order(db_session, make, lead):
 
 
 def test_an_activity_holds_at_most_fifty_questions(db_session, make, lead):
-    specs = [question_spec(FREE_TEXT, f"Question {n}?") for n in range(MAX_QUESTIONS)]
+    specs = [question_spec(QuestionKind.FREE_TEXT, f"Question {n}?") for n in range(MAX_QUESTIONS)]
     activity = make.activity(lead.service, status=DRAFT, questions=specs)
     with pytest.raises(ActivityError) as excinfo:
-        add_question(db_session, lead, activity, QuestionDraft(FREE_TEXT, "One more?"))
+        add_question(db_session, lead, activity, QuestionDraft(QuestionKind.FREE_TEXT, "One more?"))
     assert "up to 50 questions" in problems_of(excinfo)["questions"]
     assert len(activity.questions) == MAX_QUESTIONS
 
@@ -401,7 +425,7 @@ def test_answered_activities_refuse_question_changes_but_allow_wording_fixes(
     make.submission(activity, {2: [{"choice": 1}]})
     choice = activity.questions[2]  # "Would you come again?" Yes / Maybe / No
     with pytest.raises(ActivityError) as excinfo:
-        add_question(db_session, lead, activity, QuestionDraft(FREE_TEXT, "New?"))
+        add_question(db_session, lead, activity, QuestionDraft(QuestionKind.FREE_TEXT, "New?"))
     assert "Duplicate the activity" in problems_of(excinfo)["questions"]
     with pytest.raises(ActivityError):
         remove_question(db_session, lead, choice)
@@ -452,7 +476,7 @@ def test_changing_max_picks_after_answers_is_refused(db_session, make, lead):
 def test_a_question_kind_cannot_be_changed(db_session, make, lead):
     activity = make.activity(lead.service, status=DRAFT)
     draft = draft_of(activity.questions[0])
-    draft.kind = FREE_TEXT
+    draft.kind = QuestionKind.FREE_TEXT
     with pytest.raises(ActivityError) as excinfo:
         update_question(db_session, lead, activity.questions[0], draft)
     assert "kind" in problems_of(excinfo)

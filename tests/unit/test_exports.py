@@ -21,7 +21,7 @@ from participation.exports.columns import (
 from participation.exports.pack import zip_chunks
 from participation.exports.responses import ResponseExport
 from participation.models import Flag, Submission
-from participation.models.activities import REACH, SINGLE_CHOICE
+from participation.models.enums import QuestionKind
 from participation.models.submissions import HIDDEN
 from participation.privacy.anonymise import safe_csv_writer
 from tests.helpers import recorded_statements
@@ -153,9 +153,9 @@ def test_row_numbers_are_a_fresh_random_order_not_ids(make, db_session):
 
 def test_every_quasi_identifier_combination_occurs_at_least_k_times(make, db_session):
     questions = [
-        question_spec(REACH, "", topic="age_band"),
-        question_spec(REACH, "", topic="gender"),
-        question_spec(SINGLE_CHOICE, "Would you come again?", options=["Yes", "No"]),
+        question_spec(QuestionKind.REACH, "", topic="age_band"),
+        question_spec(QuestionKind.REACH, "", topic="gender"),
+        question_spec(QuestionKind.SINGLE_CHOICE, "Would you come again?", options=["Yes", "No"]),
     ]
     activity = make.activity(questions=questions, k_threshold=5)
     ages_and_genders = [(1, 1)] * 6 + [(2, 2)] * 5 + [(3, 1), (4, 3), (99, 4), (2, 1), (1, 2)]
@@ -306,7 +306,7 @@ def test_an_export_reads_its_answers_in_a_few_statements_however_many_there_are(
 
 
 def test_codes_too_large_to_pack_are_exported_too(make, db_session):
-    questions = [question_spec(SINGLE_CHOICE, "Pick one", options=["Yes", "No"])]
+    questions = [question_spec(QuestionKind.SINGLE_CHOICE, "Pick one", options=["Yes", "No"])]
     questions[0]["options"] = [{"code": 1, "label": "Yes"}, {"code": 10**7, "label": "No"}]
     activity = make.activity(questions=questions, k_threshold=1)
     make.submission(activity, {0: [{"choice": 10**7}]})

@@ -18,16 +18,8 @@ from participation.figures.results import (
     question_bars,
 )
 from participation.models import Answer, Submission
-from participation.models.activities import (
-    CLOSED,
-    EMOJI_SCALE,
-    FREE_TEXT,
-    MULTIPLE_CHOICE,
-    RANKING,
-    REACH,
-    SINGLE_CHOICE,
-    THREE_BOXES,
-)
+from participation.models.activities import CLOSED
+from participation.models.enums import QuestionKind
 
 
 def answers(make, activity, rows: list[dict[int, list[dict]]]):
@@ -42,7 +34,7 @@ def by_key(result):
 
 @pytest.fixture
 def scale_activity(make):
-    return make.activity(questions=[question_spec(EMOJI_SCALE, "How was it?")])
+    return make.activity(questions=[question_spec(QuestionKind.EMOJI_SCALE, "How was it?")])
 
 
 def test_one_small_cell_hides_a_second_so_the_total_cannot_reveal_it(
@@ -85,7 +77,9 @@ def test_fewer_than_k_hides_everything_and_no_mean(make, db_session, scale_activ
 
 
 def test_means_respect_the_activity_k(make, db_session):
-    activity = make.activity(questions=[question_spec(EMOJI_SCALE, "How?")], k_threshold=8)
+    activity = make.activity(
+        questions=[question_spec(QuestionKind.EMOJI_SCALE, "How?")], k_threshold=8
+    )
     answers(make, activity, [{0: [{"choice": 4}]}] * 7)
     assert activity_figures(db_session, activity).questions[0].mean is None
     make.submission(activity, {0: [{"choice": 4}]})
@@ -96,7 +90,9 @@ def test_means_respect_the_activity_k(make, db_session):
 
 def test_multiple_choice_counts_people_who_answered_as_the_total(make, db_session):
     activity = make.activity(
-        questions=[question_spec(MULTIPLE_CHOICE, "Enjoy?", options=["Art", "Games", "Food"])]
+        questions=[
+            question_spec(QuestionKind.MULTIPLE_CHOICE, "Enjoy?", options=["Art", "Games", "Food"])
+        ]
     )
     answers(make, activity, [{0: [{"choice": 1}, {"choice": 2}]}] * 6 + [{0: [{"choice": 1}]}] * 4)
     answers(make, activity, [{}] * 5)
@@ -113,7 +109,7 @@ def test_multiple_choice_counts_people_who_answered_as_the_total(make, db_sessio
 
 def test_multiple_choice_hides_percentages_when_the_answered_count_is_hidden(make, db_session):
     activity = make.activity(
-        questions=[question_spec(MULTIPLE_CHOICE, "Enjoy?", options=["Art", "Games"])]
+        questions=[question_spec(QuestionKind.MULTIPLE_CHOICE, "Enjoy?", options=["Art", "Games"])]
     )
     answers(make, activity, [{0: [{"choice": 1}, {"choice": 2}]}] * 9 + [{}] * 2)
     result = activity_figures(db_session, activity).questions[0]
@@ -126,7 +122,9 @@ def test_multiple_choice_hides_percentages_when_the_answered_count_is_hidden(mak
 
 def test_ranking_mean_place_and_first_places(make, db_session):
     activity = make.activity(
-        questions=[question_spec(RANKING, "Order", options=["Safe", "Fun", "Learning"])]
+        questions=[
+            question_spec(QuestionKind.RANKING, "Order", options=["Safe", "Fun", "Learning"])
+        ]
     )
     order_a = [{"choice": 1, "part": 0}, {"choice": 2, "part": 1}, {"choice": 3, "part": 2}]
     order_b = [{"choice": 2, "part": 0}, {"choice": 1, "part": 1}, {"choice": 3, "part": 2}]
@@ -145,7 +143,10 @@ def test_ranking_mean_place_and_first_places(make, db_session):
 
 def test_text_questions_count_writers_and_boxes(make, db_session):
     activity = make.activity(
-        questions=[question_spec(FREE_TEXT, "Hard?"), question_spec(THREE_BOXES, "Group")]
+        questions=[
+            question_spec(QuestionKind.FREE_TEXT, "Hard?"),
+            question_spec(QuestionKind.THREE_BOXES, "Group"),
+        ]
     )
     rows = [{0: [{"text": "words"}], 1: [{"part": 0, "text": "a"}, {"part": 2, "text": "c"}]}] * 6
     answers(make, activity, [*rows, {1: [{"part": 1, "text": "b"}]}])
@@ -160,7 +161,7 @@ def test_text_questions_count_writers_and_boxes(make, db_session):
 
 
 def test_reach_questions_are_a_breakdown(make, db_session):
-    activity = make.activity(questions=[question_spec(REACH, "", topic="age_band")])
+    activity = make.activity(questions=[question_spec(QuestionKind.REACH, "", topic="age_band")])
     answers(make, activity, [{0: [{"choice": 2}]}] * 7 + [{0: [{"choice": 99}]}] * 5)
     figures = activity_figures(db_session, activity)
     assert figures.reach == figures.questions and not figures.main
@@ -195,8 +196,8 @@ def test_figures_follow_new_and_withdrawn_submissions(make, db_session, scale_ac
 
 def test_counts_kept_between_requests_follow_every_kind_of_change(make, db_session):
     questions = [
-        question_spec(EMOJI_SCALE, "How was it?"),
-        question_spec(MULTIPLE_CHOICE, "What did you do?", options=["Art", "Games"]),
+        question_spec(QuestionKind.EMOJI_SCALE, "How was it?"),
+        question_spec(QuestionKind.MULTIPLE_CHOICE, "What did you do?", options=["Art", "Games"]),
     ]
     activity = make.activity(questions=questions, k_threshold=1)
 
@@ -257,7 +258,7 @@ def scale_submissions(make, activity, picks):
 
 def test_dashboard_groups_by_type_then_service_for_a_hub(make, db_session, network):
     hub, north, south = network
-    q = [question_spec(EMOJI_SCALE, "How do you feel about the group?")]
+    q = [question_spec(QuestionKind.EMOJI_SCALE, "How do you feel about the group?")]
     scale_submissions(make, make.activity(north, questions=q), [4] * 10)
     scale_submissions(make, make.activity(south, questions=q), [2] * 3)
     scale_submissions(make, make.activity(hub, questions=q, type_name="Workshop day"), [5] * 6)
@@ -280,7 +281,7 @@ def test_dashboard_groups_by_type_then_service_for_a_hub(make, db_session, netwo
 
 def test_dashboard_for_a_spoke_shows_only_that_spoke(make, db_session, network):
     _hub, north, south = network
-    q = [question_spec(EMOJI_SCALE, "How?")]
+    q = [question_spec(QuestionKind.EMOJI_SCALE, "How?")]
     scale_submissions(make, make.activity(north, questions=q), [4] * 6)
     scale_submissions(make, make.activity(south, questions=q), [4] * 6)
     board = dashboard_figures(db_session, make.staff("lead", north), DashboardFilters())
@@ -290,7 +291,7 @@ def test_dashboard_for_a_spoke_shows_only_that_spoke(make, db_session, network):
 
 def test_a_type_hidden_in_the_totals_hides_its_services_too(make, db_session, network):
     _hub, north, south = network
-    q = [question_spec(EMOJI_SCALE, "How?")]
+    q = [question_spec(QuestionKind.EMOJI_SCALE, "How?")]
     scale_submissions(make, make.activity(north, questions=q), [4] * 20)
     scale_submissions(make, make.activity(north, questions=q, type_name="Peer-led"), [4] * 3)
     scale_submissions(make, make.activity(south, questions=q, type_name="Peer-led"), [])
@@ -306,7 +307,7 @@ def test_a_type_hidden_in_the_totals_hides_its_services_too(make, db_session, ne
 
 def test_dashboard_filters(make, db_session, network):
     hub, north, south = network
-    q = [question_spec(SINGLE_CHOICE, "Again?", options=["Yes", "No"])]
+    q = [question_spec(QuestionKind.SINGLE_CHOICE, "Again?", options=["Yes", "No"])]
     old = make.activity(north, questions=q, status=CLOSED)
     scale_submissions(make, old, [1] * 6)
     for submission in db_session.query(Submission).filter_by(activity_id=old.id):
@@ -326,7 +327,10 @@ def test_dashboard_filters(make, db_session, network):
 
 def test_passed_share_needs_k_young_people(make, db_session, network):
     hub, north, _ = network
-    q = [question_spec(EMOJI_SCALE, "How?"), question_spec(SINGLE_CHOICE, "Again?", options=["Y"])]
+    q = [
+        question_spec(QuestionKind.EMOJI_SCALE, "How?"),
+        question_spec(QuestionKind.SINGLE_CHOICE, "Again?", options=["Y"]),
+    ]
     activity = make.activity(north, questions=q)
     for _ in range(8):
         make.submission(activity, {0: [{"choice": 3}]})  # everyone passes question 2

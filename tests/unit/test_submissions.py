@@ -21,7 +21,8 @@ from participation.answering.submissions import (
 )
 from participation.clock import utcnow
 from participation.models import Answer, AuditEvent, Flag, SafeguardingPhrase, Submission
-from participation.models.activities import CLOSED, FREE_TEXT
+from participation.models.activities import CLOSED
+from participation.models.enums import QuestionKind
 from participation.models.submissions import PENDING
 from participation.safeguarding.queue import record_outcome
 from tests.conftest import TEST_SECRET
@@ -271,7 +272,7 @@ def test_possible_disclosures_are_flagged_for_the_service(make, db_session):
 
 
 def test_only_active_phrases_flag_and_changes_are_picked_up(make, db_session):
-    activity = make.activity(questions=[question_spec(FREE_TEXT, "Anything else?")])
+    activity = make.activity(questions=[question_spec(QuestionKind.FREE_TEXT, "Anything else?")])
     qid = activity.questions[0].id
     text = "The minibus is a purple giraffe"
     assert not store(db_session, activity, {qid: text}).flagged
@@ -343,7 +344,7 @@ def test_withdraw_on_the_last_day_of_the_window(make, db_session):
 
 
 def test_withdrawing_removes_a_flag_but_not_the_record_of_what_staff_did(make, db_session):
-    activity = make.activity(questions=[question_spec(FREE_TEXT, "Anything else?")])
+    activity = make.activity(questions=[question_spec(QuestionKind.FREE_TEXT, "Anything else?")])
     lead = make.staff(service=activity.service, safeguarding=True)
     answer = {activity.questions[0].id: "I don't feel safe at home"}
     result = store(db_session, activity, answer)
