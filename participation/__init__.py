@@ -6,9 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from flask_wtf import CSRFProtect
 
-csrf = CSRFProtect()
+from participation.extensions import csrf
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import has_request_context
-from flask_login import current_user
 from sqlalchemy.orm import Session
 
 from participation.models import AuditEvent, Staff
@@ -15,14 +13,15 @@ def record(
     session: Session,
     action: str,
     *,
-    staff: Staff | None = None,
+    staff: Staff | None,
     target: Any = None,
     service_id: int | None = None,
     **detail: Any,
 ) -> AuditEvent:
-    """Add an audit event (committed with the caller's transaction); never about a young person."""
-    if staff is None and has_request_context() and current_user.is_authenticated:
-        staff = current_user
+    """Add an audit event by `staff` (None: the system) to the caller's transaction.
+
+    Never about a young person. The caller names who acted: domain code knows no request.
+    """
     if service_id is None and target is not None:
         service_id = getattr(target, "service_id", None)
     event = AuditEvent(

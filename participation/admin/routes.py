@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
@@ -63,7 +64,7 @@ def staff_new():
         except AccountError as exc:
             form.email.errors.append(str(exc))
         else:
-            audit.record(db, "staff_invited", target=staff, role=staff.role)
+            audit.record(db, "staff_invited", staff=current_user, target=staff, role=staff.role)
             db.commit()
             return render_template("admin/staff_invited.html", staff=staff, password=password)
     return render_template("admin/staff_form.html", form=form)
@@ -84,7 +85,9 @@ def staff_edit(staff_id: int):
         else:
             staff.role = form.role.data
             staff.is_safeguarding_lead = form.is_safeguarding_lead.data
-            audit.record(db, "staff_role_changed", target=staff, role=staff.role)
+            audit.record(
+                db, "staff_role_changed", staff=current_user, target=staff, role=staff.role
+            )
             db.commit()
             flash(f"Saved changes to {staff.email}.", "success")
             return redirect(url_for("admin.staff_list"))
@@ -99,7 +102,7 @@ def staff_deactivate(staff_id: int):
     staff = db.get(Staff, staff_id) or abort(404)
     if EmptyForm().validate_on_submit():
         deactivate(staff)
-        audit.record(db, "staff_deactivated", target=staff)
+        audit.record(db, "staff_deactivated", staff=current_user, target=staff)
         db.commit()
         flash(f"{staff.email} can no longer sign in.", "success")
     return redirect(url_for("admin.staff_list"))
@@ -122,7 +125,7 @@ def participation_types():
             )
             db.add(kind)
             db.flush()
-            audit.record(db, "participation_type_added", target=kind, name=name)
+            audit.record(db, "participation_type_added", staff=current_user, target=kind, name=name)
             db.commit()
             flash(f"Added “{name}”.", "success")
             return redirect(url_for("admin.participation_types"))
@@ -152,7 +155,9 @@ def participation_type_edit(type_id: int):
                 form.description.data.strip(),
                 form.is_active.data,
             )
-            audit.record(db, "participation_type_changed", target=kind, name=name)
+            audit.record(
+                db, "participation_type_changed", staff=current_user, target=kind, name=name
+            )
             db.commit()
             flash(f"Saved “{name}”.", "success")
             return redirect(url_for("admin.participation_types"))
@@ -197,7 +202,14 @@ def service_edit(service_id: int | None = None):
         except ServiceError as exc:
             getattr(form, exc.field).errors.append(str(exc))
         else:
-            audit.record(db, "service_saved", target=saved, service_id=saved.id, name=saved.name)
+            audit.record(
+                db,
+                "service_saved",
+                staff=current_user,
+                target=saved,
+                service_id=saved.id,
+                name=saved.name,
+            )
             db.commit()
             flash(f"Saved {saved.name}.", "success")
             return redirect(url_for("admin.service_list"))

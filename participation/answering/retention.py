@@ -77,6 +77,7 @@ def purge_activity(session: Session, activity: Activity) -> Purged:
     audit.record(
         session,
         "retention_purge",
+        staff=None,
         target=activity,
         submissions=purged.submissions,
         answers=purged.answers,

@@ -65,7 +65,7 @@ def sign_in():
     if staff is None:
         for limit, key in keys:
             throttle.hit(limit, "sign-in", key, fail_open=True)
-        audit.record(db, "sign_in_failed")
+        audit.record(db, "sign_in_failed", staff=None)
         db.commit()
         return render_template("auth/sign_in.html", form=form, error=GENERIC_FAILURE)
     throttle.reset(keys[0][0], "sign-in", keys[0][1])
@@ -86,7 +86,7 @@ def sign_out():
     """Sign out and forget the session."""
     if current_user.is_authenticated:
         db = get_session()
-        audit.record(db, "sign_out")
+        audit.record(db, "sign_out", staff=current_user)
         db.commit()
     logout_user()
     session.clear()

@@ -127,6 +127,7 @@ def export_command(activity: str, fmt: str, output: Path) -> None:
         audit.record(
             session,
             f"export_{fmt.replace('-', '_')}",
+            staff=None,
             target=found,
             format=fmt,
             rows=rows,

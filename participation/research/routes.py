@@ -85,7 +85,9 @@ def _start_row_export(activity: Activity, action: str, fmt: str) -> ResponseExpo
     db = get_session()
     export = ResponseExport(db, activity)
     rows = exported_row_count(count_included(db, activity), activity.k_threshold)
-    audit.record(db, action, target=activity, format=fmt, rows=rows, scope="activity")
+    audit.record(
+        db, action, staff=current_user, target=activity, format=fmt, rows=rows, scope="activity"
+    )
     db.commit()
     return export
 
@@ -141,7 +143,14 @@ def summary_pdf(activity_id: int):
     activity = _activity(activity_id)
     db = get_session()
     report = reports.activity_report(db, activity)
-    audit.record(db, "export_summary_pdf", target=activity, format="pdf", scope="activity")
+    audit.record(
+        db,
+        "export_summary_pdf",
+        staff=current_user,
+        target=activity,
+        format="pdf",
+        scope="activity",
+    )
     db.commit()
     return _pdf_response(report, download_name(activity.title, "summary", "pdf"))
 
@@ -156,7 +165,13 @@ def summary_csv(activity_id: int):
     report = reports.activity_report(db, activity)
     rows = sum(1 for _ in reports.summary_rows(report))
     audit.record(
-        db, "export_summary_csv", target=activity, format="csv", rows=rows, scope="activity"
+        db,
+        "export_summary_csv",
+        staff=current_user,
+        target=activity,
+        format="csv",
+        rows=rows,
+        scope="activity",
     )
     db.commit()
     return _csv_response(report, download_name(activity.title, "summary", "csv"))
@@ -186,6 +201,7 @@ def _scope_report(filters: DashboardFilters, target: object, fmt: str):
     audit.record(
         db,
         f"export_summary_{fmt}",
+        staff=current_user,
         target=target,
         service_id=filters.service_id,
         format=fmt,

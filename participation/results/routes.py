@@ -148,6 +148,7 @@ def free_text(activity_id: int):
     audit.record(
         db,
         "free_text_viewed",
+        staff=current_user,
         target=activity,
         page=found.page,
         searched=bool(search),
@@ -206,7 +207,9 @@ def answer_detail(activity_id: int, answer_id: int):
     answer = _answer_or_back(db, activity, answer_id)
     if answer is None:
         return redirect(url_for("results.free_text", activity_id=activity.id))
-    audit.record(db, "answer_viewed", target=answer, service_id=activity.service_id)
+    audit.record(
+        db, "answer_viewed", staff=current_user, target=answer, service_id=activity.service_id
+    )
     db.commit()
     return _render_answer(db, activity, answer)
 

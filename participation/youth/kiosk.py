@@ -3,22 +3,16 @@
 A lead starts it from the activity; the device is then signed out of staff pages, every
 start page leads to that activity, and after each send the page returns to the start.
 The session's "ended" mark (set on every send) stops Back and re-posted forms from showing
-the last person's answers. Only a signed-in lead or admin can end it.
+the last person's answers. Starting and ending it are staff views in
+`participation.studio.kiosk_routes`; only a signed-in lead or admin can do either.
 """
 
 from __future__ import annotations
 
-from flask import redirect, render_template, request, session, url_for
-from flask_login import current_user, logout_user
+from flask import redirect, session, url_for
 
-from participation.accounts import audit
-from participation.accounts.scoping import ensure_can_see
-from participation.answering.joining import answering_problem
-from participation.auth.access import STAFF_SESSION_KEYS, staff_required
 from participation.db import get_session
-from participation.errors import render_error
 from participation.models import Activity
-from participation.youth import bp
 
 SESSION_KEY = "kiosk"
 
@@ -56,40 +50,12 @@ def redirect_if_elsewhere(activity: Activity | None):
     return redirect_to_start()
 
 
-@bp.post("/kiosk/<int:activity_id>/start")
-@staff_required("lead", "admin")
-def kiosk_start(activity_id: int):
-    """Lock this device to an open activity for young people to answer one after another."""
-    db = get_session()
-    activity = db.get(Activity, activity_id)
-    if activity is None:
-        return render_error(404)
-    ensure_can_see(db, current_user, activity.service_id)
-    if answering_problem(activity) is not None:
-        return render_error(400, "Kiosk mode can only start on an activity that is open.")
-    audit.record(db, "kiosk_started", target=activity)
-    db.commit()
-    # A shared tablet must not stay signed in to staff pages.
-    logout_user()
-    for key in STAFF_SESSION_KEYS:
-        session.pop(key, None)
-    session[SESSION_KEY] = activity.id
+def lock(activity_id: int) -> None:
+    """Lock this device to `activity_id`, with no previous person's session left behind."""
+    session[SESSION_KEY] = activity_id
     session.pop("ended", None)
-    return redirect(url_for("youth.join_code", code=activity.join_code), 303)
 
 
-@bp.route("/kiosk/end", methods=["GET", "POST"])
-@staff_required("lead", "admin")
-def kiosk_end():
-    """Turn kiosk mode off on this device (signing in to get here already ends it)."""
-    if request.method == "POST":
-        kiosk_id = active_activity_id()
-        session.pop(SESSION_KEY, None)
-        if kiosk_id is not None:
-            db = get_session()
-            activity = db.get(Activity, kiosk_id)
-            if activity is not None:
-                audit.record(db, "kiosk_ended", target=activity)
-                db.commit()
-        return render_template("youth/kiosk_end.html", ended=True)
-    return render_template("youth/kiosk_end.html", ended=not active())
+def unlock() -> int | None:
+    """Turn kiosk mode off on this device; the activity it was locked to, if any."""
+    return session.pop(SESSION_KEY, None)

@@ -13,7 +13,7 @@ from flask import current_app, redirect, render_template, request, session, url_
 from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms import ValidationError
 
-from participation import csrf, throttle
+from participation import throttle
 from participation.answering.joining import (
     JoinProblem,
     JoinResult,
@@ -33,6 +33,7 @@ from participation.answering.submissions import (
     withdraw,
 )
 from participation.db import get_session
+from participation.extensions import csrf
 from participation.models import Activity, ConsentVersion
 from participation.models.activities import RESEARCH_ASK
 from participation.youth import bp, kiosk

@@ -10,7 +10,7 @@ from tests.helpers import csrf_token, page, text_of
 
 def start_kiosk(client, activity):
     token = csrf_token(client.get("/join"))
-    return client.post(f"/kiosk/{activity.id}/start", data={"csrf_token": token})
+    return client.post(f"/studio/activities/{activity.id}/kiosk/start", data={"csrf_token": token})
 
 
 KIOSK_BUTTON = "Start kiosk mode on this device"
@@ -71,7 +71,7 @@ def test_only_signed_in_leads_and_admins_of_the_service_can_start_kiosk_mode(
     outsider = sign_in(make.staff("lead", make.service("Elsewhere Spoke", hub=make.service())))
     assert start_kiosk(outsider, activity).status_code == 404
     assert start_kiosk(outsider, make.activity(spoke, status=CLOSED)).status_code == 404
-    assert outsider.post(f"/kiosk/{activity.id}/start").status_code == 400
+    assert outsider.post(f"/studio/activities/{activity.id}/kiosk/start").status_code == 400
 
 
 def test_kiosk_mode_refuses_an_activity_that_is_not_open(make, sign_in):
@@ -134,14 +134,14 @@ def test_ending_kiosk_mode_needs_staff_to_sign_in(client, make, sign_in):
     lead = make.staff("lead", spoke)
     sign_in(lead)
     start_kiosk(client, activity)
-    response = client.get("/kiosk/end")
+    response = client.get("/studio/kiosk/end")
     assert response.status_code == 302
     assert "/staff/sign-in" in response.headers["Location"]
     assert client.get("/").status_code == 303
     sign_in(lead)
-    ended = client.get("/kiosk/end")
+    ended = client.get("/studio/kiosk/end")
     assert ended.status_code == 200
     assert page(ended).find("h1").get_text() == "Kiosk mode is off"
     assert client.get("/").status_code == 200
     token = csrf_token(client.get("/results/"))
-    assert client.post("/kiosk/end", data={"csrf_token": token}).status_code == 200
+    assert client.post("/studio/kiosk/end", data={"csrf_token": token}).status_code == 200
