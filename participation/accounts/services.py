@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from participation.activities.help_link_lines import check_help_links, parse_help_links
+from participation.activities.help_links import check_help_links, parse_help_links
 from participation.models import Service
 from participation.models.services import HUB, SPOKE
 from participation.problems import FieldProblem

@@ -24,7 +24,7 @@ from participation.accounts.scoping import (
 )
 from participation.activities import codes
 from participation.activities.consent import default_consent
-from participation.activities.help_link_lines import check_help_links
+from participation.activities.help_links import check_help_links
 from participation.activities.library import TEMPLATES
 from participation.clock import utcnow
 from participation.models import (

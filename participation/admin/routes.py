@@ -12,7 +12,8 @@ from wtforms import SelectChoice
 from participation.accounts import audit
 from participation.accounts.services import ServiceError, save_service
 from participation.accounts.staff import AccountError, create_staff, deactivate
-from participation.activities.help_link_lines import format_help_links
+from participation.activities import types
+from participation.activities.help_links import format_help_links
 from participation.admin import bp
 from participation.admin.forms import (
     EmptyForm,
@@ -129,8 +130,8 @@ def participation_types():
             db.commit()
             flash(f"Added “{name}”.", "success")
             return redirect(url_for("admin.participation_types"))
-    kinds = db.scalars(select(ParticipationType).order_by(ParticipationType.position))
-    return render_template("admin/participation_types.html", kinds=list(kinds), form=form)
+    kinds = types.participation_types(db)
+    return render_template("admin/participation_types.html", kinds=kinds, form=form)
 
 
 @bp.route("/participation-types/<int:type_id>", methods=["GET", "POST"])

@@ -20,15 +20,17 @@ from sqlalchemy.orm import Session, selectinload
 from participation.accounts.scoping import service_filter
 from participation.clock import utcnow
 from participation.exports.pdf import PdfError, html_to_pdf
-from participation.figures.results import (
-    ActivityFigures,
+from participation.figures.dashboard import (
     Dashboard,
     DashboardFilters,
+    dashboard_chart,
+    dashboard_figures,
+)
+from participation.figures.results import (
+    ActivityFigures,
     QuestionResult,
     activity_figures,
     cell_text,
-    dashboard_chart,
-    dashboard_figures,
     question_chart,
 )
 from participation.follow_up.actions import actions_for

@@ -15,7 +15,7 @@ Activity figures (one activity, per question):
     question_chart(result, chart_id=None) -> Markup   inline SVG; the table is its twin
 
 Dashboard figures (grouped by participation type, then service) live in
-`participation.figures.dashboard` and are re-exported here:
+`participation.figures.dashboard`:
     dashboard_figures(session, staff, filters: DashboardFilters) -> Dashboard
         .groups (TypeGroup: .submissions, .services (ServiceLine), .total, .means,
         .passed_percent, .common_questions), .submissions, .activities, .k
@@ -33,14 +33,6 @@ from sqlalchemy.orm import Session
 
 from participation.activities.kinds import THREE_BOX_PROMPTS
 from participation.figures.charts import Bar, bar_chart_svg
-from participation.figures.dashboard import (  # re-exported: one public API
-    Dashboard,
-    DashboardFilters,
-    ServiceLine,
-    TypeGroup,
-    dashboard_chart,
-    dashboard_figures,
-)
 from participation.figures.queries import (
     ActivityCounts,
     SubmissionStats,
@@ -423,16 +415,10 @@ __all__ = [
     "ANSWERED",
     "PASSED",
     "ActivityFigures",
-    "Dashboard",
-    "DashboardFilters",
     "QuestionResult",
     "Row",
-    "ServiceLine",
-    "TypeGroup",
     "activity_figures",
     "cell_text",
-    "dashboard_chart",
-    "dashboard_figures",
     "question_bars",
     "question_chart",
     "submission_count",

@@ -8,12 +8,12 @@ from datetime import date
 
 from flask import Response, abort, redirect, render_template, request, stream_with_context, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from wtforms import SelectChoice
 
 from participation.accounts import audit
 from participation.accounts.scoping import ensure_can_see, visible_services
+from participation.activities.types import participation_types
 from participation.auth.access import staff_required
 from participation.clock import utcnow
 from participation.db import get_session, writes_database
@@ -23,7 +23,7 @@ from participation.exports import summary as reports
 from participation.exports.columns import count_included, exported_row_count
 from participation.exports.pack import research_pack_chunks
 from participation.exports.responses import ResponseExport
-from participation.figures.results import DashboardFilters
+from participation.figures.dashboard import DashboardFilters
 from participation.models import Activity, ParticipationType, Service
 from participation.research import bp
 from participation.research.forms import ScopeReportForm
@@ -285,10 +285,7 @@ def scope_report():
     form.service_id.choices = [
         SelectChoice(s.id, s.name) for s in visible_services(db, current_user)
     ]
-    form.type_id.choices = [
-        SelectChoice(t.id, t.name)
-        for t in db.scalars(select(ParticipationType).order_by(ParticipationType.position))
-    ]
+    form.type_id.choices = [SelectChoice(t.id, t.name) for t in participation_types(db)]
     if request.args and form.validate():
         args = {
             key: value.isoformat()

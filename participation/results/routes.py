@@ -8,15 +8,11 @@ from sqlalchemy import func, select
 
 from participation.accounts import audit
 from participation.accounts.scoping import service_filter, visible_services
+from participation.activities.types import participation_types
 from participation.auth.access import staff_required
 from participation.db import get_session, writes_database
-from participation.figures.results import (
-    DashboardFilters,
-    activity_figures,
-    dashboard_chart,
-    dashboard_figures,
-    question_chart,
-)
+from participation.figures.dashboard import DashboardFilters, dashboard_chart, dashboard_figures
+from participation.figures.results import activity_figures, question_chart
 from participation.figures.text_answers import (
     answer_view,
     find_text_answer,
@@ -58,7 +54,7 @@ def dashboard():
     form.service_id.choices = choices(
         [(0, "All your services"), *((s.id, s.name) for s in visible_services(db, current_user))]
     )
-    kinds = db.scalars(select(ParticipationType).order_by(ParticipationType.position))
+    kinds = participation_types(db)
     form.type_id.choices = choices([(0, "All types"), *((t.id, t.name) for t in kinds)])
     filters = DashboardFilters()
     if request.args and form.validate():

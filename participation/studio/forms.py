@@ -19,7 +19,7 @@ from wtforms import (
 from wtforms.widgets import NumberInput, TextInput
 
 from participation.activities.design import HART_RUNGS, LUNDY_LABELS, ActivitySettings, Problem
-from participation.activities.help_link_lines import format_help_links, parse_help_links
+from participation.activities.help_links import format_help_links, parse_help_links
 from participation.activities.kinds import KIND_LABELS, REACH_TOPICS
 from participation.activities.questions import QuestionDraft
 from participation.clock import uk_to_utc, utc_to_uk

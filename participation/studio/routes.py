@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import or_, select
 
 from participation.accounts import audit
 from participation.accounts.scoping import visible_services
@@ -16,9 +15,10 @@ from participation.activities import questions as activity_questions
 from participation.activities.design import ActivityError
 from participation.activities.kinds import KIND_LABELS, REACH_TOPICS
 from participation.activities.library import TEMPLATES
+from participation.activities.types import participation_types
 from participation.auth.access import staff_required
 from participation.db import get_session, writes_database
-from participation.models import Activity, ParticipationType
+from participation.models import Activity
 from participation.models.activities import ARCHIVED
 from participation.models.staff import ADMIN, LEAD
 from participation.studio import bp
@@ -36,18 +36,15 @@ from participation.studio.forms import (
 leads_only = staff_required(LEAD, ADMIN)
 
 
-def _participation_types(current_id: int | None = None) -> list[ParticipationType]:
-    query = select(ParticipationType).order_by(ParticipationType.position)
-    in_use = ParticipationType.is_active.is_(True)
-    condition = or_(in_use, ParticipationType.id == current_id) if current_id else in_use
-    return list(get_session().scalars(query.where(condition)))
-
-
 def _settings_form(activity: Activity | None = None) -> SettingsForm:
     form = SettingsForm()
     form.set_choices(
         visible_services(get_session(), current_user),
-        _participation_types(activity.participation_type_id if activity else None),
+        participation_types(
+            get_session(),
+            in_use_only=True,
+            keep_id=activity.participation_type_id if activity else None,
+        ),
     )
     return form
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from participation.activities import codes, help_link_lines
+from participation.activities import codes, help_links
 from participation.activities import design as activities
 from participation.activities.consent import default_consent, how_long
 from participation.activities.design import ActivityError, ActivitySettings
@@ -271,9 +271,7 @@ def test_settings_change_is_audited_with_the_fields(db_session, make, lead):
 def test_own_help_links_are_checked(db_session, make, lead):
     activity = make.activity(lead.service)
     settings = activities.settings_of(activity)
-    settings.signposting = help_link_lines.parse_help_links(
-        "Youth line | Talk to us | http://x.example"
-    )
+    settings.signposting = help_links.parse_help_links("Youth line | Talk to us | http://x.example")
     with pytest.raises(ActivityError) as excinfo:
         activities.update_settings(db_session, lead, activity, settings)
     assert "https://" in problems_of(excinfo)["signposting"]
@@ -281,7 +279,7 @@ def test_own_help_links_are_checked(db_session, make, lead):
 
 def test_help_links_round_trip():
     text = "Childline | Free, any time | https://www.childline.org.uk/ | 0800 1111\n999 | In danger | 999"
-    links = help_link_lines.parse_help_links(text)
+    links = help_links.parse_help_links(text)
     assert links == [
         {
             "name": "Childline",
@@ -291,8 +289,8 @@ def test_help_links_round_trip():
         },
         {"name": "999", "detail": "In danger", "tel": "999"},
     ]
-    assert help_link_lines.check_help_links(links) == []
-    assert help_link_lines.parse_help_links(help_link_lines.format_help_links(links)) == links
+    assert help_links.check_help_links(links) == []
+    assert help_links.parse_help_links(help_links.format_help_links(links)) == links
 
 
 # --- questions -------------------------------------------------------------------------------

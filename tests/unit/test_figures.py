@@ -9,14 +9,8 @@ from sqlalchemy import delete
 
 from participation.activities.kinds import question_spec
 from participation.clock import to_hour, utcnow
-from participation.figures.results import (
-    PASSED,
-    DashboardFilters,
-    activity_figures,
-    cell_text,
-    dashboard_figures,
-    question_bars,
-)
+from participation.figures.dashboard import DashboardFilters, dashboard_figures
+from participation.figures.results import PASSED, activity_figures, cell_text, question_bars
 from participation.models import Answer, Submission
 from participation.models.activities import CLOSED
 from participation.models.enums import QuestionKind
