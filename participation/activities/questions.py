@@ -124,7 +124,6 @@ def build_question(draft: QuestionDraft) -> dict[str, Any]:
     kind = draft.kind
     if kind not in QUESTION_KINDS:
         raise ActivityError(("kind", "Choose a kind of question."))
-    problems: list[Problem] = []
     prompt, hint = draft.prompt.strip(), draft.hint.strip()
     options: list[dict[str, Any]] = fixed_options(kind) or []
     settings: dict[str, Any] = {}
@@ -137,40 +136,58 @@ def build_question(draft: QuestionDraft) -> dict[str, Any]:
     if kind == QuestionKind.THREE_BOXES:
         prompt = prompt or DEFAULT_THREE_BOXES_PROMPT
         settings["boxes"] = list(THREE_BOX_PROMPTS)
+    problems = _wording_problems(prompt, hint)
+    if kind in CHOICE_KINDS:
+        options = _choice_fields(draft, settings, problems)
+    if kind in (QuestionKind.FREE_TEXT, QuestionKind.THREE_BOXES):
+        settings["max_length"] = _text_length(draft, problems)
+    if problems:
+        raise ActivityError(*problems)
+    return {"kind": kind, "prompt": prompt, "hint": hint, "options": options, "settings": settings}
+
+
+def _wording_problems(prompt: str, hint: str) -> list[Problem]:
+    problems: list[Problem] = []
     if not prompt:
         problems.append(("prompt", "Enter the question."))
     elif len(prompt) > MAX_PROMPT:
         problems.append(("prompt", f"Use {MAX_PROMPT} characters or fewer for the question."))
     if len(hint) > MAX_HINT:
         problems.append(("hint", f"Use {MAX_HINT} characters or fewer for the hint."))
-    if kind in CHOICE_KINDS:
-        labels = [label.strip() for label in draft.options if label.strip()]
-        option_problems = _option_problems(kind, labels)
-        problems.extend(option_problems)
-        options = numbered(labels)
-        if kind == QuestionKind.MULTIPLE_CHOICE and draft.max_picks is not None:
-            if option_problems or not 1 <= draft.max_picks <= len(labels):
-                problems.append(
-                    (
-                        "max_picks",
-                        f"The most a young person can pick must be between 1 and {max(len(labels), 1)}.",
-                    )
-                )
-            else:
-                settings["max_picks"] = draft.max_picks
-    if kind in (QuestionKind.FREE_TEXT, QuestionKind.THREE_BOXES):
-        max_length = draft.max_length or DEFAULT_MAX_LENGTH
-        if not MIN_TEXT_LENGTH <= max_length <= MAX_TEXT_LENGTH:
+    return problems
+
+
+def _choice_fields(
+    draft: QuestionDraft, settings: dict[str, Any], problems: list[Problem]
+) -> list[dict[str, Any]]:
+    """The numbered options of a choice question; a pick limit goes into `settings`."""
+    labels = [label.strip() for label in draft.options if label.strip()]
+    option_problems = _option_problems(draft.kind, labels)
+    problems.extend(option_problems)
+    if draft.kind == QuestionKind.MULTIPLE_CHOICE and draft.max_picks is not None:
+        if option_problems or not 1 <= draft.max_picks <= len(labels):
             problems.append(
                 (
-                    "max_length",
-                    f"The longest answer must be between {MIN_TEXT_LENGTH} and {MAX_TEXT_LENGTH} characters.",
+                    "max_picks",
+                    f"The most a young person can pick must be between 1 and {max(len(labels), 1)}.",
                 )
             )
-        settings["max_length"] = max_length
-    if problems:
-        raise ActivityError(*problems)
-    return {"kind": kind, "prompt": prompt, "hint": hint, "options": options, "settings": settings}
+        else:
+            settings["max_picks"] = draft.max_picks
+    return numbered(labels)
+
+
+def _text_length(draft: QuestionDraft, problems: list[Problem]) -> int:
+    """The longest answer a text question takes (checked against the allowed range)."""
+    max_length = draft.max_length or DEFAULT_MAX_LENGTH
+    if not MIN_TEXT_LENGTH <= max_length <= MAX_TEXT_LENGTH:
+        problems.append(
+            (
+                "max_length",
+                f"The longest answer must be between {MIN_TEXT_LENGTH} and {MAX_TEXT_LENGTH} characters.",
+            )
+        )
+    return max_length
 
 
 def _ensure_editable(session: Session, activity: Activity) -> None:

@@ -151,45 +151,64 @@ def _too_long(question: Question, text: str) -> str:
 
 def _check_one(question: Question, value: object) -> tuple[list[AnswerRow], dict[ErrorKey, str]]:
     """Rows for one question's value, or errors keyed by (question id, part)."""
-    qid = question.id
-    codes = {option["code"] for option in question.options or []}
     if is_passed(value):
         return [], {}
-    kind = question.kind
-    if kind in ONE_CHOICE_KINDS:
-        code = _as_code(value)
-        if code is None or code not in codes:
-            return [], {(qid, None): "Choose one of the answers shown, or pass this question."}
-        return [AnswerRow(qid, choice=code)], {}
-    if kind == QuestionKind.MULTIPLE_CHOICE:
-        values = value if isinstance(value, list | tuple) else [value]
-        picked = list(dict.fromkeys(_as_code(v) for v in values if not is_passed(v)))
-        if any(code is None or code not in codes for code in picked):
-            return [], {(qid, None): "Choose from the answers shown, or pass this question."}
-        limit = (question.settings or {}).get("max_picks")
-        if limit and len(picked) > int(limit):
-            return [], {(qid, None): f"Choose up to {limit}. You chose {len(picked)}."}
-        return [AnswerRow(qid, choice=code) for code in picked], {}
-    if kind == QuestionKind.FREE_TEXT:
-        text = clean_text(value)
+    codes = {option["code"] for option in question.options or []}
+    if question.kind in ONE_CHOICE_KINDS:
+        return _check_single(question, value, codes)
+    check = _CHECKS.get(question.kind)
+    if check is None:
+        return [], {(question.id, None): "This question cannot be answered."}
+    return check(question, value, codes)
+
+
+def _check_single(
+    question: Question, value: object, codes: set[int]
+) -> tuple[list[AnswerRow], dict[ErrorKey, str]]:
+    code = _as_code(value)
+    if code is None or code not in codes:
+        return [], {(question.id, None): "Choose one of the answers shown, or pass this question."}
+    return [AnswerRow(question.id, choice=code)], {}
+
+
+def _check_multiple(
+    question: Question, value: object, codes: set[int]
+) -> tuple[list[AnswerRow], dict[ErrorKey, str]]:
+    qid = question.id
+    values = value if isinstance(value, list | tuple) else [value]
+    picked = list(dict.fromkeys(_as_code(v) for v in values if not is_passed(v)))
+    if any(code is None or code not in codes for code in picked):
+        return [], {(qid, None): "Choose from the answers shown, or pass this question."}
+    limit = (question.settings or {}).get("max_picks")
+    if limit and len(picked) > int(limit):
+        return [], {(qid, None): f"Choose up to {limit}. You chose {len(picked)}."}
+    return [AnswerRow(qid, choice=code) for code in picked if code is not None], {}
+
+
+def _check_free_text(
+    question: Question, value: object, _codes: set[int]
+) -> tuple[list[AnswerRow], dict[ErrorKey, str]]:
+    text = clean_text(value)
+    if len(text) > max_length(question):
+        return [], {(question.id, None): _too_long(question, text)}
+    return [AnswerRow(question.id, text=text)], {}
+
+
+def _check_three_boxes(
+    question: Question, value: object, _codes: set[int]
+) -> tuple[list[AnswerRow], dict[ErrorKey, str]]:
+    qid = question.id
+    boxes = list(value) if isinstance(value, list | tuple) else None
+    if boxes is None or len(boxes) > BOXES:
+        return [], {(qid, None): "Write in the boxes shown, or pass this question."}
+    rows, errors = [], {}
+    for part, box in enumerate(boxes):
+        text = clean_text(box)
         if len(text) > max_length(question):
-            return [], {(qid, None): _too_long(question, text)}
-        return [AnswerRow(qid, text=text)], {}
-    if kind == QuestionKind.THREE_BOXES:
-        boxes = list(value) if isinstance(value, list | tuple) else None
-        if boxes is None or len(boxes) > BOXES:
-            return [], {(qid, None): "Write in the boxes shown, or pass this question."}
-        rows, errors = [], {}
-        for part, box in enumerate(boxes):
-            text = clean_text(box)
-            if len(text) > max_length(question):
-                errors[(qid, part)] = _too_long(question, text)
-            elif text:
-                rows.append(AnswerRow(qid, part=part, text=text))
-        return ([], errors) if errors else (rows, {})
-    if kind == QuestionKind.RANKING:
-        return _check_ranking(question, value, codes)
-    return [], {(qid, None): "This question cannot be answered."}
+            errors[(qid, part)] = _too_long(question, text)
+        elif text:
+            rows.append(AnswerRow(qid, part=part, text=text))
+    return ([], errors) if errors else (rows, {})
 
 
 def _check_ranking(
@@ -217,6 +236,14 @@ def _check_ranking(
         return [], {(qid, None): "Give every one a place, or pass this question."}
     ordered = sorted(places, key=places.__getitem__)
     return [AnswerRow(qid, part=index, choice=code) for index, code in enumerate(ordered)], {}
+
+
+_CHECKS = {
+    QuestionKind.MULTIPLE_CHOICE: _check_multiple,
+    QuestionKind.FREE_TEXT: _check_free_text,
+    QuestionKind.THREE_BOXES: _check_three_boxes,
+    QuestionKind.RANKING: _check_ranking,
+}
 
 
 def check_answer(question: Question, value: object) -> dict[ErrorKey, str]:
