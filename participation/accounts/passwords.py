@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from importlib.resources import files
-
-import re
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
