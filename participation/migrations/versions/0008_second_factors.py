@@ -69,9 +69,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("code_hash", name=op.f("uq_recovery_codes_code_hash")),
     )
     with op.batch_alter_table("recovery_codes", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_recovery_codes_staff_id"), ["staff_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_recovery_codes_staff_id"), ["staff_id"], unique=False)
 
 
 def downgrade() -> None:
