@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
-
-import time
 
 import pyotp
 from bs4 import BeautifulSoup
