@@ -64,10 +64,11 @@ def second_factor():
         problem = _refused(staff)
         method = None if problem else factors.verify_code(db, staff, form.code.data)
         if method:
+            target = _finish(staff, method)
             if method == "recovery":
                 left = factors.remaining_recovery_codes(db, staff)
                 flash(f"You used a recovery code. You have {left} left.", "info")
-            return redirect(_finish(staff, method))
+            return redirect(target)
         if not problem:
             _failed(staff)
         form.code.errors.append(problem or WRONG_CODE)
