@@ -225,7 +225,7 @@ def register_passkey(
             expected_rp_id=rp_id,
             expected_origin=origin,
         )
-    except (WebAuthnException, ValueError, TypeError, KeyError) as exc:
+    except (WebAuthnException, ValueError, TypeError, KeyError, AttributeError) as exc:
         raise FieldProblem("passkey", "That passkey could not be checked. Try again.") from exc
     passkey = Passkey(
         staff_id=staff.id,
@@ -270,7 +270,7 @@ def check_passkey(
             credential_public_key=passkey.public_key,
             credential_current_sign_count=passkey.sign_count,
         )
-    except (WebAuthnException, ValueError, TypeError, KeyError):
+    except (WebAuthnException, ValueError, TypeError, KeyError, AttributeError):
         return None
     passkey.sign_count = verified.new_sign_count
     passkey.last_used_at = utcnow()

@@ -73,7 +73,7 @@ def create_user(
             )
         except AccountError as exc:
             raise click.ClickException(str(exc)) from exc
-        audit.record(session, "staff_created_cli", target=staff, role=role)
+        audit.record(session, "staff_created_cli", staff=None, target=staff, role=role)
     click.echo(f"Created {role} {email.strip().lower()}.")
 
 
