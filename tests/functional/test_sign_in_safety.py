@@ -213,3 +213,20 @@ def test_production_refuses_to_start_with_demo_accounts(production_database):
     engine.dispose()
     with pytest.raises(ConfigError, match=r"demo staff accounts exist: admin@example\.org"):
         production_app(production_database)
+
+
+# --- demo -----------------------------------------------------------------------------------
+
+
+def test_demo_prints_each_authenticator_key_beside_the_password(runner, sign_in, db_session):
+    from participation.commands.demo import DEMO_PASSWORD, DEMO_TOTP_SECRETS
+
+    output = runner.invoke(args=["demo"]).output
+    assert DEMO_PASSWORD in output
+    for email, secret in DEMO_TOTP_SECRETS.items():
+        line = next(i for i, text in enumerate(output.splitlines()) if email in text)
+        assert secret in output.splitlines()[line + 1], email
+    admin = db_session.scalar(select(Staff).where(Staff.email == "admin@example.org"))
+    assert admin.totp_secret == DEMO_TOTP_SECRETS["admin@example.org"]
+    client = sign_in(admin, DEMO_PASSWORD)
+    assert client.get("/admin/staff").status_code == 200
