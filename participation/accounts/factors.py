@@ -232,7 +232,7 @@ def register_passkey(
         credential_id=bytes_to_base64url(verified.credential_id),
         public_key=verified.credential_public_key,
         sign_count=verified.sign_count,
-        name=(name.strip() or "Passkey")[:80],
+        name=("".join(ch for ch in name if ch.isprintable()).strip() or "Passkey")[:80],
     )
     session.add(passkey)
     session.flush()
@@ -256,6 +256,8 @@ def check_passkey(
     """The member's passkey that signed `challenge` in `credential`, or None."""
     rp_id, origin = relying_party(base_url)
     credential_id = str(credential.get("id", ""))
+    if not credential_id.isascii() or not credential_id.isprintable() or len(credential_id) > 1400:
+        return None  # a base64url id never holds these; PostgreSQL refuses NUL outright
     passkey = session.scalar(
         select(Passkey).where(Passkey.staff_id == staff.id, Passkey.credential_id == credential_id)
     )

@@ -16,7 +16,9 @@ class AccountError(ValueError):
 
 def authenticate(session: Session, email: str, password: str) -> Staff | None:
     """The active staff member with this email and password, or None (in constant-ish time)."""
-    staff = session.scalar(select(Staff).where(Staff.email == email.strip().lower()))
+    email = email.strip().lower()
+    # PostgreSQL refuses NUL in text; no stored email holds one, so nobody matches.
+    staff = None if "\x00" in email else session.scalar(select(Staff).where(Staff.email == email))
     ok = verify_password(staff.password_hash if staff else None, password)
     if staff is None or not ok or not staff.is_active:
         return None
