@@ -26,6 +26,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     logging_setup.init_app(app)
     db.init_app(app)
+    if app.config["ENV"] == "production" and not app.config.get("CLI"):
+        from participation.config import refuse_demo_accounts
+
+        refuse_demo_accounts(app.extensions["engine"])
     csrf.init_app(app)
     throttle.init_app(app)
     access.init_app(app)

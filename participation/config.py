@@ -91,3 +91,24 @@ def check_production(settings: dict[str, Any]) -> None:
         raise ConfigError("Debug mode must be off in production.")
     if len(str(settings.get("SECRET_KEY") or "")) < 32:
         raise ConfigError("PARTICIPATION_SECRET_KEY must be at least 32 characters in production.")
+
+
+def refuse_demo_accounts(engine: Any) -> None:
+    """In production, refuse to start while any demo staff account can still sign in."""
+    from sqlalchemy import inspect, select
+
+    from participation.commands.demo import DEMO_STAFF
+    from participation.models import Staff
+
+    query = select(Staff.email).where(Staff.email.in_(DEMO_STAFF), Staff.is_active.is_(True))
+    with engine.connect() as connection:
+        if not inspect(connection).has_table("staff"):
+            return  # `participation db upgrade` has not run yet, so there are no accounts
+        present = list(connection.scalars(query))
+    if present:
+        raise ConfigError(
+            "Production will not start while demo staff accounts exist: "
+            + ", ".join(sorted(present))
+            + ". Their password and authenticator keys are published. Use a database without "
+            "the demo data (`participation demo` is for trying the app), or delete these accounts."
+        )

@@ -18,8 +18,15 @@ from limits import parse
 
 log = logging.getLogger(__name__)
 
-SIGN_IN_PER_ACCOUNT = "10 per 15 minutes"
+# Sign-in: one client guessing one account is stopped after 5 wrong tries; a client trying
+# many accounts after 50. The account-wide limit is generous and never locks the owner out:
+# once strangers have used it up, only clients that have already failed on it are refused.
+SIGN_IN_PER_ACCOUNT_CLIENT = "5 per 15 minutes"
 SIGN_IN_PER_CLIENT = "50 per 15 minutes"
+SIGN_IN_PER_ACCOUNT = "100 per hour"
+# After the password: wrong second-factor codes, and wrong current passwords when changing it.
+SECOND_FACTOR_PER_ACCOUNT = "5 per 15 minutes"
+REAUTH_PER_ACCOUNT = "5 per 15 minutes"
 # A class of 30 on one venue Wi-Fi mistyping a code twice each stays well inside this.
 WRONG_JOIN_CODE_PER_CLIENT = "60 per 10 minutes"
 WITHDRAW_PER_CLIENT = "20 per 10 minutes"
@@ -77,6 +84,69 @@ def hit(limit: str, *keys: str, fail_open: bool) -> bool:
         if fail_open:
             return True
         raise ThrottleUnavailable from exc
+
+
+def used(limit: str, *keys: str) -> int:
+    """How many attempts are counted against `limit` for `keys` in the current window."""
+    item = parse(limit)
+    stats = _strategy().get_window_stats(item, *_namespaced(keys))
+    return item.amount - stats.remaining
+
+
+def _sign_in_keys(email: str) -> dict[str, tuple[str, str]]:
+    account = "account:" + client_key_for(email)
+    client = "client:" + client_key()
+    return {
+        SIGN_IN_PER_ACCOUNT_CLIENT: (account, client),
+        SIGN_IN_PER_CLIENT: (client,),
+        SIGN_IN_PER_ACCOUNT: (account,),
+    }
+
+
+def sign_in_refused(email: str) -> bool:
+    """Whether this client must not try a password for `email` now (raises when storage is down)."""
+    keys = _sign_in_keys(email)
+    try:
+        if blocked(
+            SIGN_IN_PER_ACCOUNT_CLIENT,
+            "sign-in",
+            *keys[SIGN_IN_PER_ACCOUNT_CLIENT],
+            fail_open=False,
+        ):
+            return True
+        if blocked(SIGN_IN_PER_CLIENT, "sign-in", *keys[SIGN_IN_PER_CLIENT], fail_open=False):
+            return True
+        if not blocked(SIGN_IN_PER_ACCOUNT, "sign-in", *keys[SIGN_IN_PER_ACCOUNT], fail_open=False):
+            return False
+        # The account is under attack: a client that has not failed on it may still try.
+        return used(SIGN_IN_PER_ACCOUNT_CLIENT, "sign-in", *keys[SIGN_IN_PER_ACCOUNT_CLIENT]) > 0
+    except ThrottleUnavailable:
+        raise
+    except Exception as exc:
+        log.warning("rate-limit storage unavailable: %s", type(exc).__name__)
+        raise ThrottleUnavailable from exc
+
+
+def sign_in_failed(email: str) -> None:
+    """Count a wrong password for `email` from this client."""
+    for limit, keys in _sign_in_keys(email).items():
+        hit(limit, "sign-in", *keys, fail_open=True)
+
+
+def sign_in_succeeded(email: str) -> None:
+    """Forget this client's wrong passwords for `email` (not the account-wide count)."""
+    keys = _sign_in_keys(email)
+    reset(SIGN_IN_PER_ACCOUNT_CLIENT, "sign-in", *keys[SIGN_IN_PER_ACCOUNT_CLIENT])
+
+
+def account_attempt_refused(limit: str, action: str, staff_id: int) -> bool:
+    """Count one wrong attempt at `action` for a signed-in or half-signed-in member; True when over."""
+    return not hit(limit, action, f"staff:{staff_id}", fail_open=False)
+
+
+def account_attempts_left(limit: str, action: str, staff_id: int) -> bool:
+    """Whether the member may still try `action` (raises when storage is down)."""
+    return not blocked(limit, action, f"staff:{staff_id}", fail_open=False)
 
 
 def reset(limit: str, *keys: str) -> None:

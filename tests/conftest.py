@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -20,6 +21,7 @@ from participation import create_app
 from participation.commands.migrate import upgrade
 from participation.commands.seed import ensure_reference_data
 from participation.db import make_engine
+from participation.models import Staff
 from tests import helpers
 from tests.databases import throwaway_postgres
 
@@ -119,14 +121,40 @@ def runner(app: Flask):
 
 
 @pytest.fixture
-def sign_in(client: FlaskClient):
-    """Sign `staff` in through the real sign-in form; returns the client."""
+def sign_in(client: FlaskClient, db_session: Session):
+    """Sign `staff` in through the real forms; returns the client.
 
-    def do_sign_in(staff, password: str = helpers.PASSWORD) -> FlaskClient:
+    Staff with an authenticator app enter its current code; admins and safeguarding leads
+    without one set it up on the real set-up page, as they would at their first sign-in.
+    """
+
+    def do_sign_in(staff, password: str = helpers.PASSWORD, *, into=None) -> FlaskClient:
+        browser = into or client
         response = helpers.submit_form(
-            client, "/staff/sign-in", {"email": staff.email, "password": password}
+            browser, "/staff/sign-in", {"email": staff.email, "password": password}
         )
         assert response.status_code == 302, response.get_data(as_text=True)
-        return client
+        if response.headers["Location"].endswith("/staff/sign-in/code"):
+            secret, last_step = db_session.execute(
+                select(Staff.totp_secret, Staff.totp_last_step).where(Staff.id == staff.id)
+            ).one()
+            code = helpers.totp_code(secret, last_step)
+            response = helpers.submit_form(browser, "/staff/sign-in/code", {"code": code})
+            assert response.status_code == 302, response.get_data(as_text=True)
+        elif staff.needs_second_factor:
+            enrol_totp(browser)
+        return browser
 
     return do_sign_in
+
+
+def enrol_totp(client: FlaskClient) -> str:
+    """Set up an authenticator app for the signed-in member on the real page; its secret."""
+    setup = client.get("/staff/account/totp")
+    secret = "".join(helpers.page(setup).select_one("[data-totp-secret]").get_text().split())
+    response = helpers.submit_form(
+        client, "/staff/account/totp", {"code": helpers.totp_code(secret)}
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    client.get(response.headers["Location"])  # the recovery codes, shown once
+    return secret

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import pyotp
 from bs4 import BeautifulSoup
 from flask.testing import FlaskClient
 from sqlalchemy import event
@@ -43,6 +45,18 @@ def submit_form(
     """GET the page holding the form (default: `url`), then POST `data` with its CSRF token."""
     token = csrf_token(client.get(form_url or url))
     return client.post(url, data={**data, "csrf_token": token}, follow_redirects=follow_redirects)
+
+
+def totp_code(secret: str, last_step: int | None = None) -> str:
+    """A TOTP code for `secret` the server will accept: a time step after `last_step` if used.
+
+    The server takes the previous, current or next step, each once.
+    """
+    totp = pyotp.TOTP(secret)
+    current = int(time.time() // totp.interval)
+    step = current if last_step is None or last_step < current else last_step + 1
+    assert step <= current + 1, "every TOTP code of this half-minute has been used"
+    return totp.generate_otp(step)
 
 
 @contextmanager

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from importlib.resources import files
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from zxcvbn import zxcvbn
 
 MIN_LENGTH = 12
 MAX_LENGTH = 128
+# zxcvbn's "safely unguessable" band: about 10^8 guesses or more.
+MIN_STRENGTH = 3
 
 _hasher = PasswordHasher()
 # Verifying against this keeps the time of a sign-in for an unknown email the same.
@@ -37,7 +41,21 @@ def policy_problem(password: str, email: str = "") -> str | None:
         return "That password is too easy to guess. Choose something less repetitive."
     if local_part and len(local_part) >= 4 and local_part in lowered:
         return "Do not use your email address in your password."
-    return None
+    return strength_problem(password, email)
+
+
+def strength_problem(password: str, email: str = "") -> str | None:
+    """Why zxcvbn finds `password` too easy to guess (score below 3), or None."""
+    # Parts of the email (name, organisation) are the first things an attacker tries.
+    user_inputs = [part for part in re.split(r"[@._+-]+", email.lower()) if len(part) >= 3]
+    result = zxcvbn(password, user_inputs=user_inputs)
+    if result["score"] >= MIN_STRENGTH:
+        return None
+    warning = result["feedback"]["warning"]
+    advice = "Three or four random words together work well."
+    return " ".join(
+        part for part in ("That password is too easy to guess.", warning, advice) if part
+    )
 
 
 def hash_password(password: str) -> str:

@@ -16,7 +16,9 @@ class AccountError(ValueError):
 
 def authenticate(session: Session, email: str, password: str) -> Staff | None:
     """The active staff member with this email and password, or None (in constant-ish time)."""
-    staff = session.scalar(select(Staff).where(Staff.email == email.strip().lower()))
+    email = email.strip().lower()
+    # PostgreSQL refuses NUL in text; no stored email holds one, so nobody matches.
+    staff = None if "\x00" in email else session.scalar(select(Staff).where(Staff.email == email))
     ok = verify_password(staff.password_hash if staff else None, password)
     if staff is None or not ok or not staff.is_active:
         return None
@@ -31,8 +33,13 @@ def create_staff(
     service: Service | None,
     *,
     safeguarding_lead: bool = False,
+    must_change_password: bool = False,
 ) -> Staff:
-    """Add a staff member after checking role, service and password policy."""
+    """Add a staff member after checking role, service and password policy.
+
+    `must_change_password` is for passwords someone else chose (an administrator's invite):
+    the member must choose their own at first sign-in.
+    """
     email = email.strip().lower()
     if "@" not in email or len(email) > 254:
         raise AccountError("Enter an email address like name@example.org.")
@@ -51,6 +58,7 @@ def create_staff(
         role=role,
         service=service,
         is_safeguarding_lead=safeguarding_lead,
+        must_change_password=must_change_password,
     )
     session.add(staff)
     session.flush()
@@ -63,10 +71,16 @@ def set_password(staff: Staff, password: str) -> None:
     if problem:
         raise AccountError(problem)
     staff.password_hash = hash_password(password)
+    staff.must_change_password = False
+    end_sessions(staff)
+
+
+def end_sessions(staff: Staff) -> None:
+    """End every session of a staff member, on every device (a copied cookie stops working)."""
     staff.session_token = new_session_token()
 
 
 def deactivate(staff: Staff) -> None:
     """Stop a staff member signing in and end their sessions."""
     staff.is_active = False
-    staff.session_token = new_session_token()
+    end_sessions(staff)

@@ -11,7 +11,7 @@ from wtforms import SelectChoice
 
 from participation.accounts import audit
 from participation.accounts.services import ServiceError, save_service
-from participation.accounts.staff import AccountError, create_staff, deactivate
+from participation.accounts.staff import AccountError, create_staff, deactivate, end_sessions
 from participation.activities import types
 from participation.activities.help_links import format_help_links
 from participation.admin import bp
@@ -61,11 +61,18 @@ def staff_new():
                 form.role.data,
                 service,
                 safeguarding_lead=form.is_safeguarding_lead.data,
+                must_change_password=True,
             )
         except AccountError as exc:
             form.email.errors.append(str(exc))
         else:
-            audit.record(db, "staff_invited", staff=current_user, target=staff, role=staff.role)
+            audit.record(
+                db,
+                "staff_invited",
+                staff=current_user._get_current_object(),
+                target=staff,
+                role=staff.role,
+            )
             db.commit()
             return render_template("admin/staff_invited.html", staff=staff, password=password)
     return render_template("admin/staff_form.html", form=form)
@@ -107,6 +114,22 @@ def staff_deactivate(staff_id: int):
         db.commit()
         flash(f"{staff.email} can no longer sign in.", "success")
     return redirect(url_for("admin.staff_list"))
+
+
+@bp.post("/staff/<int:staff_id>/end-sessions")
+@staff_required(ADMIN)
+def staff_end_sessions(staff_id: int):
+    """Sign a staff member out on every device (e.g. a lost laptop)."""
+    db = get_session()
+    staff = db.get(Staff, staff_id) or abort(404)
+    if EmptyForm().validate_on_submit():
+        end_sessions(staff)
+        audit.record(
+            db, "staff_sessions_ended", staff=current_user._get_current_object(), target=staff
+        )
+        db.commit()
+        flash(f"{staff.email} has been signed out on every device.", "success")
+    return redirect(url_for("admin.staff_edit", staff_id=staff.id))
 
 
 @bp.route("/participation-types", methods=["GET", "POST"])

@@ -22,6 +22,9 @@ login_manager.login_message_category = "info"
 login_manager.session_protection = None  # the session cookie is rotated on sign-in instead
 
 STAFF_SESSION_KEYS = ("signed_in_at", "last_seen")
+# A password accepted, waiting for the second factor: {"token", "at", "next"}.
+PENDING_KEY = "pending_sign_in"
+PENDING_SECONDS = 10 * 60
 
 
 @login_manager.user_loader
@@ -32,10 +35,40 @@ def load_staff(token: str) -> Staff | None:
     )
 
 
+def pending_staff() -> Staff | None:
+    """The member whose password was accepted in this session, awaiting a second factor."""
+    pending = session.get(PENDING_KEY)
+    if not isinstance(pending, dict):
+        return None
+    if utcnow().timestamp() - float(pending.get("at", 0)) > PENDING_SECONDS:
+        session.pop(PENDING_KEY, None)
+        return None
+    return load_staff(str(pending.get("token", "")))
+
+
 def init_app(app: Flask) -> None:
-    """Install the login manager and the idle/absolute session timeouts."""
+    """Install the login manager, the session timeouts and the account set-up checks."""
     login_manager.init_app(app)
     app.before_request(enforce_session_timeouts)
+    app.before_request(enforce_account_setup)
+
+
+def enforce_account_setup() -> Any:
+    """Send staff to change an issued password, or to set up a required second factor, first."""
+    if "_user_id" not in session or request.blueprint in (None, "auth", "youth"):
+        return None
+    if not current_user.is_authenticated:
+        return None
+    if current_user.must_change_password:
+        flash("Choose your own password before you go on.", "info")
+        return redirect(url_for("auth.change_password"))
+    if current_user.needs_second_factor and not session.get("second_factor"):
+        flash(
+            "Your role can see possible disclosures, so set up a second way to sign in first.",
+            "info",
+        )
+        return redirect(url_for("auth.account_security"))
+    return None
 
 
 def enforce_session_timeouts() -> Any:

@@ -1,7 +1,7 @@
 """Forms for staff sign-in."""
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
+from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 
@@ -33,3 +33,32 @@ class ChangePasswordForm(FlaskForm):
         validators=[DataRequired("Enter a new password."), Length(max=128)],
         render_kw={"autocomplete": "new-password"},
     )
+
+
+class CodeForm(FlaskForm):
+    """A 6-number code from an authenticator app, or a recovery code."""
+
+    code = StringField(
+        "Code",
+        validators=[DataRequired("Enter the code."), Length(max=40)],
+        render_kw={
+            "autocomplete": "one-time-code",
+            "inputmode": "text",
+            "spellcheck": "false",
+            "autocapitalize": "none",
+        },
+    )
+
+
+class PasskeyNameForm(FlaskForm):
+    """What to call a new passkey (the JavaScript ceremony posts the rest)."""
+
+    name = StringField(
+        "Name for this passkey",
+        validators=[Length(max=80)],
+        render_kw={"spellcheck": "false"},
+    )
+
+
+class EmptyForm(FlaskForm):
+    """A form with only a CSRF token, for buttons that change something."""

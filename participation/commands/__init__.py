@@ -13,7 +13,12 @@ from participation import create_app
 from participation.db import session_scope
 
 
-@click.group(cls=FlaskGroup, create_app=create_app)
+def create_cli_app():
+    """The app for console commands (which may run before demo accounts are removed)."""
+    return create_app({"CLI": True})
+
+
+@click.group(cls=FlaskGroup, create_app=create_cli_app)
 def main() -> None:
     """Manage a Participation installation."""
 
@@ -76,20 +81,15 @@ def create_user(
 @with_appcontext
 def demo_command() -> None:
     """Load the demo services, staff, activities and synthetic answers (idempotent)."""
-    from participation.commands.demo import DEMO_PASSWORD, load_demo
+    from participation.commands.demo import demo_sign_in_text, load_demo
 
+    if current_app.config["ENV"] == "production":
+        raise click.ClickException("Demo data is never loaded in production.")
     with session_scope(current_app) as session:
         created = load_demo(session)
     click.echo("Loaded demo data." if created else "Demo data is already loaded.")
-    click.echo(
-        "Demo staff sign in at /staff/sign-in with password "
-        f"{DEMO_PASSWORD!r}:\n"
-        "  lead@hub.example.org (Hub lead, safeguarding lead)\n"
-        "  lead@north.example.org (Spoke lead)\n"
-        "  researcher@hub.example.org (researcher)\n"
-        "  admin@example.org (administrator)\n"
-        "Young people's demo activity: /j/DEMOYP"
-    )
+    click.echo(demo_sign_in_text())
+    click.echo("Young people's demo activity: /j/DEMOYP")
 
 
 @click.command("serve")

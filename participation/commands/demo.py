@@ -27,12 +27,30 @@ from participation.models import (
     ParticipationType,
     Question,
     Service,
+    Staff,
 )
 from participation.models.activities import CLOSED, OPEN, RESEARCH_ASK
 from participation.models.enums import QuestionKind
 from participation.models.services import HUB, SPOKE
 
 DEMO_PASSWORD = "demo-participation-2026"  # noqa: S105 - published demo sign-in, demo data only
+# Published, made-up authenticator-app secrets of the demo staff whose role needs a second
+# factor (administrators and safeguarding leads). Demo data only: production refuses to start
+# while any demo account exists.
+DEMO_TOTP_SECRETS = {
+    "admin@example.org": "DEMOADMINTOTPKEYFORPARTICIPATION",
+    "lead@hub.example.org": "DEMOHUBLEADTOTPKEYPARTICIPATION2",
+    "safeguarding@north.example.org": "DEMONORTHSAFEGUARDINGTOTPKEYAAAA",
+}
+# Every demo staff account and who it is, in the order `participation demo` prints them.
+DEMO_STAFF = {
+    "lead@hub.example.org": "Hub lead, safeguarding lead",
+    "lead@north.example.org": "Spoke lead",
+    "safeguarding@north.example.org": "Spoke safeguarding lead",
+    "lead@east.example.org": "Spoke lead",
+    "researcher@hub.example.org": "researcher",
+    "admin@example.org": "administrator",
+}
 HUB_NAME = "Riverside Hub"
 DEMO_CODE = "DEMOYP"
 
@@ -66,6 +84,7 @@ def load_demo(session: Session, *, submissions: int = 300, seed: int = 2015) -> 
     """Create the demo data unless it is already there; True when something was created."""
     ensure_reference_data(session)
     if session.scalar(select(Service.id).where(Service.name == HUB_NAME)):
+        enrol_demo_second_factors(session)  # demo data loaded before second factors existed
         return False
     rng = random.Random(seed)  # noqa: S311 - reproducible synthetic data, not security
     hub = Service(name=HUB_NAME, kind=HUB)
@@ -88,6 +107,7 @@ def load_demo(session: Session, *, submissions: int = 300, seed: int = 2015) -> 
     )
     create_staff(session, "lead@east.example.org", DEMO_PASSWORD, "lead", east)
     create_staff(session, "researcher@hub.example.org", DEMO_PASSWORD, "researcher", hub)
+    enrol_demo_second_factors(session)
 
     plan = [
         ("taking-part", north, OPEN, DEMO_CODE, 0.4),
@@ -112,6 +132,27 @@ def load_demo(session: Session, *, submissions: int = 300, seed: int = 2015) -> 
             activity.closed_at = utcnow() - timedelta(days=3)
     session.flush()
     return True
+
+
+def enrol_demo_second_factors(session: Session) -> None:
+    """Give the demo staff whose role needs a second factor their published TOTP secret."""
+    for member in session.scalars(select(Staff).where(Staff.email.in_(DEMO_TOTP_SECRETS))):
+        member.totp_secret = member.totp_secret or DEMO_TOTP_SECRETS[member.email]
+    session.flush()
+
+
+def demo_sign_in_text() -> str:
+    """How to sign in as each demo member of staff, with the authenticator secrets."""
+    lines = [f"Demo staff sign in at /staff/sign-in with password {DEMO_PASSWORD!r}:"]
+    for email, who in DEMO_STAFF.items():
+        lines.append(f"  {email} ({who})")
+        if email in DEMO_TOTP_SECRETS:
+            lines.append(f"      authenticator app key (TOTP): {DEMO_TOTP_SECRETS[email]}")
+    lines.append(
+        'Add a key to any authenticator app (or run: .venv/bin/python -c "import pyotp; '
+        "print(pyotp.TOTP('KEY').now())\") for the 6-number code asked after the password."
+    )
+    return "\n".join(lines)
 
 
 def activity_from_template(session: Session, key: str, service: Service, code: str) -> Activity:

@@ -8,6 +8,7 @@ from participation.models.activities import (
     RetiredJoinCode,
 )
 from participation.models.audit import AuditEvent
+from participation.models.credentials import Passkey, RecoveryCode
 from participation.models.services import ParticipationType, Service
 from participation.models.staff import Staff
 from participation.models.submissions import Answer, Submission
@@ -23,7 +24,9 @@ __all__ = [
     "ConsentVersion",
     "Flag",
     "ParticipationType",
+    "Passkey",
     "Question",
+    "RecoveryCode",
     "RetiredJoinCode",
     "SafeguardingPhrase",
     "Service",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, String
+from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from participation.clock import utcnow
@@ -36,7 +36,11 @@ class Staff(Base):
     is_safeguarding_lead: Mapped[bool] = mapped_column(Boolean, default=False)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     totp_secret: Mapped[str | None] = mapped_column(String(64))
-    # Rotated on deactivation and password change so every existing session stops working.
+    # The last TOTP time step accepted, so one code never signs in twice.
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+    # Set for passwords an administrator issued: the member chooses their own at first sign-in.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Rotated on sign-out, deactivation and password change so every existing session stops.
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -62,6 +66,11 @@ class Staff(Base):
     def is_admin(self) -> bool:
         """Whether this member administers the whole installation."""
         return self.role == ADMIN
+
+    @property
+    def needs_second_factor(self) -> bool:
+        """Whether this member must sign in with a second factor (admins, safeguarding leads)."""
+        return self.role == ADMIN or self.is_safeguarding_lead
 
     def __repr__(self) -> str:
         return f"<Staff {self.id} {self.role}>"

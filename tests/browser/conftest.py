@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pyotp
 import pytest
 import requests
 from playwright.sync_api import Browser, Playwright, sync_playwright
@@ -28,7 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from participation.commands.demo import DEMO_PASSWORD, load_demo
+from participation.commands.demo import DEMO_PASSWORD, DEMO_TOTP_SECRETS, load_demo
 from participation.commands.migrate import upgrade
 from participation.commands.seed import ensure_reference_data
 from participation.db import make_engine
@@ -239,11 +240,14 @@ def wait_until_serving(process: subprocess.Popen, base_url: str) -> bool:
 
 
 @contextmanager
-def gunicorn(database_url: str, log_path: Path) -> Iterator[str]:
-    """Serve the app with the production gunicorn settings on a free port; yield its URL."""
+def gunicorn(database_url: str, log_path: Path, host: str = "127.0.0.1") -> Iterator[str]:
+    """Serve the app with the production gunicorn settings on a free port; yield its URL.
+
+    `host` names the server in its base URL (passkeys need a domain name such as localhost).
+    """
     for _attempt in range(3):
         port = free_port()
-        base_url = f"http://127.0.0.1:{port}"
+        base_url = f"http://{host}:{port}"
         env = {
             **os.environ,
             "PARTICIPATION_DATABASE_URL": database_url,
@@ -379,12 +383,34 @@ def visit(
         )
 
 
+# The TOTP time step each demo member last used: the server accepts each code once.
+_TOTP_STEPS: dict[str, int] = {}
+
+
+def demo_totp_code(email: str) -> str:
+    """A code from the demo member's authenticator app that the server has not seen yet."""
+    totp = pyotp.TOTP(DEMO_TOTP_SECRETS[email])
+    last = _TOTP_STEPS.get(email)
+    while True:
+        current = int(time.time() // totp.interval)
+        step = current if last is None or last < current else last + 1
+        if step <= current + 1:  # the server also takes the next half-minute's code
+            break
+        time.sleep(1)
+    _TOTP_STEPS[email] = step
+    return totp.generate_otp(step)
+
+
 def sign_in(visitor: Visitor, email: str, password: str = DEMO_PASSWORD) -> None:
-    """Sign a member of staff in through the real form."""
+    """Sign a member of staff in through the real forms (with their authenticator code)."""
     page = visitor.page
     visitor.goto("/staff/sign-in")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state("load")
+    if page.url.endswith("/staff/sign-in/code"):
+        page.get_by_label("Code").fill(demo_totp_code(email))
+        page.get_by_role("button", name="Continue").click()
+        page.wait_for_load_state("load")
     assert "/staff/sign-in" not in page.url, f"sign-in failed for {email}"

@@ -3,6 +3,7 @@
 import pytest
 
 from participation.accounts.passwords import hash_password, policy_problem, verify_password
+from tests.helpers import PASSWORD
 
 
 @pytest.mark.parametrize(
@@ -34,3 +35,22 @@ def test_hashes_verify_only_the_right_password():
     assert not verify_password(hashed, "three random word")
     assert not verify_password(None, "three random words")
     assert not verify_password("not-a-hash", "three random words")
+
+
+def test_a_digit_run_is_refused_with_advice_on_what_works():
+    problem = policy_problem("123456789012", "sam.jones@example.org")
+    assert problem is not None
+    assert "too easy to guess" in problem
+    assert "random words" in problem
+
+
+def test_parts_of_the_email_count_against_strength():
+    # Strong on its own, weak for someone whose organisation is in it.
+    password = "millbrook2026"
+    assert policy_problem(password, "someone@example.org") is None
+    assert "too easy to guess" in policy_problem(password, "lead@millbrook.example.org")
+
+
+@pytest.mark.parametrize("password", ["demo-participation-2026", PASSWORD])
+def test_demo_and_test_passwords_pass_the_policy(password):
+    assert policy_problem(password, "lead@hub.example.org") is None
