@@ -4,7 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
-export PARTICIPATION_BASE_URL ?= http://127.0.0.1:5000
+# `make run PORT=5001` serves elsewhere; QR codes and links follow the port unless
+# PARTICIPATION_BASE_URL is set.
+PORT ?= 5000
 
 .DEFAULT_GOAL := help
 .PHONY: help run test test-browser lint format bench clean
@@ -24,10 +26,10 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $(STAMP) $@
 
-run: $(STAMP) ## Set up and serve the app with demo data on http://127.0.0.1:5000
+run: $(STAMP) ## Set up and serve the app with demo data on http://127.0.0.1:5000 (PORT=5001 to move)
 	$(BIN)/participation db upgrade
 	$(BIN)/participation demo
-	$(BIN)/participation serve --host 127.0.0.1 --port 5000
+	$(BIN)/participation serve --host 127.0.0.1 --port $(PORT)
 
 test: $(TEST_STAMP) ## Install test tools and run the whole test suite
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -63,6 +63,10 @@ def load_settings(instance_path: Path, overrides: dict[str, Any] | None = None) 
     )
     settings["SECRET_KEY"] = os.environ.get(ENV_PREFIX + "SECRET_KEY")
     settings.update(overrides or {})
+    # Unless told the public address, `participation serve` points QR codes at itself.
+    settings["BASE_URL_FOLLOWS_SERVER"] = (
+        ENV_PREFIX + "BASE_URL" not in os.environ and "BASE_URL" not in (overrides or {})
+    )
     if not settings.get("SECRET_KEY"):
         if settings["ENV"] == "production":
             raise ConfigError("PARTICIPATION_SECRET_KEY must be set in production.")
@@ -81,6 +85,15 @@ def load_settings(instance_path: Path, overrides: dict[str, Any] | None = None) 
         HTTPS=https,
     )
     return settings
+
+
+def served_base_url(host: str, port: int) -> str:
+    """The default address QR codes point at: where `participation serve` listens."""
+    if host in ("", "0.0.0.0", "::"):  # noqa: S104 (naming the wildcard, not binding it)
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
 
 
 def check_production(settings: dict[str, Any]) -> None:

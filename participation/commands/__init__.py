@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import socket
 import sys
 
 import click
@@ -10,6 +12,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
 
 from participation import create_app
+from participation.commands.database import db_group
 from participation.db import session_scope
 
 
@@ -21,25 +24,6 @@ def create_cli_app():
 @click.group(cls=FlaskGroup, create_app=create_cli_app)
 def main() -> None:
     """Manage a Participation installation."""
-
-
-@click.group("db")
-def db_group() -> None:
-    """Database schema commands."""
-
-
-@db_group.command("upgrade")
-@click.option("--revision", default="head", show_default=True)
-@with_appcontext
-def db_upgrade(revision: str) -> None:
-    """Apply migrations and add the reference data a fresh database needs."""
-    from participation.commands.migrate import upgrade
-    from participation.commands.seed import ensure_reference_data
-
-    upgrade(current_app.config["DATABASE_URL"], revision)
-    with session_scope(current_app) as session:
-        ensure_reference_data(session)
-    click.echo("Database is up to date.")
 
 
 @click.command("create-user")
@@ -92,6 +76,19 @@ def demo_command() -> None:
     click.echo("Young people's demo activity: /j/DEMOYP")
 
 
+def port_in_use(host: str, port: int) -> bool:
+    """Whether another program is already listening on `host`:`port`."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        # As the server will: a port left in TIME_WAIT by a previous run is free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            return exc.errno == errno.EADDRINUSE
+    return False
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True)
@@ -100,16 +97,20 @@ def serve(host: str, port: int) -> None:
     """Serve the app for local use, with access logs that hold no client address."""
     from werkzeug.serving import run_simple
 
+    from participation.config import served_base_url
     from participation.logging_setup import AnonymousRequestHandler
 
+    if port_in_use(host, port):
+        raise click.ClickException(
+            f"Port {port} is already in use: try make run PORT={port + 1} "
+            f"(or participation serve --port {port + 1})."
+        )
+    app = current_app._get_current_object()
+    if app.config.get("BASE_URL_FOLLOWS_SERVER"):
+        app.config["BASE_URL"] = served_base_url(host, port)
     click.echo(f"Serving on http://{host}:{port}  (Ctrl+C to stop)")
-    run_simple(
-        host,
-        port,
-        current_app._get_current_object(),
-        threaded=True,
-        request_handler=AnonymousRequestHandler,
-    )
+    click.echo(f"QR codes and links point at {app.config['BASE_URL']}")
+    run_simple(host, port, app, threaded=True, request_handler=AnonymousRequestHandler)
 
 
 def register_commands(app) -> None:
