@@ -51,6 +51,7 @@ from participation.models.activities import (
 )
 from participation.models.submissions import PENDING
 from participation.safeguarding.check import Matcher, compile_matcher
+from participation.safeguarding.flags import new_flag
 
 ONE_CHOICE_KINDS = (EMOJI_SCALE, TRAFFIC_LIGHT, SINGLE_CHOICE, REACH)
 BOXES = 3
@@ -405,12 +406,12 @@ def _flag_text_answers(
     if not any(row.text for row in rows):
         return []
     matcher = active_matcher(session)
-    flagged: dict[tuple[int, int], list[str]] = {}
+    flagged: dict[tuple[int, int], tuple[str, list[str]]] = {}
     for row in rows:
         if row.text:
             categories = list(dict.fromkeys(match.category for match in matcher.check(row.text)))
             if categories:
-                flagged[(row.question_id, row.part)] = categories
+                flagged[(row.question_id, row.part)] = (row.text, categories)
     if not flagged:
         return []
     answer_ids = {
@@ -422,15 +423,8 @@ def _flag_text_answers(
         )
     }
     found: list[str] = []
-    for key, categories in flagged.items():
-        session.add(
-            Flag(
-                answer_id=answer_ids[key],
-                activity_id=activity.id,
-                service_id=activity.service_id,
-                categories=",".join(categories),
-            )
-        )
+    for key, (text, categories) in flagged.items():
+        new_flag(session, activity, answer_ids[key], text, categories)
         found.extend(c for c in categories if c not in found)
     session.flush()
     return found
