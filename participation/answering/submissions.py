@@ -389,7 +389,7 @@ def record_submission(
                 for row in rows
             ],
         )
-    categories = _flag_text_answers(session, activity, submission.id, rows)
+    categories = _flag_text_answers(session, activity, submission.id, rows, now)
     return SubmissionResult(
         submission,
         flagged=bool(categories),
@@ -400,7 +400,11 @@ def record_submission(
 
 
 def _flag_text_answers(
-    session: Session, activity: Activity, submission_id: int, rows: list[AnswerRow]
+    session: Session,
+    activity: Activity,
+    submission_id: int,
+    rows: list[AnswerRow],
+    now: datetime | None = None,
 ) -> list[str]:
     """Add a Flag for each text answer with a possible disclosure; the categories found."""
     if not any(row.text for row in rows):
@@ -424,7 +428,7 @@ def _flag_text_answers(
     }
     found: list[str] = []
     for key, (text, categories) in flagged.items():
-        new_flag(session, activity, answer_ids[key], text, categories)
+        new_flag(session, activity, answer_ids[key], text, categories, now)
         found.extend(c for c in categories if c not in found)
     session.flush()
     return found

@@ -35,6 +35,7 @@ _NOT_LETTERS = re.compile(r"[^a-z]+")
 def similar_form(text: str) -> str:
     """The text as compared for bursts: letters only, lower case, single spaces."""
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    folded = folded.replace("'", "")  # "I'm" and "im" are the same answer
     return " ".join(_NOT_LETTERS.sub(" ", folded).split())
 
 
