@@ -84,7 +84,7 @@ def test_a_flood_is_one_row_and_a_real_disclosure_stays_on_the_first_page(
     assert int(rows[0]["data-flag-id"]) == real_flag.id  # newest first within a severity
     group = rows[1]
     assert group["data-count"] == str(FLOOD)
-    assert group.find("a").get_text(" ", strip=True).startswith(f"{FLOOD} similar answers between")
+    assert group.find("a").get_text(" ", strip=True).startswith(f"{FLOOD} similar answers at")
     assert "Poster code" in group.get_text()
     assert doc.find(id="queue-count").get_text(strip=True).startswith(f"{FLOOD + 1} answers in 2")
 
@@ -134,6 +134,8 @@ def test_similar_answers_far_apart_or_on_other_activities_are_not_grouped(
     send(db_session, one, "I want to kill myself tonight", start + timedelta(minutes=42))
     rows, _ = queue_rows(sign_in(lead))
     assert sorted(int(row.get("data-count", 1)) for row in rows) == [1, 1, 1, 3]
+    burst = next(row for row in rows if row.get("data-count") == "3")
+    assert " similar answers between " in burst.find("a").get_text(" ", strip=True)
 
 
 def test_most_urgent_first_then_newest_and_paged_by_rows(make, network, lead, sign_in, db_session):
