@@ -22,10 +22,11 @@ from participation.safeguarding.queue import (
     STATUS_LABELS,
     SafeguardingError,
     add_phrase,
+    burst,
+    burst_size,
     category_counts,
     category_labels,
     get_flag,
-    group_flags,
     matches,
     phrases_by_category,
     queue,
@@ -60,8 +61,8 @@ def safeguarding_queue():
 def flag_group(group_key: str):
     """The flags of one burst of similar answers, each openable; one outcome for them all."""
     db = get_session()
-    flags = group_flags(db, current_user, group_key)
-    if not flags:
+    found = burst(db, current_user, group_key)
+    if found is None:
         abort(404)
     form = GroupOutcomeForm()
     if form.validate_on_submit():
@@ -75,12 +76,12 @@ def flag_group(group_key: str):
             db.commit()
             flash(f"Saved what you did for {done} similar answers.", "success")
             return redirect(url_for("results.safeguarding_queue"))
+    newest = found.flags[0]
     return render_template(
         "results/flag_group.html",
-        flags=flags,
-        activity=flags[0].activity,
-        categories=category_labels(flags[0].categories),
-        waiting=sum(1 for flag in flags if flag.status == "new"),
+        burst=found,
+        activity=newest.activity,
+        categories=category_labels(newest.categories),
         status_labels=STATUS_LABELS,
         form=form,
     )
@@ -105,6 +106,7 @@ def _flag_page(db, flag, form, release_form, status: int = 200):
             releaser=db.get(Staff, flag.released_by_id) if flag.released_by_id else None,
             form=form,
             release_form=release_form,
+            burst_size=burst_size(db, current_user, flag.group_key),
         ),
         status,
     )

@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -44,6 +44,7 @@ CATEGORY_LABELS = {
 }
 MAX_NOTE = 2000
 PER_PAGE = 25  # rows (single flags or bursts) a page
+BURST_SHOWN = 500  # flags of one burst listed on its page (an outcome covers them all)
 
 
 class SafeguardingError(FieldProblem):
@@ -225,15 +226,44 @@ def _row(group, flag: Flag, title: str, service_name: str) -> QueueRow:
     )
 
 
-def group_flags(session: Session, staff: Staff, group_key: str) -> list[Flag]:
-    """Every flag of one burst that `staff` may see, newest first (empty if none)."""
-    return list(
-        session.scalars(
-            select(Flag)
-            .where(Flag.group_key == group_key, service_filter(session, staff, Flag.service_id))
-            .order_by(Flag.created_at.desc(), Flag.id.desc())
-        )
-    )
+@dataclass(frozen=True)
+class Burst:
+    """One burst of similar flags: how many, when, how many are new, and the newest ones."""
+
+    key: str
+    total: int
+    waiting: int
+    first_at: datetime
+    last_at: datetime
+    flags: tuple[Flag, ...]  # newest first, at most BURST_SHOWN
+
+
+def _in_burst(session: Session, staff: Staff, group_key: str) -> list[ColumnElement[bool]]:
+    return [Flag.group_key == group_key, service_filter(session, staff, Flag.service_id)]
+
+
+def burst(session: Session, staff: Staff, group_key: str) -> Burst | None:
+    """The burst `group_key` as far as `staff` may see it (None when they see none of it)."""
+    where = _in_burst(session, staff, group_key)
+    total, waiting, first_at, last_at = session.execute(
+        select(
+            func.count(),
+            func.coalesce(func.sum(case((Flag.status == FLAG_NEW, 1), else_=0)), 0),
+            func.min(Flag.created_at),
+            func.max(Flag.created_at),
+        ).where(*where)
+    ).one()
+    if not total:
+        return None
+    newest = select(Flag).where(*where).order_by(Flag.created_at.desc(), Flag.id.desc())
+    flags = tuple(session.scalars(newest.limit(BURST_SHOWN)))
+    return Burst(group_key, total, waiting, first_at, last_at, flags)
+
+
+def burst_size(session: Session, staff: Staff, group_key: str) -> int:
+    """How many flags of the burst `group_key` `staff` may see."""
+    query = select(func.count()).select_from(Flag).where(*_in_burst(session, staff, group_key))
+    return session.scalar(query) or 0
 
 
 def record_group_outcome(
@@ -241,12 +271,16 @@ def record_group_outcome(
 ) -> int:
     """Record one outcome for every new flag of a burst; how many. Audited; caller commits."""
     note = _checked_note(outcome, note)
-    ids = [flag.id for flag in group_flags(session, staff, group_key) if flag.status == FLAG_NEW]
-    if not ids:
+    found = session.execute(
+        select(Flag.id, Flag.service_id).where(
+            *_in_burst(session, staff, group_key), Flag.status == FLAG_NEW
+        )
+    ).all()
+    if not found:
         return 0
     session.execute(
         update(Flag)
-        .where(Flag.id.in_(ids))
+        .where(Flag.id.in_([row.id for row in found]))
         .values(status=outcome, outcome_note=note, reviewed_by_id=staff.id, reviewed_at=utcnow())
         .execution_options(synchronize_session="fetch")
     )
@@ -254,11 +288,11 @@ def record_group_outcome(
         session,
         "flag_group_reviewed",
         staff=staff,
+        service_id=found[0].service_id,
         outcome=outcome,
-        flags=len(ids),
-        service_id=staff.service_id,
+        flags=len(found),
     )
-    return len(ids)
+    return len(found)
 
 
 def get_flag(session: Session, staff: Staff, flag_id: int) -> Flag:

@@ -13,6 +13,7 @@ from participation.answering.submissions import record_submission
 from participation.clock import utcnow
 from participation.models import AuditEvent, Flag
 from participation.models.activities import FREE_TEXT
+from participation.safeguarding import queue as queue_module
 from tests.conftest import TEST_SECRET
 from tests.helpers import PASSWORD, page, submit_form, text_of
 
@@ -91,17 +92,26 @@ def test_a_flood_is_one_row_and_a_real_disclosure_stays_on_the_first_page(
     listing = page(client.get(f"/results/safeguarding/groups/{group['data-group']}"))
     links = listing.select("#group-flags tbody a")
     assert len(links) == FLOOD
+    assert listing.h1.get_text() == f"{FLOOD} similar flagged answers"
     opened = page(client.get(links[17]["href"]))
     assert opened.find(id="flag-text").get_text().startswith("I want to kill myself")
+    assert f"one of {FLOOD} similar answers" in opened.find(id="flag-burst").get_text()
+    alone = page(client.get(f"/results/safeguarding/{real_flag.id}"))
+    assert alone.find(id="flag-burst") is None
 
 
-def test_a_group_can_be_dealt_with_at_once(make, network, lead, sign_in, db_session):
+def test_a_group_can_be_dealt_with_at_once(make, network, lead, sign_in, db_session, monkeypatch):
     _, north = network
     flooded = make.activity(north, questions=QUESTIONS)
     for number in range(12):
         send(db_session, flooded, f"i want to KILL myself ({number})")
     key = db_session.scalar(select(Flag.group_key).where(Flag.activity_id == flooded.id))
     client = sign_in(lead)
+    monkeypatch.setattr(queue_module, "BURST_SHOWN", 5)
+    listing = page(client.get(f"/results/safeguarding/groups/{key}"))
+    assert len(listing.select("#group-flags tbody tr")) == 5
+    assert listing.find(id="group-shown").get_text() == "The newest 5 are listed here."
+    assert listing.find("button", string="Save for all 12")
     response = submit_form(
         client,
         f"/results/safeguarding/groups/{key}",
