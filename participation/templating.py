@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app
 
 from participation.activities.consent import facts_untold, statement_paragraphs
 from participation.activities.help_links import format_phone, help_links
@@ -40,6 +40,11 @@ def format_uk_datetime(value: datetime | None) -> str:
     return utc_to_uk(value).strftime("%-d %B %Y, %H:%M") if value else ""
 
 
+def format_uk_time(value: datetime | None) -> str:
+    """The UK clock time of a naive UTC datetime, such as "14:05"."""
+    return utc_to_uk(value).strftime("%H:%M") if value else ""
+
+
 def init_app(app: Flask) -> None:
     """Register template globals and filters."""
 
@@ -48,7 +53,6 @@ def init_app(app: Flask) -> None:
         return {
             "exit_url": current_app.config["EXIT_URL"],
             "help_links_for": help_links,
-            "nav_badges": g.get("nav_badges", {}),
             "staff_nav": [item for item in STAFF_NAV if item[0] in current_app.view_functions],
         }
 
@@ -58,3 +62,4 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_uk_date, "uk_date")
     app.add_template_filter(format_uk_datetime, "uk_datetime")
+    app.add_template_filter(format_uk_time, "uk_time")

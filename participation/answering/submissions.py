@@ -42,6 +42,7 @@ from participation.models import (
 from participation.models.enums import QuestionKind
 from participation.models.submissions import PENDING
 from participation.safeguarding.check import Matcher, compile_matcher
+from participation.safeguarding.flags import new_flag
 
 ONE_CHOICE_KINDS = (
     QuestionKind.EMOJI_SCALE,
@@ -411,7 +412,7 @@ def record_submission(
                 for row in rows
             ],
         )
-    categories = _flag_text_answers(session, activity, submission.id, rows)
+    categories = _flag_text_answers(session, activity, submission.id, rows, now)
     return SubmissionResult(
         submission,
         flagged=bool(categories),
@@ -422,18 +423,22 @@ def record_submission(
 
 
 def _flag_text_answers(
-    session: Session, activity: Activity, submission_id: int, rows: list[AnswerRow]
+    session: Session,
+    activity: Activity,
+    submission_id: int,
+    rows: list[AnswerRow],
+    now: datetime | None = None,
 ) -> list[str]:
     """Add a Flag for each text answer with a possible disclosure; the categories found."""
     if not any(row.text for row in rows):
         return []
     matcher = active_matcher(session)
-    flagged: dict[tuple[int, int], list[str]] = {}
+    flagged: dict[tuple[int, int], tuple[str, list[str]]] = {}
     for row in rows:
         if row.text:
             categories = list(dict.fromkeys(match.category for match in matcher.check(row.text)))
             if categories:
-                flagged[(row.question_id, row.part)] = categories
+                flagged[(row.question_id, row.part)] = (row.text, categories)
     if not flagged:
         return []
     answer_ids = {
@@ -445,15 +450,8 @@ def _flag_text_answers(
         )
     }
     found: list[str] = []
-    for key, categories in flagged.items():
-        session.add(
-            Flag(
-                answer_id=answer_ids[key],
-                activity_id=activity.id,
-                service_id=activity.service_id,
-                categories=",".join(categories),
-            )
-        )
+    for key, (text, categories) in flagged.items():
+        new_flag(session, activity, answer_ids[key], text, categories, now)
         found.extend(c for c in categories if c not in found)
     session.flush()
     return found

@@ -51,9 +51,10 @@ from participation.exports.columns import (
     included_clauses,
 )
 from participation.exports.rows import RowBuilder, answers_of
-from participation.models import Activity, Answer, Flag, Submission
+from participation.models import Activity, Answer, Submission
 from participation.models.submissions import HIDDEN
 from participation.privacy.anonymise import csv_field, redact
+from participation.safeguarding.visibility import withheld_answer_ids
 
 PACKED_BITS = 48  # of each 64-bit sum; the first sum counts the answers above them
 COUNT_SHIFT = PACKED_BITS  # room for 2**15 - 1 answers to one submission
@@ -215,7 +216,7 @@ class _Packing:
         sums = [
             _sum_of(fields, counted if index == 0 else ()) for index, fields in enumerate(self.sums)
         ]
-        flagged = Answer.id.in_(select(Flag.answer_id))
+        flagged = Answer.id.in_(withheld_answer_ids())
         marked = case((or_(Answer.moderation == HIDDEN, flagged), WITHHELD), else_=SHOWN)
         # FILTER rather than a CASE inside: the other answers never reach the aggregate.
         texts = [

@@ -29,6 +29,7 @@ from participation.exports.columns import (
 from participation.models import Activity, Answer, Flag, Submission
 from participation.models.submissions import HIDDEN
 from participation.privacy.anonymise import redact
+from participation.safeguarding.visibility import withholds
 
 
 class RowBuilder:
@@ -111,7 +112,7 @@ def answers_of(submissions: Select[Any]) -> Select[Any]:
             Flag.id.is_not(None),
         )
         .outerjoin(Answer, Answer.submission_id == Submission.id)
-        .outerjoin(Flag, Flag.answer_id == Answer.id)
+        .outerjoin(Flag, (Flag.answer_id == Answer.id) & withholds())
         .order_by(Submission.id)
     )
 

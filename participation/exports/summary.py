@@ -38,7 +38,6 @@ from participation.follow_up.themes import activity_theme_counts
 from participation.models import (
     Activity,
     Answer,
-    Flag,
     ParticipationType,
     Service,
     Staff,
@@ -48,6 +47,7 @@ from participation.models.activities import DRAFT, RESEARCH_ASK
 from participation.models.submissions import HIDDEN
 from participation.privacy.anonymise import redact, safe_csv_writer
 from participation.privacy.suppression import Cell
+from participation.safeguarding.visibility import withheld_answer_ids
 
 MAX_QUOTES = 12
 MAX_ACTIVITIES = 25  # a scope report details this many activities; the rest are listed
@@ -155,7 +155,7 @@ def approved_quotes(session: Session, activity: Activity) -> tuple[str, ...]:
     question_ids = [question.id for question in activity.questions]
     if not question_ids:
         return ()
-    flagged = select(Flag.answer_id)
+    flagged = withheld_answer_ids()
     query = (
         select(Answer.text)
         .join(Submission, Submission.id == Answer.submission_id)

@@ -24,7 +24,7 @@ from participation.figures.text_answers import text_questions
 from participation.follow_up.moderation import approved_for_screen
 from participation.models import Activity, Answer, Flag
 from participation.models.submissions import APPROVED
-from participation.models.work import FLAG_NEW
+from participation.safeguarding.visibility import withholds
 
 SCREEN_TEXTS = 30
 BODIES_KEPT = 32  # a body is about 50 KB; this many versions per process
@@ -67,11 +67,12 @@ def live_version(session: Session, activity: Activity, stats: SubmissionStats) -
                 Answer.question_id.in_(ids), Answer.moderation == APPROVED
             )
         ).one()
-    waiting_flags = session.scalar(
-        select(func.count())
-        .select_from(Flag)
-        .where(Flag.activity_id == activity.id, Flag.status == FLAG_NEW)
-    )
+    # A flag raised or released changes which words the screen may show.
+    waiting_flags = session.execute(
+        select(func.count(), func.coalesce(func.sum(Flag.id), 0)).where(
+            Flag.activity_id == activity.id, withholds()
+        )
+    ).one()
     # Question wording and options are on the screen too (a draft's can still change).
     questions = [
         (q.id, q.position, q.kind, q.prompt, q.options, q.settings) for q in activity.questions
@@ -85,7 +86,7 @@ def live_version(session: Session, activity: Activity, stats: SubmissionStats) -
         activity.join_code,
         *stats,
         *approved,
-        waiting_flags,
+        *waiting_flags,
         questions,
     )
     return hashlib.blake2s(repr(parts).encode(), digest_size=12).hexdigest()

@@ -2,22 +2,29 @@
 
 Callers decide who may read what: the raw-text page is audited and closed to researchers;
 the moderation list and live screen pass every text through `anonymise.redact` first.
+Words of an answer that is with the safeguarding lead reach only those
+`safeguarding.visibility` allows: for anyone else the text arrives empty and `readable` false.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from participation.activities.kinds import THREE_BOX_PROMPTS
-from participation.models import Activity, Answer, AnswerTheme, Flag, Question, Theme
+from participation.models import Activity, Answer, AnswerTheme, Flag, Question, Staff, Theme
 from participation.models.activities import TEXT_KINDS
 from participation.models.enums import QuestionKind
 from participation.models.submissions import APPROVED, HIDDEN, PENDING
 from participation.privacy.anonymise import redact
+from participation.safeguarding.visibility import (
+    may_read_words,
+    withheld_answer_ids,
+)
 
 PER_PAGE = 50
 MODERATION_STATES = (PENDING, APPROVED, HIDDEN)
@@ -39,6 +46,8 @@ class TextAnswer:
     flag_id: int | None
     flag_status: str | None
     themes: tuple[str, ...] = ()
+    withheld: bool = False  # with the safeguarding lead (flagged, not released)
+    readable: bool = True  # whether the reader may see the words (else `text` is "")
 
     @property
     def redacted(self) -> str:
@@ -87,10 +96,12 @@ def text_answers(
     moderation: str | None = None,
     page: int = 1,
     per_page: int = PER_PAGE,
+    reader: Staff | None = None,
 ) -> TextPage:
     """Return one page of the activity's written answers, newest first, optionally filtered.
 
-    Reads the text-only index one (question, moderation state) at a time, newest first,
+    `reader` is who will read them (None: a shared screen): withheld words reach only
+    those allowed. Reads the text-only index one (question, moderation state) at a time, newest first,
     so a page costs a few short index walks however many answers there are.
     """
     questions = {q.id: q for q in text_questions(activity)}
@@ -101,6 +112,9 @@ def text_answers(
         return TextPage((), 0, 1, per_page)
     search = " ".join(search.split())[:MAX_SEARCH]
     matching = [Answer.text.icontains(search, autoescape=True)] if search else []
+    if search and not may_read_words(reader, withheld=True):
+        # Searching must not reveal which words a withheld answer holds.
+        matching.append(Answer.id.not_in(withheld_answer_ids()))
     total = (
         session.scalar(
             select(func.count())
@@ -124,6 +138,7 @@ def text_answers(
         Answer.is_quote,
         Flag.id,
         Flag.status,
+        Flag.released_at,
     )
     found = []
     for qid in questions:
@@ -140,22 +155,38 @@ def text_answers(
     rows = found[(page - 1) * per_page : wanted]
     names = theme_names(session, [row[0] for row in rows])
     items = tuple(
-        TextAnswer(
-            id=answer_id,
-            question_id=qid,
-            question_number=questions[qid].position + 1,
-            prompt=questions[qid].prompt,
-            box=_box_label(questions[qid], part),
-            text=text or "",
-            moderation=state,
-            is_quote=is_quote,
-            flag_id=flag_id,
-            flag_status=flag_status,
-            themes=tuple(names.get(answer_id, ())),
-        )
-        for answer_id, qid, part, text, state, is_quote, flag_id, flag_status in rows
+        _item(questions[row[1]], row, reader, names.get(row[0], ()), (row[6], row[7], row[8]))
+        for row in rows
     )
     return TextPage(items, total, page, per_page)
+
+
+def _item(
+    question: Question,
+    row: tuple,
+    reader: Staff | None,
+    themes: list[str] | tuple[str, ...],
+    flag: tuple[int | None, str | None, datetime | None],
+) -> TextAnswer:
+    answer_id, _, part, text, state, is_quote = row[:6]
+    flag_id, flag_status, released_at = flag
+    withheld = flag_id is not None and released_at is None
+    readable = may_read_words(reader, withheld=withheld)
+    return TextAnswer(
+        id=answer_id,
+        question_id=question.id,
+        question_number=question.position + 1,
+        prompt=question.prompt,
+        box=_box_label(question, part),
+        text=(text or "") if readable else "",
+        moderation=state,
+        is_quote=is_quote,
+        flag_id=flag_id,
+        flag_status=flag_status,
+        themes=tuple(themes),
+        withheld=withheld,
+        readable=readable,
+    )
 
 
 def theme_names(session: Session, answer_ids: list[int]) -> dict[int, list[str]]:
@@ -182,20 +213,13 @@ def find_text_answer(session: Session, activity: Activity, answer_id: int) -> An
     return answer
 
 
-def answer_view(session: Session, activity: Activity, answer: Answer) -> TextAnswer:
+def answer_view(
+    session: Session, activity: Activity, answer: Answer, reader: Staff | None = None
+) -> TextAnswer:
     """One answer as a TextAnswer (for the page that codes a single answer)."""
     question = next(q for q in activity.questions if q.id == answer.question_id)
     flag = session.scalar(select(Flag).where(Flag.answer_id == answer.id))
-    return TextAnswer(
-        id=answer.id,
-        question_id=question.id,
-        question_number=question.position + 1,
-        prompt=question.prompt,
-        box=_box_label(question, answer.part),
-        text=answer.text or "",
-        moderation=answer.moderation,
-        is_quote=answer.is_quote,
-        flag_id=flag.id if flag else None,
-        flag_status=flag.status if flag else None,
-        themes=tuple(theme_names(session, [answer.id]).get(answer.id, ())),
-    )
+    row = (answer.id, question.id, answer.part, answer.text, answer.moderation, answer.is_quote)
+    state = (flag.id, flag.status, flag.released_at) if flag else (None, None, None)
+    themes = theme_names(session, [answer.id]).get(answer.id, ())
+    return _item(question, row, reader, themes, state)

@@ -1,22 +1,28 @@
 """Approving or hiding written answers before they can appear on a shared screen.
 
 Nothing a young person wrote reaches the live screen unless a member of staff approved it
-here, and even then only after `anonymise.redact`. An answer the safeguarding check flagged
-is never approved automatically, and cannot be approved until a safeguarding lead has
-recorded what they did about it.
+here, and even then only after `anonymise.redact`. An answer that is with the safeguarding
+lead (flagged, not released) cannot be approved. Approving re-checks the words with the
+active safeguarding check, so a disclosure missed when it arrived goes to the lead instead
+of onto the screen.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from participation.accounts import audit
+from participation.answering.submissions import active_matcher
 from participation.figures.text_answers import find_text_answer, text_questions
 from participation.models import Activity, Answer, Flag, Staff
 from participation.models.submissions import APPROVED, HIDDEN, PENDING
-from participation.models.work import FLAG_NEW
 from participation.privacy.anonymise import redact
+from participation.safeguarding.categories import label_of
+from participation.safeguarding.flags import new_flag
+from participation.safeguarding.visibility import withholds
 
 DECISIONS = {"approve": APPROVED, "hide": HIDDEN}
 
@@ -25,13 +31,22 @@ class ModerationError(Exception):
     """A moderation request that cannot be carried out, with a message for staff."""
 
 
+@dataclass(frozen=True)
+class Moderated:
+    """What came of a decision: the message for staff, and whether it went to the lead."""
+
+    message: str
+    flagged: bool = False
+
+
 def moderate(
     session: Session, activity: Activity, answer_id: int, decision: str, staff: Staff
-) -> str:
-    """Approve or hide one written answer; returns a confirmation. The caller commits.
+) -> Moderated:
+    """Approve or hide one written answer; says what happened. The caller commits.
 
     Raises ModerationError for an answer that was withdrawn, is already in that state,
-    or is flagged and waiting for the safeguarding lead.
+    or is with the safeguarding lead. An approval the safeguarding check objects to
+    becomes a flag instead (returned with `flagged`).
     """
     if decision not in DECISIONS:
         raise ModerationError("Choose whether to approve or hide the answer.")
@@ -49,12 +64,16 @@ def moderate(
             else "That answer is already hidden."
         )
     if state == APPROVED:
-        flag_status = session.scalar(select(Flag.status).where(Flag.answer_id == answer.id))
-        if flag_status == FLAG_NEW:
+        flag = session.scalar(select(Flag).where(Flag.answer_id == answer.id))
+        if flag is not None and flag.released_at is None:
             raise ModerationError(
-                "That answer was flagged for the safeguarding lead. It cannot be shown until "
-                "they have looked at it and recorded what they did."
+                "That answer is with the safeguarding lead. It cannot be shown unless they "
+                "look at it and release it."
             )
+        if flag is None:
+            caught = _recheck(session, activity, answer, staff)
+            if caught:
+                return Moderated(caught, flagged=True)
     answer.moderation = state
     audit.record(
         session,
@@ -65,7 +84,28 @@ def moderate(
         activity_id=activity.id,
         decision=decision,
     )
-    return "Approved. It will appear on the live screen." if state == APPROVED else "Hidden."
+    return Moderated(
+        "Approved. It will appear on the live screen." if state == APPROVED else "Hidden."
+    )
+
+
+def _recheck(session: Session, activity: Activity, answer: Answer, staff: Staff) -> str:
+    """Flag the answer if the active check now finds a possible disclosure; the message."""
+    text = answer.text or ""
+    categories = list(dict.fromkeys(m.category for m in active_matcher(session).check(text)))
+    if not categories:
+        return ""
+    flag = new_flag(session, activity, answer.id, text, categories)
+    session.flush()
+    audit.record(
+        session, "flagged_at_approval", staff=staff, target=flag, categories=flag.categories
+    )
+    kinds = ", ".join(label_of(c) for c in categories).lower()
+    return (
+        f"Not approved. The safeguarding check found words that may be a disclosure "
+        f"({kinds}), so the answer has gone to the safeguarding lead instead. Other staff "
+        "will not see its words unless the lead releases it."
+    )
 
 
 def moderation_counts(session: Session, activity: Activity) -> dict[str, int]:
@@ -92,10 +132,10 @@ def approved_for_screen(session: Session, activity: Activity, limit: int = 30) -
         return []
     query = (
         select(Answer.text)
-        .outerjoin(Flag, Flag.answer_id == Answer.id)
+        .outerjoin(Flag, (Flag.answer_id == Answer.id) & withholds())
         .where(Answer.question_id.in_(ids), Answer.moderation == APPROVED)
-        # Belt and braces: a flag still waiting for its lead keeps the text off the screen.
-        .where((Flag.id.is_(None)) | (Flag.status != FLAG_NEW))
+        # Belt and braces: words with the safeguarding lead never reach the screen.
+        .where(Flag.id.is_(None))
         .order_by(Answer.id.desc())
         .limit(limit)
     )

@@ -19,6 +19,7 @@ from participation.models import (
     Activity,
     Answer,
     AnswerTheme,
+    Flag,
     ParticipationType,
     Question,
     Service,
@@ -28,6 +29,7 @@ from participation.models import (
 from participation.models.activities import TEXT_KINDS
 from participation.privacy.anonymise import redact
 from participation.privacy.suppression import Cell, suppress
+from participation.safeguarding.visibility import withholds, words_for
 
 MAX_NAME = 80
 DEFAULT_K = 5
@@ -242,10 +244,11 @@ def breakdown(session: Session, theme: Theme, staff: Staff) -> Breakdown:
 
 
 def quotes(session: Session, theme: Theme, staff: Staff, limit: int = 50) -> list[Quote]:
-    """Answers with this theme that staff picked as quotes, redacted."""
+    """Answers with this theme that staff picked as quotes, redacted (or withheld)."""
     query = (
-        select(Answer.id, Activity.id, Question.prompt, Answer.text)
+        select(Answer.id, Activity.id, Question.prompt, Answer.text, Flag.id.is_not(None))
         .join(AnswerTheme, AnswerTheme.answer_id == Answer.id)
+        .outerjoin(Flag, (Flag.answer_id == Answer.id) & withholds())
         .join(Question, Question.id == Answer.question_id)
         .join(Activity, Activity.id == Question.activity_id)
         .where(
@@ -257,8 +260,8 @@ def quotes(session: Session, theme: Theme, staff: Staff, limit: int = 50) -> lis
         .limit(limit)
     )
     return [
-        Quote(answer_id, activity_id, prompt, redact(text or ""))
-        for answer_id, activity_id, prompt, text in session.execute(query)
+        Quote(answer_id, activity_id, prompt, words_for(staff, redact(text or ""), withheld=held))
+        for answer_id, activity_id, prompt, text, held in session.execute(query)
     ]
 
 

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from participation.clock import utcnow
@@ -15,6 +25,14 @@ from participation.models.submissions import Answer
 
 FLAG_NEW = FlagStatus.NEW
 FLAG_OUTCOMES = tuple(status for status in FlagStatus if status is not FlagStatus.NEW)
+FLAG_AUTOMATIC = "auto"  # found by the safeguarding check
+FLAG_STAFF = "staff"  # raised by hand by a member of staff
+SEVERITY_DEFAULT = 3  # categories.Severity.CONCERN: the least urgent
+
+
+def _own_group(context: DefaultExecutionContext) -> str:
+    """A group of its own (one per answer) for a flag made without a group key."""
+    return f"a{context.get_current_parameters()['answer_id']}"
 
 
 class SafeguardingPhrase(Base):
@@ -33,7 +51,12 @@ class Flag(Base):
     """A possible disclosure found in a free-text answer, for the safeguarding lead."""
 
     __tablename__ = "flags"
-    __table_args__ = (one_of("status", FlagStatus, "status"),)
+    __table_args__ = (
+        one_of("status", FlagStatus, "status"),
+        # The queue: new flags by severity, newest first, grouped by burst.
+        Index("ix_flags_queue", "status", "severity", "created_at"),
+        Index("ix_flags_group_key", "group_key"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     answer_id: Mapped[int] = mapped_column(
@@ -49,6 +72,19 @@ class Flag(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    severity: Mapped[int] = mapped_column(
+        Integer, default=SEVERITY_DEFAULT, server_default=str(SEVERITY_DEFAULT)
+    )
+    # Near-duplicate flags arriving in a burst share a key, so the queue groups them.
+    group_key: Mapped[str] = mapped_column(String(120), default=_own_group)
+    source: Mapped[str] = mapped_column(
+        String(12), default=FLAG_AUTOMATIC, server_default=FLAG_AUTOMATIC
+    )
+    raised_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    concern_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    released_at: Mapped[datetime | None] = mapped_column(DateTime)  # to the hour
+    released_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    release_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     answer: Mapped[Answer] = relationship()
     activity: Mapped[Activity] = relationship()

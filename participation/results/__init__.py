@@ -1,11 +1,30 @@
 """Staff results: dashboard, activity results, live screen, moderation, safeguarding, themes."""
 
-from flask import Blueprint
+from __future__ import annotations
 
-from participation.safeguarding.queue import set_nav_badge
+from flask import Blueprint, request
+from flask_login import current_user
+
+from participation.db import get_session
+from participation.safeguarding.queue import Badge, badge
 
 bp = Blueprint("results", __name__, url_prefix="/results")
-bp.before_app_request(set_nav_badge)
+
+STAFF_BLUEPRINTS = {"results", "studio", "research", "admin", "auth"}
+
+
+def safeguarding_badge() -> Badge | None:
+    """The signed-in safeguarding lead's count of new flags, for the staff menu (else None)."""
+    if request.blueprint not in STAFF_BLUEPRINTS or not current_user.is_authenticated:
+        return None
+    return badge(get_session(), current_user)
+
+
+@bp.app_context_processor
+def badge_for_templates() -> dict[str, object]:
+    """Offer the badge to every template; only the staff menu asks, so only it costs a query."""
+    return {"safeguarding_badge": safeguarding_badge}
+
 
 # Importing the view modules registers their routes on bp.
 from participation.results import (  # noqa: E402,F401

@@ -137,7 +137,7 @@ def moderation(activity_id: int):
     state = request.args.get("state", PENDING)
     if state not in STATES:
         state = PENDING
-    found = text_answers(db, activity, moderation=state, page=page_number())
+    found = text_answers(db, activity, moderation=state, page=page_number(), reader=current_user)
     return render_template(
         "results/moderation.html",
         activity=activity,
@@ -159,13 +159,13 @@ def moderate_answer(activity_id: int, answer_id: int):
     state = request.args.get("state", PENDING)
     if form.validate_on_submit():
         try:
-            message = moderate(db, activity, answer_id, form.decision.data, current_user)
+            done = moderate(db, activity, answer_id, form.decision.data, current_user)
         except ModerationError as exc:
             db.rollback()
             flash(str(exc), "error")
         else:
             db.commit()
-            flash(message, "success")
+            flash(done.message, "error" if done.flagged else "success")
     else:
         flash("Choose whether to approve or hide the answer.", "error")
     return redirect(

@@ -33,6 +33,7 @@ from participation.models.staff import ADMIN, LEAD
 from participation.privacy.suppression import suppress_value
 from participation.results import bp
 from participation.results.common import load_activity, page_number
+from participation.results.concern_forms import ConcernForm
 from participation.results.forms import (
     AnswerThemeForm,
     EmptyForm,
@@ -140,7 +141,14 @@ def free_text(activity_id: int):
     search, question_id = "", None
     if form.validate():
         search, question_id = (form.q.data or "").strip(), form.question_id.data or None
-    found = text_answers(db, activity, question_id=question_id, search=search, page=page_number())
+    found = text_answers(
+        db,
+        activity,
+        question_id=question_id,
+        search=search,
+        page=page_number(),
+        reader=current_user,
+    )
     audit.record(
         db,
         "free_text_viewed",
@@ -177,7 +185,7 @@ def _render_answer(db, activity, answer, theme_form=None, status: int = 200):
     theme_form.theme_id.choices = choices(
         [(0, "Select a theme"), *((t.id, t.name) for t in themes)]
     )
-    view = answer_view(db, activity, answer)
+    view = answer_view(db, activity, answer, current_user)
     linked = {name for name in view.themes}
     return (
         render_template(
@@ -187,6 +195,7 @@ def _render_answer(db, activity, answer, theme_form=None, status: int = 200):
             theme_form=theme_form,
             quote_form=QuoteForm(),
             remove_form=EmptyForm(),
+            concern_form_data=ConcernForm(formdata=None),
             linked=[t for t in themes if t.name in linked],
         ),
         status,

@@ -7,24 +7,23 @@ and every view and record is audited. Admins edit the phrase lists the check use
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import g, request
-from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from participation.accounts import audit
 from participation.accounts.scoping import get_visible, service_filter
 from participation.clock import utcnow
-from participation.db import get_session
 from participation.models import Activity, Flag, SafeguardingPhrase, Service, Staff
-from participation.models.staff import RESEARCHER
 from participation.models.work import FLAG_NEW, FLAG_OUTCOMES
 from participation.problems import FieldProblem
+from participation.safeguarding.categories import BY_KEY, CATEGORY_LIST, RENAMED, label_of
 from participation.safeguarding.check import CATEGORIES, Match, phrase_error
+from participation.safeguarding.visibility import may_read_flagged
 
 OUTCOME_LABELS = {
     "reviewed": "Reviewed – no further action needed now",
@@ -44,10 +43,8 @@ CATEGORY_LABELS = {
     "violence": "Violence",
 }
 MAX_NOTE = 2000
-QUEUE_LIMIT = 200
-# Endpoints that poll: the badge query would only add load to them.
-NO_BADGE_ENDPOINTS = {"results.live_json", "static"}
-STAFF_BLUEPRINTS = {"results", "studio", "research", "admin", "auth"}
+PER_PAGE = 25  # rows (single flags or bursts) a page
+BURST_SHOWN = 500  # flags of one burst listed on its page (an outcome covers them all)
 
 
 class SafeguardingError(FieldProblem):
@@ -55,26 +52,109 @@ class SafeguardingError(FieldProblem):
 
 
 @dataclass(frozen=True)
-class QueueItem:
-    """One line of the safeguarding queue."""
+class QueueRow:
+    """One row of the queue: a single flag, or a burst of near-duplicate flags."""
 
-    flag_id: int
+    group_key: str
+    count: int
+    flag_id: int  # the newest flag of the row
+    severity: int
     status: str
+    source: str
     categories: tuple[str, ...]
     activity_title: str
     service_name: str
-    created_at: datetime
+    first_at: datetime
+    last_at: datetime
     reviewed_at: datetime | None
+
+    @property
+    def grouped(self) -> bool:
+        """Whether the row stands for several similar answers."""
+        return self.count > 1
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    """One page of queue rows, and how many rows and flags there are in all."""
+
+    rows: tuple[QueueRow, ...]
+    total_rows: int
+    total_flags: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        """How many pages there are (at least one)."""
+        return max(1, math.ceil(self.total_rows / self.per_page))
+
+
+@dataclass(frozen=True)
+class CategoryCount:
+    """How many new flags have `key` as their most urgent category."""
+
+    key: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Badge:
+    """The staff menu's count of new flags, with the count in each category."""
+
+    total: int
+    categories: tuple[CategoryCount, ...]
+
+    @property
+    def description(self) -> str:
+        """The breakdown in words, such as "2 Suicide, 1 Bullying"."""
+        return ", ".join(f"{c.count} {c.label}" for c in self.categories)
 
 
 def may_use_queue(staff: Staff) -> bool:
     """Whether `staff` is a designated safeguarding lead who may see flags (never researchers)."""
-    return bool(staff.is_safeguarding_lead) and staff.role != RESEARCHER
+    return may_read_flagged(staff)
 
 
 def category_labels(categories: str) -> tuple[str, ...]:
     """The plain-English names of a flag's comma-separated categories."""
-    return tuple(CATEGORY_LABELS.get(c, c.replace("_", " ")) for c in categories.split(",") if c)
+    return tuple(label_of(c) for c in categories.split(",") if c)
+
+
+_ORDER = {category.key: position for position, category in enumerate(CATEGORY_LIST)}
+
+
+def main_category(categories: str) -> str:
+    """The most urgent of a flag's comma-separated categories (queue order breaks ties)."""
+    keys = [RENAMED.get(c, c) for c in categories.split(",") if c]
+    known = [k for k in keys if k in BY_KEY]
+    if not known:
+        return keys[0] if keys else ""
+    return min(known, key=lambda k: (BY_KEY[k].severity, _ORDER[k]))
+
+
+def category_counts(session: Session, staff: Staff) -> tuple[CategoryCount, ...]:
+    """New flags in `staff`'s services counted by their most urgent category, in queue order."""
+    query = (
+        select(Flag.categories, func.count())
+        .where(Flag.status == FLAG_NEW, service_filter(session, staff, Flag.service_id))
+        .group_by(Flag.categories)
+    )
+    counts: dict[str, int] = {}
+    for categories, count in session.execute(query):
+        key = main_category(categories)
+        counts[key] = counts.get(key, 0) + count
+    ordered = sorted(counts, key=lambda k: _ORDER.get(k, len(_ORDER)))
+    return tuple(CategoryCount(k, label_of(k), counts[k]) for k in ordered)
+
+
+def badge(session: Session, staff: Staff) -> Badge | None:
+    """The menu badge for `staff`: None unless they are a safeguarding lead."""
+    if not may_use_queue(staff):
+        return None
+    counts = category_counts(session, staff)
+    return Badge(sum(c.count for c in counts), counts)
 
 
 def new_flag_count(session: Session, staff: Staff) -> int:
@@ -87,30 +167,132 @@ def new_flag_count(session: Session, staff: Staff) -> int:
     return session.scalar(query) or 0
 
 
-def queue(session: Session, staff: Staff, *, done: bool = False) -> list[QueueItem]:
-    """The flags `staff` may see: new ones oldest first, or those with an outcome newest first."""
-    query = (
-        select(Flag, Activity.title, Service.name)
-        .join(Activity, Activity.id == Flag.activity_id)
-        .join(Service, Service.id == Flag.service_id)
-        .where(service_filter(session, staff, Flag.service_id))
+def queue(
+    session: Session, staff: Staff, *, done: bool = False, page: int = 1, per_page: int = PER_PAGE
+) -> QueuePage:
+    """One page of the flags `staff` may see, a burst of near-duplicates counting as one row.
+
+    New flags: most urgent first, then newest first. Flags with an outcome: the most
+    recently dealt with first.
+    """
+    scope = service_filter(session, staff, Flag.service_id)
+    status = Flag.status != FLAG_NEW if done else Flag.status == FLAG_NEW
+    severity = func.min(Flag.severity).label("severity")
+    last = func.max(Flag.reviewed_at if done else Flag.created_at).label("last")
+    latest = func.max(Flag.id).label("latest")
+    groups = (
+        select(Flag.group_key, severity, func.count().label("n"), func.min(Flag.created_at))
+        .add_columns(func.max(Flag.created_at), last, latest)
+        .where(status, scope)
+        .group_by(Flag.group_key)
     )
-    if done:
-        query = query.where(Flag.status != FLAG_NEW).order_by(Flag.reviewed_at.desc(), Flag.id)
-    else:
-        query = query.where(Flag.status == FLAG_NEW).order_by(Flag.created_at, Flag.id)
-    return [
-        QueueItem(
-            flag_id=flag.id,
-            status=flag.status,
-            categories=category_labels(flag.categories),
-            activity_title=title,
-            service_name=service_name,
-            created_at=flag.created_at,
-            reviewed_at=flag.reviewed_at,
+    counted = groups.subquery()
+    totals = session.execute(
+        select(func.count(), func.coalesce(func.sum(counted.c.n), 0)).select_from(counted)
+    ).one()
+    pages = max(1, math.ceil(totals[0] / per_page))
+    page = min(max(page, 1), pages)
+    order = (last.desc(), latest.desc()) if done else (severity, last.desc(), latest.desc())
+    found = session.execute(
+        groups.order_by(*order).limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    details = {
+        flag.id: (flag, title, service_name)
+        for flag, title, service_name in session.execute(
+            select(Flag, Activity.title, Service.name)
+            .join(Activity, Activity.id == Flag.activity_id)
+            .join(Service, Service.id == Flag.service_id)
+            .where(Flag.id.in_([row.latest for row in found]))
         )
-        for flag, title, service_name in session.execute(query.limit(QUEUE_LIMIT))
-    ]
+    }
+    rows = tuple(_row(row, *details[row.latest]) for row in found)
+    return QueuePage(rows, totals[0], totals[1], page, per_page)
+
+
+def _row(group, flag: Flag, title: str, service_name: str) -> QueueRow:
+    return QueueRow(
+        group_key=group.group_key,
+        count=group.n,
+        flag_id=flag.id,
+        severity=group.severity,
+        status=flag.status,
+        source=flag.source,
+        categories=category_labels(flag.categories),
+        activity_title=title,
+        service_name=service_name,
+        first_at=group[3],
+        last_at=group[4],
+        reviewed_at=flag.reviewed_at,
+    )
+
+
+@dataclass(frozen=True)
+class Burst:
+    """One burst of similar flags: how many, when, how many are new, and the newest ones."""
+
+    key: str
+    total: int
+    waiting: int
+    first_at: datetime
+    last_at: datetime
+    flags: tuple[Flag, ...]  # newest first, at most BURST_SHOWN
+
+
+def _in_burst(session: Session, staff: Staff, group_key: str) -> list[ColumnElement[bool]]:
+    return [Flag.group_key == group_key, service_filter(session, staff, Flag.service_id)]
+
+
+def burst(session: Session, staff: Staff, group_key: str) -> Burst | None:
+    """The burst `group_key` as far as `staff` may see it (None when they see none of it)."""
+    where = _in_burst(session, staff, group_key)
+    total, waiting, first_at, last_at = session.execute(
+        select(
+            func.count(),
+            func.coalesce(func.sum(case((Flag.status == FLAG_NEW, 1), else_=0)), 0),
+            func.min(Flag.created_at),
+            func.max(Flag.created_at),
+        ).where(*where)
+    ).one()
+    if not total:
+        return None
+    newest = select(Flag).where(*where).order_by(Flag.created_at.desc(), Flag.id.desc())
+    flags = tuple(session.scalars(newest.limit(BURST_SHOWN)))
+    return Burst(group_key, total, waiting, first_at, last_at, flags)
+
+
+def burst_size(session: Session, staff: Staff, group_key: str) -> int:
+    """How many flags of the burst `group_key` `staff` may see."""
+    query = select(func.count()).select_from(Flag).where(*_in_burst(session, staff, group_key))
+    return session.scalar(query) or 0
+
+
+def record_group_outcome(
+    session: Session, staff: Staff, group_key: str, outcome: str, note: str
+) -> int:
+    """Record one outcome for every new flag of a burst; how many. Audited; caller commits."""
+    note = _checked_note(outcome, note)
+    found = session.execute(
+        select(Flag.id, Flag.service_id).where(
+            *_in_burst(session, staff, group_key), Flag.status == FLAG_NEW
+        )
+    ).all()
+    if not found:
+        return 0
+    session.execute(
+        update(Flag)
+        .where(Flag.id.in_([row.id for row in found]))
+        .values(status=outcome, outcome_note=note, reviewed_by_id=staff.id, reviewed_at=utcnow())
+        .execution_options(synchronize_session="fetch")
+    )
+    audit.record(
+        session,
+        "flag_group_reviewed",
+        staff=staff,
+        service_id=found[0].service_id,
+        outcome=outcome,
+        flags=len(found),
+    )
+    return len(found)
 
 
 def get_flag(session: Session, staff: Staff, flag_id: int) -> Flag:
@@ -132,13 +314,7 @@ def record_view(session: Session, flag: Flag, staff: Staff) -> None:
 
 def record_outcome(session: Session, flag: Flag, staff: Staff, outcome: str, note: str) -> None:
     """Record what the lead did about a flag (may be updated later); audited. Caller commits."""
-    note = note.strip()
-    if outcome not in FLAG_OUTCOMES:
-        raise SafeguardingError("outcome", "Select what you did about this answer.")
-    if not note:
-        raise SafeguardingError("note", "Enter a note of what you did, or why there is no concern.")
-    if len(note) > MAX_NOTE:
-        raise SafeguardingError("note", f"The note must be {MAX_NOTE} characters or fewer.")
+    note = _checked_note(outcome, note)
     previous = flag.status
     flag.status = outcome
     flag.outcome_note = note
@@ -148,6 +324,17 @@ def record_outcome(session: Session, flag: Flag, staff: Staff, outcome: str, not
     audit.record(
         session, "flag_reviewed", staff=staff, target=flag, outcome=outcome, previous=previous
     )
+
+
+def _checked_note(outcome: str, note: str) -> str:
+    note = note.strip()
+    if outcome not in FLAG_OUTCOMES:
+        raise SafeguardingError("outcome", "Select what you did about this answer.")
+    if not note:
+        raise SafeguardingError("note", "Enter a note of what you did, or why there is no concern.")
+    if len(note) > MAX_NOTE:
+        raise SafeguardingError("note", f"The note must be {MAX_NOTE} characters or fewer.")
+    return note
 
 
 # --- phrase lists (admins) -------------------------------------------------------------
@@ -216,16 +403,3 @@ def set_phrase_active(
         active=active,
     )
     return phrase
-
-
-# --- navigation badge ------------------------------------------------------------------
-
-
-def set_nav_badge() -> None:
-    """Put the count of new flags in `g.nav_badges` for safeguarding leads on staff pages."""
-    if request.endpoint in NO_BADGE_ENDPOINTS or request.blueprint not in STAFF_BLUEPRINTS:
-        return
-    if not current_user.is_authenticated or not may_use_queue(current_user):
-        return
-    badges = g.setdefault("nav_badges", {})
-    badges["safeguarding"] = new_flag_count(get_session(), current_user)

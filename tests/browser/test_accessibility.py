@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from participation.commands.demo import DEMO_CODE
-from participation.models import Activity
+from participation.models import Activity, Answer, Flag, Submission
 from participation.models.activities import RESEARCH_ASK
 from tests.browser import journeys
 from tests.browser.conftest import sign_in
@@ -42,6 +42,9 @@ def staff_pages(live_server) -> list[tuple[str, str]]:
     with live_server.session() as session:
         demo = session.scalars(select(Activity).where(Activity.join_code == DEMO_CODE)).one()
         demo_id = demo.id
+        written = select(Answer.id).join(Submission).where(Submission.activity_id == demo_id)
+        answer_id = session.scalar(written.where(Answer.text.is_not(None)).limit(1))
+        flag_id = session.scalar(select(Flag.id).limit(1))
     return [
         ("dashboard", "/results/"),
         ("results: activities", "/results/activities"),
@@ -52,6 +55,9 @@ def staff_pages(live_server) -> list[tuple[str, str]]:
         ("you said, we did", f"/results/activities/{demo_id}/actions"),
         ("themes", "/results/themes"),
         ("safeguarding queue", "/results/safeguarding"),
+        ("raise a concern", f"/results/activities/{demo_id}/answers/{answer_id}/concern"),
+        ("written answer", f"/results/activities/{demo_id}/answers/{answer_id}"),
+        *([("flagged answer", f"/results/safeguarding/{flag_id}")] if flag_id else []),
         ("studio: activities", "/studio/"),
         ("studio: templates", "/studio/templates"),
         ("studio: activity", f"/studio/activities/{demo_id}"),

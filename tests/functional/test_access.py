@@ -53,6 +53,7 @@ def ids_for_other_service(make, db_session) -> dict[str, object]:
         "answer_id": answer.id,
         "submission_id": submission.id,
         "flag_id": flag.id,
+        "group_key": flag.group_key,
         "theme_id": theme.id,
         "action_id": action.id,
         "staff_id": other_staff.id,

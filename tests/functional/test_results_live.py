@@ -184,7 +184,7 @@ def test_a_moderation_decision_changes_the_screen_at_once(make, sign_in, activit
     assert data["texts"] == [] and "Longer sessions please" not in data["html"]
 
 
-def test_a_flag_waiting_for_its_lead_keeps_approved_text_off_until_reviewed(
+def test_a_flag_keeps_approved_text_off_the_screen_until_released(
     make, sign_in, activity, lead, db_session
 ):
     send(make, activity, 5)
@@ -201,7 +201,10 @@ def test_a_flag_waiting_for_its_lead_keeps_approved_text_off_until_reviewed(
     db_session.flush()
     client = sign_in(lead)
     assert live(client, activity).get_json()["texts"] == []
-    flag.status = "reviewed"
+    flag.status = "reviewed"  # an outcome alone does not release the words
+    db_session.flush()
+    assert live(client, activity).get_json()["texts"] == []
+    flag.released_at = flag.created_at
     db_session.flush()
     assert live(client, activity).get_json()["texts"] == ["Something worrying"]
 

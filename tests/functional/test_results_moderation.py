@@ -95,7 +95,9 @@ def test_an_answer_from_another_activity_is_not_found_here(make, client, activit
     assert "no longer here" in notice(response)
 
 
-def test_flagged_answers_are_marked_and_wait_for_the_lead(make, client, activity, db_session):
+def test_flagged_answers_are_withheld_until_the_lead_releases_them(
+    make, client, activity, db_session
+):
     answer = written(make, activity, "I want to run away from everything")
     db_session.add(
         Flag(
@@ -108,14 +110,21 @@ def test_flagged_answers_are_marked_and_wait_for_the_lead(make, client, activity
     db_session.flush()
     doc = page(client.get(f"/results/activities/{activity.id}/moderation"))
     item = doc.select_one(f'[data-answer-id="{answer.id}"]')
-    assert "Flagged for safeguarding" in item.get_text()
+    assert "With the safeguarding lead" in item.get_text()
+    assert "Withheld: with the safeguarding lead" in item.get_text()
+    assert "run away" not in item.get_text()
     assert not item.find("button", string="Approve")
     response = decide(client, activity, answer.id, "approve")
-    assert "flagged for the safeguarding lead" in notice(response)
+    assert "with the safeguarding lead" in notice(response)
     db_session.refresh(answer)
     assert answer.moderation == PENDING
     flag = db_session.scalars(select(Flag)).one()
-    flag.status = "no_concern"
+    flag.status = "no_concern"  # an outcome alone does not release the words
+    db_session.flush()
+    decide(client, activity, answer.id, "approve")
+    db_session.refresh(answer)
+    assert answer.moderation == PENDING
+    flag.released_at = flag.created_at
     db_session.flush()
     decide(client, activity, answer.id, "approve")
     db_session.refresh(answer)
