@@ -8,6 +8,7 @@ from participation.models.activities import (
     RetiredJoinCode,
 )
 from participation.models.audit import AuditEvent
+from participation.models.releases import ResearchRelease
 from participation.models.services import ParticipationType, Service
 from participation.models.staff import Staff
 from participation.models.submissions import Answer, Submission
@@ -24,6 +25,7 @@ __all__ = [
     "Flag",
     "ParticipationType",
     "Question",
+    "ResearchRelease",
     "RetiredJoinCode",
     "SafeguardingPhrase",
     "Service",
