@@ -29,8 +29,8 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    action = SelectField("Action", validate_choice=True)
-    staff_id = SelectField("Staff member", validate_choice=True)
+    action = SelectField("Action", default="")
+    staff_id = SelectField("Staff member", default="")
     date_from = DayField(
         "From", validators=[Optional()], format="%Y-%m-%d", render_kw={"type": "date"}
     )

@@ -8,15 +8,18 @@ claiming it succeeded.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from flask import g
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from participation.accounts import audit
 from participation.models import Staff
 
+logger = logging.getLogger(__name__)
 Chunks = Callable[[Session], Iterator[bytes]]
 Outcome = Callable[[], dict[str, Any]]
 
@@ -42,7 +45,10 @@ def audited(
         try:
             yield from make_chunks(session)
         except GeneratorExit:  # the client went away: closed part-way
-            _finish(session, f"{action}_failed", staff, target, outcome="stopped", **detail)
+            try:
+                _finish(session, f"{action}_failed", staff, target, outcome="stopped", **detail)
+            except SQLAlchemyError:  # closing cannot raise; say so in the log instead
+                logger.exception("Could not record that a download of %s stopped", action)
             raise
         except Exception as exc:
             error = type(exc).__name__
