@@ -119,10 +119,18 @@ def make_release(
     return release
 
 
+def release_if_ready(
+    session: Session, staff: Staff | None, activity: Activity, *, reason: str = BY_LEAD
+) -> ResearchRelease | None:
+    """Release what is new if at least k more can be shared; else nothing."""
+    if research_shareable(activity).shared and not release_state(session, activity).needed:
+        return make_release(session, staff, activity, reason=reason)
+    return None
+
+
 def release_on_close(session: Session, staff: Staff | None, activity: Activity) -> None:
     """When an activity closes, release what is new if at least k can be shared."""
-    if research_shareable(activity).shared and not release_state(session, activity).needed:
-        make_release(session, staff, activity, reason=ON_CLOSE)
+    release_if_ready(session, staff, activity, reason=ON_CLOSE)
 
 
 def _not_yet(k: int, state: ReleaseState) -> str:
