@@ -151,7 +151,7 @@ def audit_choices(session: Session, staff: Staff) -> tuple[list[str], list[tuple
     return list(actions), [(staff_id, email) for staff_id, email in who]
 
 
-def _events(where: list[ColumnElement[bool]]) -> Select[Any]:
+def _events(where: list[ColumnElement[bool]]) -> Select[AuditEvent, str, str]:
     return (
         select(AuditEvent, Staff.email, Service.name)
         .outerjoin(Staff, Staff.id == AuditEvent.staff_id)
