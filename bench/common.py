@@ -410,3 +410,16 @@ def machine() -> dict[str, Any]:
         "python": sys.version.split()[0],
         "load_average": round(os.getloadavg()[0], 2),
     }
+
+
+def release_for_research(url: str, activity_id: int) -> None:
+    """Ask about research sharing in the activity and release its shareable answers."""
+    from participation.exports.releases import make_release
+
+    engine = make_engine(url)
+    with Session(engine) as session:
+        activity = session.get(Activity, activity_id)
+        activity.research_sharing = "ask"
+        make_release(session, None, activity)
+        session.commit()
+    engine.dispose()

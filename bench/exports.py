@@ -36,6 +36,7 @@ from bench.common import (
     print_json,
     print_table,
     process_rss_kib,
+    release_for_research,
 )
 from participation import create_app
 from participation.db import make_engine
@@ -166,6 +167,7 @@ def main() -> None:
 
     from participation.exports import summary as reports
     from participation.exports.pack import research_pack_chunks
+    from participation.exports.releases import get_release, release_selection
     from participation.exports.responses import ResponseExport
 
     database = fresh_postgres() if args.postgres else fresh_sqlite()
@@ -173,6 +175,7 @@ def main() -> None:
         activity_id, _ = create_open_activity(url, title="Bench export")
         began = time.perf_counter()
         answers = fill(url, activity_id, args.submissions)
+        release_for_research(url, activity_id)
         print(
             f"Filled {args.submissions} submissions, {answers} answers in "
             f"{time.perf_counter() - began:.0f} s",
@@ -187,7 +190,9 @@ def main() -> None:
             activity = session.get(Activity, activity_id)
             for name in ("csv", "zip", "csv"):  # the CSV again with a warm cache
                 with PeakRss() as memory:
-                    export = ResponseExport(session, activity)
+                    # What researchers download: the release, rows in its shuffled order.
+                    release = release_selection(activity, get_release(session, activity, None))
+                    export = ResponseExport(session, activity, release)
                     chunks = export.csv() if name == "csv" else research_pack_chunks(export)
                     first, total, size, cpu = measure(chunks)
                 session.rollback()

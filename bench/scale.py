@@ -124,6 +124,7 @@ def build(url: str, submissions: int, rng: random.Random) -> dict[str, Any]:
         total_answers += sum(fill(url, activity_id, 500, rng) for activity_id in small)
     seconds = time.perf_counter() - started
     choose_quotes(url, big_id)
+    common.release_for_research(url, big_id)  # researchers download releases
     return {"big_id": big_id, "answers": total_answers, "load_seconds": seconds}
 
 

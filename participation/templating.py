@@ -21,6 +21,7 @@ STAFF_NAV = [
     ("admin.service_list", "Services", ("admin",)),
     ("admin.staff_list", "Staff", ("admin",)),
     ("admin.participation_types", "Participation types", ("admin",)),
+    ("admin.audit_log", "Audit log", ("admin",)),
     ("results.phrase_list", "Safeguarding phrases", ("admin",)),
 ]
 

@@ -3,12 +3,46 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from participation.models.activities import CONSENT_FACILITATED, RESEARCH_ASK
+from participation.models.activities import CONSENT_FACILITATED, RESEARCH_ASK, RESEARCH_OFF
 
 if TYPE_CHECKING:
     from participation.models import Activity
+
+
+@dataclass(frozen=True)
+class ResearchWording:
+    """What one research-sharing option means, said the same way to leads, staff and readers."""
+
+    lead: str  # the option's label on the settings form
+    staff: str  # the research page and the pack README
+
+
+# One wording per option: the settings form, the research page and the pack README quote
+# these, and the young person's statement (RESEARCH_ASK_PARAGRAPH) says the same thing.
+RESEARCH_WORDING = {
+    RESEARCH_OFF: ResearchWording(
+        lead="Off: answers stay with this service. Researchers get nothing from this activity",
+        staff="Research sharing is off for this activity: its answers stay with the service.",
+    ),
+    RESEARCH_ASK: ResearchWording(
+        lead="Ask: each young person chooses. Researchers get only the answers of those who "
+        "say yes",
+        staff="This activity asked each young person whether researchers may see their "
+        "answers: only the answers of those who said yes are shared.",
+    ),
+}
+RESEARCH_ASK_PARAGRAPH = (
+    "Below, you can also choose to let researchers see your answers. They will not "
+    "know who you are. You can say no."
+)
+
+
+def research_wording(option: str) -> ResearchWording:
+    """The wording of a research-sharing option; anything unknown reads (and acts) as off."""
+    return RESEARCH_WORDING.get(option, RESEARCH_WORDING[RESEARCH_OFF])
 
 
 def how_long(days: int) -> str:
@@ -96,13 +130,7 @@ def default_paragraphs(
         ),
     ]
     if research_sharing == RESEARCH_ASK:
-        paragraphs.append(
-            (
-                frozenset({RESEARCH}),
-                "Below, you can also choose to let researchers see your answers. They will not "
-                "know who you are. You can say no.",
-            )
-        )
+        paragraphs.append((frozenset({RESEARCH}), RESEARCH_ASK_PARAGRAPH))
     paragraphs.append(
         (
             frozenset(),

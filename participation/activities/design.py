@@ -27,6 +27,7 @@ from participation.activities.consent import default_consent
 from participation.activities.help_links import check_help_links
 from participation.activities.library import TEMPLATES
 from participation.clock import utcnow
+from participation.exports.releases import release_on_close
 from participation.models import (
     Activity,
     ConsentVersion,
@@ -512,6 +513,7 @@ def close_activity(session: Session, staff: Staff, activity: Activity) -> None:
     activity.closed_at = utcnow()
     audit.record(session, "activity_closed", staff=staff, target=activity)
     session.flush()
+    release_on_close(session, staff, activity)
 
 
 def archive_activity(session: Session, staff: Staff, activity: Activity) -> None:

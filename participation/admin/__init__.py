@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from participation.admin import routes  # noqa: E402,F401 - registers the views
+from participation.admin import audit_routes, routes  # noqa: E402,F401 - registers the views

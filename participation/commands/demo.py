@@ -21,6 +21,7 @@ from participation.activities.library import TEMPLATES
 from participation.answering.submissions import record_submission
 from participation.clock import utcnow
 from participation.commands.seed import ensure_reference_data
+from participation.exports.releases import release_if_ready
 from participation.models import (
     Activity,
     ConsentVersion,
@@ -130,6 +131,7 @@ def load_demo(session: Session, *, submissions: int = 300, seed: int = 2015) -> 
         if status == CLOSED:
             activity.status = CLOSED
             activity.closed_at = utcnow() - timedelta(days=3)
+        release_if_ready(session, None, activity)  # the demo researcher has a release to open
     session.flush()
     return True
 

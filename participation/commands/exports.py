@@ -5,7 +5,7 @@ from __future__ import annotations
 import getpass
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import click
@@ -87,56 +87,83 @@ def write_atomically(path: Path, chunks: Iterable[bytes]) -> int:
     type=click.Path(dir_okay=False, path_type=Path),
     help="The file to write (replaced if it exists).",
 )
+@click.option(
+    "--release",
+    "release_number",
+    type=click.IntRange(min=1),
+    help="For csv and zip: the research release to export (default: the newest).",
+)
 @with_appcontext
-def export_command(activity: str, fmt: str, output: Path) -> None:
-    """Export ACTIVITY (its id or join code) for scripted use; the export is audited."""
-    from participation.exports.columns import count_included, exported_row_count
-    from participation.exports.pack import research_pack_chunks
-    from participation.exports.responses import ResponseExport
+def export_command(activity: str, fmt: str, output: Path, release_number: int | None) -> None:
+    """Export ACTIVITY (its id or join code) for scripted use; the export is audited.
 
+    csv and zip hold a research release: what the lead released for research, as consent
+    allows it. An activity with research sharing off gives no rows.
+    """
     if not output.expanduser().resolve().parent.is_dir():
         raise click.ClickException(f"The folder for {output} does not exist.")
+    # Only a complete file is recorded, once written: a failed export leaves no file behind
+    # (write_atomically), and its session rolls back, so nothing claims it succeeded.
     with session_scope(current_app) as session:
         found = find_activity(session, activity)
-        rows: int | None = None
-        if fmt in ("csv", "zip"):
-            rows = exported_row_count(count_included(session, found), found.k_threshold)
-            export = ResponseExport(session, found)
-            if fmt == "csv":
-                chunks: Iterable[bytes] = export.csv()
-            else:
-                chunks = research_pack_chunks(export, summary_pdf=_pdf_maker(session, found))
-        elif fmt == "pdf":
-            from participation.exports import summary as reports
-
-            try:
-                chunks = [reports.activity_pdf(session, found)]
-            except reports.PdfError as exc:
-                raise click.ClickException(f"The summary PDF could not be made: {exc}.") from exc
-        else:
-            from participation.exports import summary as reports
-
-            chunks = reports.activity_summary_csv(session, found)
+        chunks, rows, number = _chunks(session, found, fmt, release_number)
         try:
             size = write_atomically(output, chunks)
         except OSError as exc:
-            # Nothing is left behind and nothing is audited (the session rolls back).
             raise click.ClickException(
                 f"Could not write {output}: {exc.strerror or exc}. Nothing was saved."
             ) from exc
+        written = rows()
         audit.record(
             session,
             f"export_{fmt.replace('-', '_')}",
             staff=None,
             target=found,
             format=fmt,
-            rows=rows,
+            rows=written,
+            release=number,
             scope="activity",
             via="cli",
             os_user=_os_user(),
+            outcome="completed",
         )
-    described = f"{rows} row{'s' if rows != 1 else ''}, " if rows is not None else ""
+    described = f"{written} row{'s' if written != 1 else ''}, " if written is not None else ""
     click.echo(f"Wrote {output} ({described}{size} bytes) for activity {found.id} {found.title!r}.")
+
+
+def _chunks(
+    session: Session, activity: Activity, fmt: str, release_number: int | None
+) -> tuple[Iterable[bytes], Callable[[], int | None], int | None]:
+    """The file's chunks, how many rows it held (once written) and the release exported."""
+    from participation.exports import summary as reports
+
+    if fmt in ("csv", "zip"):
+        from participation.exports.consent import research_shareable
+        from participation.exports.pack import research_pack_chunks
+        from participation.exports.releases import get_release, release_selection, releases_of
+        from participation.exports.responses import ResponseExport
+
+        release = get_release(session, activity, release_number)
+        if release_number is not None and release is None:
+            raise click.ClickException(f"Activity {activity.id} has no release {release_number}.")
+        export = ResponseExport(session, activity, release_selection(activity, release))
+        shared = research_shareable(activity).shared
+        number = release.number if release else None
+        if fmt == "csv":
+            return export.csv(), lambda: export.prepare().rows, number
+        chunks = research_pack_chunks(
+            export,
+            summary_pdf=_pdf_maker(session, activity) if shared else None,
+            releases=releases_of(session, activity),
+            release=release,
+        )
+        return chunks, lambda: export.prepare().rows, number
+    if fmt == "pdf":
+        try:
+            return [reports.activity_pdf(session, activity)], lambda: None, None
+        except reports.PdfError as exc:
+            raise click.ClickException(f"The summary PDF could not be made: {exc}.") from exc
+    return reports.activity_summary_csv(session, activity), lambda: None, None
 
 
 def _pdf_maker(session: Session, activity: Activity):

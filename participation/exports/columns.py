@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from array import array
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement
 
 from participation.activities.kinds import THREE_BOX_PROMPTS
-from participation.models import Activity, Question, Submission
-from participation.models.activities import RESEARCH_ASK
+from participation.models import Activity, Question
 from participation.models.enums import QuestionKind
 from participation.privacy.anonymise import KAnonResult
 
@@ -69,12 +68,21 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Selection:
+    """Which submissions an export holds (consent already applied) and the key of its shuffle."""
+
+    clauses: tuple[ColumnElement[bool], ...]
+    seed: int
+
+
+@dataclass(frozen=True)
 class PreparedRows:
     """The result of the first pass: who is included and their k-anonymised identifiers."""
 
     included: int  # submissions that may be shared (consent honoured)
-    submission_ids: array  # in export order; empty when fewer than k may be shared
-    row_numbers: array  # export-local random numbers, aligned with submission_ids
+    submission_ids: array  # by id; empty when fewer than k may be shared
+    where: tuple[ColumnElement[bool], ...]  # the selection's clauses, for the second pass
+    order: ColumnElement[Any]  # the keyed shuffle rows leave in
     quasi_names: tuple[str, ...]
     quasi_values: list[tuple[object, ...]]  # distinct combinations after suppression
     quasi_index: array  # for each row, its combination in quasi_values
@@ -191,20 +199,6 @@ def response_columns(activity: Activity) -> list[Column]:
                 )
             )
     return columns
-
-
-def included_clauses(activity: Activity) -> list[ColumnElement[bool]]:
-    """WHERE clauses for the submissions of `activity` that may be shared with researchers."""
-    clauses = [Submission.activity_id == activity.id]
-    if activity.research_sharing == RESEARCH_ASK:
-        clauses.append(Submission.research_consent.is_(True))
-    return clauses
-
-
-def count_included(session: Session, activity: Activity) -> int:
-    """How many submissions of `activity` may be shared with researchers."""
-    query = select(func.count()).select_from(Submission).where(*included_clauses(activity))
-    return session.scalar(query) or 0
 
 
 def exported_row_count(included: int, k: int) -> int:

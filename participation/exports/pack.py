@@ -29,9 +29,9 @@ from participation.exports.columns import (
     PreparedRows,
     RowStats,
 )
+from participation.exports.consent import research_shareable
 from participation.exports.responses import ResponseExport
-from participation.models import Activity
-from participation.models.activities import RESEARCH_ASK
+from participation.models import Activity, ResearchRelease
 from participation.privacy.anonymise import PLACEHOLDERS, describe_suppression, neutralise_csv_cell
 from participation.privacy.suppression import suppress_value
 
@@ -228,30 +228,41 @@ def _people(prepared: PreparedRows) -> str:
 def _consent_basis(activity: Activity, prepared: PreparedRows) -> str:
     consent = activity.current_consent
     statement = consent.statement.strip() if consent else "(no statement recorded)"
-    if activity.research_sharing == RESEARCH_ASK:
-        basis = (
-            "This activity asked young people a separate, optional question: whether their "
-            "anonymous answers could be shared for research. Only the answers of those who "
-            f"said yes are included ({prepared.included} young people)."
-        )
-    else:
-        basis = (
-            "This activity did not ask a separate research-sharing question. Answers are "
-            "shared under the activity's consent statement for evaluating and improving the "
-            f"service ({_people(prepared)})."
-        )
+    sharing = research_shareable(activity)
+    basis = sharing.reason
+    if sharing.shared:
+        basis += f" This release holds the answers of {_people(prepared)} who said yes."
     return f"{basis}\nConsent statement shown to young people (newest version):\n  {statement}"
 
 
-def _empty_explanation(activity: Activity, prepared: PreparedRows) -> str:
+def _releases(releases: Sequence[ResearchRelease], current: ResearchRelease | None) -> list[str]:
+    if not releases:
+        return ["  None yet: the lead has not released any answers for research."]
+    lines = []
+    for release in releases:
+        this = " (this file)" if current is not None and release.id == current.id else ""
+        lines.append(
+            f"  Release {release.number}: {release.created_at:%-d %B %Y, %H:00} UTC, "
+            f"{release.submissions} young people ({release.added} new){this}"
+        )
+    return lines
+
+
+def _empty_explanation(
+    activity: Activity, prepared: PreparedRows, release: ResearchRelease | None
+) -> str:
     if prepared.rows:
         return ""
-    if prepared.included == 0:
-        who = (
-            "nobody who answered said yes to sharing for research yet"
-            if activity.research_sharing == RESEARCH_ASK
-            else "nobody has answered yet"
+    sharing = research_shareable(activity)
+    if not sharing.shared:
+        return f"responses.csv has no rows. {sharing.reason}"
+    if release is None:
+        return (
+            "responses.csv has no rows: nothing has been released for research yet. The "
+            "columns and codebook are still included."
         )
+    if prepared.included == 0:
+        who = "nobody in this release said yes to sharing for research"
         return f"responses.csv has no rows: {who}. The columns and codebook are still included."
     return (
         f"responses.csv has no rows: the answers of fewer than {prepared.k} young people "
@@ -268,6 +279,8 @@ def readme_text(
     *,
     exported_at: datetime,
     files: Sequence[tuple[str, str]],
+    releases: Sequence[ResearchRelease] = (),
+    release: ResearchRelease | None = None,
 ) -> str:
     """README.txt: scope, consent basis, what was removed or coarsened, k, and how to cite."""
     when = f"{exported_at:%-d %B %Y}"
@@ -290,8 +303,17 @@ def readme_text(
             f"Rows: {prepared.rows}. Columns: {len(columns)}."
         ),
     ]
-    if explanation := _empty_explanation(activity, prepared):
+    if explanation := _empty_explanation(activity, prepared, release):
         sections += ["", _wrap(explanation)]
+    sections += ["", "RELEASES", *_releases(releases, release)]
+    sections += [
+        _wrap(
+            "Researchers get releases, not live data: each release is fixed when the lead "
+            "makes it or the activity closes, and adds the answers of at least "
+            f"{prepared.k} young people, so no single person's answers can be spotted "
+            "between two releases. Rows are in a random order made for each release."
+        )
+    ]
     sections += ["", "FILES"]
     sections += [f"  {name:<17} {what}" for name, what in files]
     sections += ["", "CONSENT BASIS", _wrap(_consent_basis(activity, prepared))]
@@ -301,8 +323,8 @@ def readme_text(
         _wrap(
             "- Young people never give names or contact details, and no internet addresses or "
             "device details are stored.\n"
-            "- No internal ids: the row column is a random number made for this export only. "
-            "Nothing links rows across exports or across activities.\n"
+            "- No internal ids: rows are shuffled for each release and the row column numbers "
+            "them in that order. Nothing links rows across releases or across activities.\n"
             "- Time is given to the month only (column month).\n"
             f"- Free text has personal details replaced by placeholders: {placeholders}. "
             "Automatic redaction can miss things: read text before quoting it.\n"
@@ -358,8 +380,10 @@ def research_pack_chunks(
     *,
     summary_pdf: Callable[[], bytes] | None = None,
     exported_at: datetime | None = None,
+    releases: Sequence[ResearchRelease] = (),
+    release: ResearchRelease | None = None,
 ) -> Iterator[bytes]:
-    """Stream the research pack ZIP for one activity."""
+    """Stream the research pack ZIP for one activity (a release of it, listed in the README)."""
     exported_at = exported_at or utcnow()
     activity, columns = export.activity, export.columns
     kept: list[list[object]] = []
@@ -407,7 +431,14 @@ def research_pack_chunks(
             )
         files.append(("README.txt", "this file"))
         readme = readme_text(
-            activity, columns, prepared, export.stats, exported_at=exported_at, files=files
+            activity,
+            columns,
+            prepared,
+            export.stats,
+            exported_at=exported_at,
+            files=files,
+            releases=releases,
+            release=release,
         )
         yield "README.txt", lambda: [readme.encode("utf-8")]
         if pdf is not None:

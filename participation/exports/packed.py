@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from operator import itemgetter
@@ -48,7 +49,6 @@ from participation.exports.columns import (
     YIELD_PER,
     Column,
     PreparedRows,
-    included_clauses,
 )
 from participation.exports.rows import RowBuilder, answers_of
 from participation.models import Activity, Answer, Submission
@@ -209,8 +209,9 @@ class _Packing:
         self.chunks.append(chunk)
         return chunk
 
-    def query(self, activity: Activity, first_id: int, last_id: int) -> Select[Any]:
+    def query(self, prepared: PreparedRows) -> Select[Any]:
         """One row per submission: its id, the sums (the first with the count), the texts."""
+        first_id, last_id = prepared.submission_ids[0], prepared.submission_ids[-1]
         counted = list(dict.fromkeys([f.question_id for fields in self.sums for f in fields]))
         counted += [qid for _, qid, _ in self.texts if qid not in counted]
         sums = [
@@ -228,9 +229,9 @@ class _Packing:
         return (
             select(Submission.id, *sums, *texts)
             .outerjoin(Answer, Answer.submission_id == Submission.id)
-            .where(*included_clauses(activity), Submission.id >= first_id, Submission.id <= last_id)
+            .where(*prepared.where, Submission.id >= first_id, Submission.id <= last_id)
             .group_by(Submission.id)
-            .order_by(Submission.id)
+            .order_by(prepared.order, Submission.id)
         )
 
 
@@ -366,7 +367,7 @@ class PackedRows:
     def _batches(self, as_text: bool) -> Iterator[list[Any]]:
         # One loop for both forms, as lean as it can be: it runs once per exported row.
         prepared = self.prepared
-        ids, numbers, combo_of = prepared.submission_ids, prepared.row_numbers, prepared.quasi_index
+        ids, combo_of = prepared.submission_ids, prepared.quasi_index
         order = self.line_order if as_text else self.value_order
         # Pieces usually come in column order already; then they need no reordering.
         pick = None if order == list(range(len(order))) else itemgetter(*order)
@@ -374,8 +375,8 @@ class PackedRows:
         readers, text_cell = self.readers, self.text_cell
         text_at = range(self.text_start, self.text_start + len(self.packing.texts))
         form = 1 if as_text else 0
-        query = self.packing.query(self.activity, ids[0], ids[-1])
-        count, position = len(ids), 0
+        query = self.packing.query(prepared)
+        count, number = len(ids), 0
         texts = withheld = 0
         try:
             with self.session.connection().execute(
@@ -384,14 +385,13 @@ class PackedRows:
                 for records in found.partitions():
                     made: list[Any] = []
                     for record in records:
-                        # Both passes walk submissions by id; skip any sent or withdrawn between.
+                        # Rows come shuffled; skip any not in the first pass (sent in between).
                         submission_id = record[0]
-                        while position < count and ids[position] < submission_id:
-                            position += 1
+                        position = bisect_left(ids, submission_id)
                         if position == count or ids[position] != submission_id:
                             continue
-                        number, combo = numbers[position], combo_of[position]
-                        position += 1
+                        number += 1  # row numbers count rows as they leave: export-local
+                        combo = combo_of[position]
                         pieces = [str(number) if as_text else number, *quasi[combo]]
                         present = 0
                         for at, shift, mask, table in readers:

@@ -2,8 +2,9 @@
 
 An export reads the database twice, both times as a stream. The first pass reads only the
 quasi-identifiers (service, submission month, reach answers) and k-anonymises them; the
-second pass reads one row per submission, in submission order, its answers grouped by the
-database (see export_packing), and writes one row at a time. Memory therefore grows with
+second pass reads one row per submission, in the export's keyed shuffle (see shuffle.py),
+its answers grouped by the database (see packed.py), and writes one row at a time; row
+numbers count the rows as they leave, so they mean nothing outside the export. Memory therefore grows with
 the number of submissions (a few small numbers each), never with the number of answers or
 the length of what young people wrote. What the columns hold: export_columns.
 """
@@ -11,7 +12,6 @@ the length of what young people wrote. What the columns hold: export_columns.
 from __future__ import annotations
 
 import io
-import os
 from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
@@ -30,11 +30,13 @@ from participation.exports.columns import (
     Column,
     PreparedRows,
     RowStats,
-    included_clauses,
+    Selection,
     response_columns,
 )
+from participation.exports.consent import shareable_clauses
 from participation.exports.packed import CannotPack, PackedRows
 from participation.exports.rows import RowBuilder, row_by_row
+from participation.exports.shuffle import new_seed, shuffle_key
 from participation.models import Activity, Answer, Submission
 from participation.privacy.anonymise import (
     csv_field,
@@ -46,21 +48,26 @@ from participation.privacy.anonymise import (
 CSV_FLUSH_BYTES = 64 * 1024
 
 
-def _shuffled_numbers(count: int) -> array:
-    """1..count in a random order, from the operating system's random source."""
-    keys = array("Q")
-    keys.frombytes(os.urandom(8 * (count + 1)))
-    return array("l", sorted(range(1, count + 1), key=keys.__getitem__))
+def research_selection(activity: Activity, seed: int | None = None) -> Selection:
+    """Every submission of `activity` researchers may receive now, in a fresh shuffle."""
+    return Selection(tuple(shareable_clauses(activity)), new_seed() if seed is None else seed)
 
 
-def prepare_rows(session: Session, activity: Activity, columns: Sequence[Column]) -> PreparedRows:
+def service_selection(activity: Activity) -> Selection:
+    """Every submission of `activity`: the service's own live extract, not research sharing."""
+    return Selection((Submission.activity_id == activity.id,), new_seed())
+
+
+def prepare_rows(
+    session: Session, activity: Activity, columns: Sequence[Column], selection: Selection
+) -> PreparedRows:
     """First pass: choose the rows and k-anonymise their quasi-identifiers."""
     k = activity.k_threshold
     reach = [c for c in columns if c.role == CODE and c.quasi]
     names = ("service", "month", *(c.name for c in reach))
     # The hour as the driver gives it (SQLite: text), made a month once per distinct hour.
     hour = type_coerce(Submission.submitted_hour, String)
-    query = select(Submission.id, hour).where(*included_clauses(activity))
+    query = select(Submission.id, hour).where(*selection.clauses)
     if reach:
         query = query.add_columns(Answer.question_id, Answer.choice).outerjoin(
             Answer,
@@ -91,7 +98,8 @@ def prepare_rows(session: Session, activity: Activity, columns: Sequence[Column]
     return PreparedRows(
         included=included,
         submission_ids=ids,
-        row_numbers=_shuffled_numbers(len(ids)),
+        where=selection.clauses,
+        order=shuffle_key(selection.seed),
         quasi_names=names,
         quasi_values=list(distinct),
         quasi_index=array("l", map(distinct.__getitem__, kept)),
@@ -265,9 +273,12 @@ def _lines(lines: list[str]) -> bytes:
 class ResponseExport:
     """The anonymised responses of one activity: columns, prepared rows and the CSV stream."""
 
-    def __init__(self, session: Session, activity: Activity) -> None:
+    def __init__(
+        self, session: Session, activity: Activity, selection: Selection | None = None
+    ) -> None:
         self.session = session
         self.activity = activity
+        self.selection = selection or research_selection(activity)
         self.columns = response_columns(activity)
         self.prepared: PreparedRows | None = None
         self.stats = RowStats()
@@ -288,7 +299,7 @@ class ResponseExport:
     def prepare(self) -> PreparedRows:
         """Run the first pass once and keep its result."""
         if self.prepared is None:
-            self.prepared = prepare_rows(self.session, self.activity, self.columns)
+            self.prepared = prepare_rows(self.session, self.activity, self.columns, self.selection)
         return self.prepared
 
     def rows(self) -> Iterator[list[object]]:

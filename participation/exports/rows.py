@@ -7,6 +7,7 @@ same row builder also reads the odd submission the packed pass cannot account fo
 from __future__ import annotations
 
 import functools
+from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -24,7 +25,6 @@ from participation.exports.columns import (
     Column,
     PreparedRows,
     RowStats,
-    included_clauses,
 )
 from participation.models import Activity, Answer, Flag, Submission
 from participation.models.submissions import HIDDEN
@@ -124,14 +124,15 @@ def row_by_row(
     prepared: PreparedRows,
 ) -> Iterator[list[object]]:
     """Every row built from single answers (for exports whose codes cannot be packed)."""
-    ids, numbers = prepared.submission_ids, prepared.row_numbers
+    ids = prepared.submission_ids
     combos, combo_of = prepared.quasi_values, prepared.quasi_index
-    query = answers_of(
-        select(Submission.id).where(
-            *included_clauses(activity), Submission.id <= prepared.submission_ids[-1]
-        )
-    ).execution_options(yield_per=YIELD_PER)
-    count, position = len(ids), 0
+    query = (
+        answers_of(select(Submission.id).where(*prepared.where, Submission.id <= ids[-1]))
+        .order_by(None)
+        .order_by(prepared.order, Submission.id)
+        .execution_options(yield_per=YIELD_PER)
+    )
+    count, number = len(ids), 0
     current: object = None
     row: list[object] | None = None
     started: set[int] = set()
@@ -143,13 +144,12 @@ def row_by_row(
                 if row is not None:
                     yield row
                 current, row = record[0], None
-                # Both passes walk submissions by id; skip any sent or withdrawn in between.
-                while position < count and ids[position] < current:
-                    position += 1
+                # Rows come shuffled; skip any not in the first pass (sent in between).
+                position = bisect_left(ids, current)
                 if position < count and ids[position] == current:
-                    row = builder.start(numbers[position], combos[combo_of[position]])
+                    number += 1
+                    row = builder.start(number, combos[combo_of[position]])
                     started = set()
-                    position += 1
             if row is not None and record[1] is not None:
                 add(row, record, started)
     if row is not None:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from participation.accounts.scoping import service_filter
 from participation.clock import utcnow
+from participation.exports.consent import research_shareable
 from participation.exports.pdf import PdfError, html_to_pdf
 from participation.figures.dashboard import (
     Dashboard,
@@ -43,7 +44,8 @@ from participation.models import (
     Staff,
     Submission,
 )
-from participation.models.activities import DRAFT, RESEARCH_ASK
+from participation.models.activities import DRAFT
+from participation.models.staff import RESEARCHER
 from participation.models.submissions import HIDDEN
 from participation.privacy.anonymise import redact, safe_csv_writer
 from participation.privacy.suppression import Cell
@@ -138,9 +140,8 @@ def _hidden_in(result: QuestionResult) -> int:
 
 def _shared_quote_clause(activity: Activity) -> list:
     # A quote leaves the service in a report, so it needs the research "yes" when one was asked.
-    return (
-        [Submission.research_consent.is_(True)] if activity.research_sharing == RESEARCH_ASK else []
-    )
+    sharing = research_shareable(activity)
+    return [Submission.research_consent.is_(True)] if sharing.needs_yes else []
 
 
 def theme_counts(session: Session, activity: Activity) -> tuple[ThemeCount, ...]:
@@ -266,6 +267,8 @@ def scope_report(session: Session, staff: Staff, filters: DashboardFilters) -> R
         scope = f"Participation type: {name}"
     dashboard = dashboard_figures(session, staff, filters)
     activities = scope_activities(session, staff, filters)
+    if staff.role == RESEARCHER:  # nothing of an activity whose research sharing is off
+        activities = [a for a in activities if research_shareable(a).shared]
     sections = tuple(activity_section(session, a) for a in activities[:MAX_ACTIVITIES])
     return Report(
         title=name or "Report",

@@ -9,6 +9,7 @@ from participation.models.activities import (
 )
 from participation.models.audit import AuditEvent
 from participation.models.credentials import Passkey, RecoveryCode
+from participation.models.releases import ResearchRelease
 from participation.models.services import ParticipationType, Service
 from participation.models.staff import Staff
 from participation.models.submissions import Answer, Submission
@@ -27,6 +28,7 @@ __all__ = [
     "Passkey",
     "Question",
     "RecoveryCode",
+    "ResearchRelease",
     "RetiredJoinCode",
     "SafeguardingPhrase",
     "Service",

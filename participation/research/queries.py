@@ -9,8 +9,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from participation.accounts.scoping import service_filter
 from participation.exports.columns import exported_row_count
+from participation.exports.consent import Sharing, research_shareable
+from participation.exports.releases import ReleaseState, release_state
 from participation.models import Activity, Staff, Submission
-from participation.models.activities import DRAFT, RESEARCH_ASK
+from participation.models.activities import DRAFT
 from participation.privacy.suppression import Cell, suppress_value
 
 
@@ -22,6 +24,8 @@ class ExportableActivity:
     responses: Cell
     shareable: Cell
     rows_shared: bool  # whether an export would hold any rows (at least k can be shared)
+    sharing: Sharing
+    releases: ReleaseState
 
 
 def research_activities(session: Session, staff: Staff) -> list[ExportableActivity]:
@@ -45,13 +49,18 @@ def research_activities(session: Session, staff: Staff) -> list[ExportableActivi
     listed = []
     for activity, responses, said_yes in session.execute(query):
         k = activity.k_threshold
-        shareable = int((said_yes if activity.research_sharing == RESEARCH_ASK else responses) or 0)
+        sharing = research_shareable(activity)
+        shareable = int((said_yes if sharing.needs_yes else responses) or 0)
+        if not sharing.shared:
+            shareable = 0
         listed.append(
             ExportableActivity(
                 activity,
                 suppress_value(int(responses or 0), k),
                 suppress_value(shareable, k),
                 exported_row_count(shareable, k) > 0,
+                sharing,
+                release_state(session, activity),
             )
         )
     return listed

@@ -6,7 +6,16 @@ import re
 from collections.abc import Callable, Iterator
 from datetime import date
 
-from flask import Response, abort, redirect, render_template, request, stream_with_context, url_for
+from flask import (
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy.orm import Session
 from wtforms import SelectChoice
@@ -19,18 +28,25 @@ from participation.clock import utcnow
 from participation.db import get_session, writes_database
 from participation.errors import render_error
 from participation.exports import pdf as pdf_worker
+from participation.exports import releases
 from participation.exports import summary as reports
-from participation.exports.columns import count_included, exported_row_count
+from participation.exports.consent import research_shareable
 from participation.exports.pack import research_pack_chunks
-from participation.exports.responses import ResponseExport
+from participation.exports.releases import get_release, release_selection, releases_of
+from participation.exports.responses import ResponseExport, service_selection
 from participation.figures.dashboard import DashboardFilters
 from participation.models import Activity, ParticipationType, Service
+from participation.models.staff import ADMIN, LEAD, RESEARCHER
+from participation.problems import Forbidden
 from participation.research import bp
 from participation.research.forms import ScopeReportForm
 from participation.research.queries import activity_in_scope, research_activities
+from participation.research.streaming import audited, record_started
 
 # Researchers and leads download row-level data; admins can do everything.
-ROLES = ("researcher", "lead", "admin")
+ROLES = (RESEARCHER, LEAD, ADMIN)
+# A service's own staff make releases and keep a live extract of their answers.
+SERVICE_ROLES = (LEAD, ADMIN)
 PDF_FAILED = (
     "The report could not be made just now. Nothing is wrong with your data: try again in a "
     "minute, or choose a shorter period."
@@ -78,49 +94,130 @@ def index():
     return render_template("research/index.html", listed=listed)
 
 
-# --- one activity ---------------------------------------------------------------------
+# --- one activity: releases for research, and the service's own live extract ----------
 
 
-def _start_row_export(activity: Activity, action: str, fmt: str) -> ResponseExport:
+def _release_download(
+    activity: Activity, number: int | None, action: str, fmt: str, make: Callable
+) -> Response:
+    """Stream a release of `activity`: audited as started now and as completed at its end."""
     db = get_session()
-    export = ResponseExport(db, activity)
-    rows = exported_row_count(count_included(db, activity), activity.k_threshold)
-    audit.record(
-        db, action, staff=current_user, target=activity, format=fmt, rows=rows, scope="activity"
+    release = get_release(db, activity, number)
+    if number is not None and release is None:
+        abort(404)
+    releases = releases_of(db, activity)
+    export = ResponseExport(db, activity, release_selection(activity, release))
+    staff = current_user._get_current_object()
+    release_number = release.number if release else None
+    record_started(db, staff, action, activity, format=fmt, release=release_number)
+    chunks = audited(
+        lambda session: make(export.bind(session), releases, release),
+        staff=staff,
+        action=action,
+        target=activity,
+        outcome=lambda: {"rows": export.prepare().rows},
+        format=fmt,
+        scope="release",
+        release=release_number,
     )
-    db.commit()
-    return export
+    what = f"release-{release.number}" if release else "no-release"
+    extension = "zip" if fmt == "zip" else "csv"
+    filename = download_name(activity.title, f"research-pack-{what}", extension)
+    if fmt != "zip":
+        filename = download_name(activity.title, f"responses-{what}", extension)
+    return streamed(chunks, "application/zip" if fmt == "zip" else "text/csv", filename)
+
+
+def _pack(export: ResponseExport, releases: list, release: object) -> Iterator[bytes]:
+    session, activity = export.session, export.activity
+
+    def summary() -> bytes:
+        report = reports.activity_report(session, activity)
+        session.rollback()  # end the read before the slow part (SQLite locks while reading)
+        return reports.report_pdf(report)
+
+    shared = research_shareable(activity).shared
+    return research_pack_chunks(
+        export,
+        summary_pdf=summary if shared else None,
+        releases=releases,
+        release=release,  # type: ignore[arg-type]
+    )
+
+
+def _csv(export: ResponseExport, _releases: list, _release: object) -> Iterator[bytes]:
+    return export.csv()
 
 
 @bp.get("/activities/<int:activity_id>/pack.zip")
 @writes_database
 @staff_required(*ROLES)
 def research_pack(activity_id: int):
-    """The research pack ZIP: responses, codebook, README, SPSS file and summary report."""
-    activity = _activity(activity_id)
-    export = _start_row_export(activity, "export_research_pack", "zip")
+    """The newest release's research pack ZIP: responses, codebook, README, SPSS, summary."""
+    return _release_download(_activity(activity_id), None, "export_research_pack", "zip", _pack)
 
-    def chunks(session: Session) -> Iterator[bytes]:
-        def summary() -> bytes:
-            report = reports.activity_report(session, export.activity)
-            session.rollback()  # end the read before the slow part (SQLite locks while reading)
-            return reports.report_pdf(report)
 
-        return research_pack_chunks(export.bind(session), summary_pdf=summary)
-
-    filename = download_name(activity.title, "research-pack", "zip")
-    return streamed(chunks, "application/zip", filename)
+@bp.get("/activities/<int:activity_id>/releases/<int:number>/pack.zip")
+@writes_database
+@staff_required(*ROLES)
+def release_pack(activity_id: int, number: int):
+    """The research pack of one release."""
+    return _release_download(_activity(activity_id), number, "export_research_pack", "zip", _pack)
 
 
 @bp.get("/activities/<int:activity_id>/responses.csv")
 @writes_database
 @staff_required(*ROLES)
 def responses_csv(activity_id: int):
-    """The anonymised responses as one CSV file."""
+    """The newest release's anonymised responses as one CSV file."""
+    return _release_download(_activity(activity_id), None, "export_responses_csv", "csv", _csv)
+
+
+@bp.get("/activities/<int:activity_id>/releases/<int:number>/responses.csv")
+@writes_database
+@staff_required(*ROLES)
+def release_csv(activity_id: int, number: int):
+    """The anonymised responses of one release as CSV."""
+    return _release_download(_activity(activity_id), number, "export_responses_csv", "csv", _csv)
+
+
+@bp.post("/activities/<int:activity_id>/releases")
+@staff_required(*SERVICE_ROLES)
+def make_release(activity_id: int):
+    """Release what can be shared now for research (a lead or an admin)."""
+    db = get_session()
+    release = releases.make_release(db, current_user, _activity(activity_id))
+    db.commit()
+    flash(f"Release {release.number} made: {release.added} new young people's answers.", "success")
+    return redirect(url_for("research.index"))
+
+
+@bp.get("/activities/<int:activity_id>/service-answers.csv")
+@writes_database
+@staff_required(*SERVICE_ROLES)
+def service_csv(activity_id: int):
+    """The service's own live CSV of every answer (anonymised; not research sharing)."""
     activity = _activity(activity_id)
-    export = _start_row_export(activity, "export_responses_csv", "csv")
-    filename = download_name(activity.title, "responses", "csv")
-    return streamed(lambda session: export.bind(session).csv(), "text/csv", filename)
+    db = get_session()
+    export = ResponseExport(db, activity, service_selection(activity))
+    staff = current_user._get_current_object()
+    record_started(db, staff, "export_service_csv", activity, format="csv")
+    chunks = audited(
+        lambda session: export.bind(session).csv(),
+        staff=staff,
+        action="export_service_csv",
+        target=activity,
+        outcome=lambda: {"rows": export.prepare().rows},
+        format="csv",
+        scope="service",
+    )
+    return streamed(chunks, "text/csv", download_name(activity.title, "all-answers", "csv"))
+
+
+def _refuse_researchers_when_off(activity: Activity) -> None:
+    sharing = research_shareable(activity)
+    if current_user.role == RESEARCHER and not sharing.shared:
+        raise Forbidden(sharing.reason)
 
 
 def _pdf_response(report: reports.Report, filename: str) -> Response | tuple[str, int]:
@@ -141,6 +238,7 @@ def _csv_response(report: reports.Report, filename: str) -> Response:
 def summary_pdf(activity_id: int):
     """The summary report of one activity as a PDF."""
     activity = _activity(activity_id)
+    _refuse_researchers_when_off(activity)
     db = get_session()
     report = reports.activity_report(db, activity)
     audit.record(
@@ -161,6 +259,7 @@ def summary_pdf(activity_id: int):
 def summary_csv(activity_id: int):
     """The figures of one activity's summary report as CSV."""
     activity = _activity(activity_id)
+    _refuse_researchers_when_off(activity)
     db = get_session()
     report = reports.activity_report(db, activity)
     rows = sum(1 for _ in reports.summary_rows(report))

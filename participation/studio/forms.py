@@ -18,6 +18,7 @@ from wtforms import (
 )
 from wtforms.widgets import NumberInput, TextInput
 
+from participation.activities.consent import RESEARCH_WORDING
 from participation.activities.design import HART_RUNGS, LUNDY_LABELS, ActivitySettings, Problem
 from participation.activities.help_links import format_help_links, parse_help_links
 from participation.activities.kinds import KIND_LABELS, REACH_TOPICS
@@ -26,7 +27,6 @@ from participation.clock import uk_to_utc, utc_to_uk
 from participation.models.activities import (
     CONSENT_FACILITATED,
     CONSENT_SELF,
-    RESEARCH_ASK,
     RESEARCH_OFF,
 )
 
@@ -100,10 +100,7 @@ CONSENT_MODE_CHOICES = [
     ),
 ]
 RESEARCH_CHOICES = [
-    SelectChoice(RESEARCH_OFF, "Off: answers are only used by this service"),
-    SelectChoice(
-        RESEARCH_ASK, "Ask: each young person chooses whether researchers may see their answers"
-    ),
+    SelectChoice(option, wording.lead) for option, wording in RESEARCH_WORDING.items()
 ]
 LAYOUT_CHOICES = [
     SelectChoice("0", "One question per page"),

@@ -98,6 +98,7 @@ def test_admin_pages(visit, device):
             ("admin: new staff", "/admin/staff/new"),
             ("admin: services", "/admin/services"),
             ("admin: participation types", "/admin/participation-types"),
+            ("admin: audit log", "/admin/audit"),
         ],
     )
 

@@ -65,6 +65,7 @@ def ids_for_other_service(make, db_session) -> dict[str, object]:
         "fmt": "csv",
         "format": "csv",
         "position": 0,
+        "number": 1,  # a research release
         "phrase_id": db_session.scalar(select(SafeguardingPhrase.id).limit(1)),
     }
 

@@ -31,7 +31,7 @@ def test_a_researcher_outside_the_scope_gets_not_found(make, services, sign_in):
 @pytest.mark.parametrize("role", ["researcher", "lead", "admin"])
 def test_hub_staff_and_admins_may_download_a_spokes_activity(make, services, sign_in, role):
     hub, north, _ = services
-    activity = make.activity(north)
+    activity = make.activity(north, research_sharing="ask")
     for _ in range(5):
         make.submission(activity, {0: [{"choice": 3}]})
     client = sign_in(make.staff(role, None if role == "admin" else hub))
@@ -45,8 +45,8 @@ def test_the_research_page_lists_only_activities_in_scope_with_small_counts_hidd
     make, services, sign_in
 ):
     _hub, north, east = services
-    mine = make.activity(north, title="North group")
-    enough = make.activity(north, title="North workshop")
+    mine = make.activity(north, title="North group", research_sharing="ask")
+    enough = make.activity(north, title="North workshop", research_sharing="ask")
     make.activity(east, title="East group")
     make.activity(north, title="Draft plans", status="draft")
     for _ in range(3):
@@ -60,14 +60,14 @@ def test_the_research_page_lists_only_activities_in_scope_with_small_counts_hidd
     assert "North group" in text and "East group" not in text and "Draft plans" not in text
     assert "fewer than 5" in text
     links = {a["href"] for a in page(response).select("a[download]")}
-    assert f"/research/activities/{mine.id}/pack.zip" in links
     assert f"/research/activities/{mine.id}/summary.pdf" in links
-    # Fewer than k can be shared: the page says the row-level downloads are empty for now.
-    no_rows = "No rows yet: the research pack and the answers CSV hold rows once the answers"
+    # Nothing released yet: the page says how many more answers a first release needs.
     rows = {row.td.find(string=True).strip(): row for row in page(response).select("tbody tr")}
-    assert no_rows in rows["North group"].get_text(" ", strip=True)
-    assert "of at least 5 young people can be shared" in rows["North group"].get_text(" ")
-    assert no_rows not in rows["North workshop"].get_text(" ", strip=True)
+    mine_text = rows["North group"].get_text(" ", strip=True)
+    assert "No release yet." in mine_text
+    assert "needs the answers of 5 young people who said yes: 2 more needed" in mine_text
+    assert "more needed" not in rows["North workshop"].get_text(" ", strip=True)
+    assert not page(response).select("form[action$='/releases']"), "researchers cannot release"
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(make, client):

@@ -9,13 +9,17 @@ import pandas as pd
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from participation.exports.releases import make_release
 from participation.models import AuditEvent
 
 
 def activity_with_answers(make, count: int = 6):
-    activity = make.activity(title="Summer group", k_threshold=5)
+    activity = make.activity(title="Summer group", k_threshold=5, research_sharing="ask")
     for i in range(count):
         make.submission(activity, {0: [{"choice": 4}], 4: [{"text": f"=cmd|' /C calc'!A{i}"}]})
+    if count >= 5:
+        make_release(make.session, None, activity)
+        make.session.flush()
     return activity
 
 

@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from participation.activities.kinds import question_spec
+from participation.exports.releases import make_release
 from participation.models import AuditEvent
 from participation.models.enums import QuestionKind
 
@@ -41,6 +42,13 @@ def researcher(make, spoke):
     return make.staff("researcher", spoke)
 
 
+def release(make, activity):
+    """Release what can be shared now, as a lead would."""
+    made = make_release(make.session, None, activity)
+    make.session.flush()
+    return made
+
+
 def pack_url(activity) -> str:
     return f"/research/activities/{activity.id}/pack.zip"
 
@@ -58,6 +66,7 @@ def test_the_pack_opens_in_pandas_frictionless_and_spss(make, spoke, researcher,
     activity = make.activity(spoke, title="Group work review", research_sharing="ask")
     for _ in range(8):
         make.submission(activity, ANSWERS)
+    release(make, activity)
     client = sign_in(researcher)
     response = client.get(pack_url(activity))
     assert response.is_streamed
@@ -109,6 +118,7 @@ def test_only_answers_shared_with_consent_are_included(make, spoke, researcher, 
         make.submission(activity, {2: [{"choice": 1}]}, research_consent=True)
     for _ in range(3):
         make.submission(activity, {2: [{"choice": 3}]}, research_consent=False)
+    release(make, activity)
     unpack(sign_in(researcher).get(pack_url(activity)), tmp_path)
     frame = pd.read_csv(tmp_path / "responses.csv")
     assert len(frame) == 6 and set(frame["q03"]) == {1}
@@ -127,9 +137,12 @@ def test_an_empty_activity_gives_a_valid_pack_that_explains_why(
 
 
 def test_fewer_than_k_young_people_share_no_rows(make, spoke, researcher, sign_in, tmp_path):
-    activity = make.activity(spoke, k_threshold=5)
-    for _ in range(3):
-        make.submission(activity, ANSWERS)
+    activity = make.activity(spoke, research_sharing="ask", k_threshold=5)
+    sent = [make.submission(activity, ANSWERS) for _ in range(5)]
+    release(make, activity)
+    for withdrawn in sent[:2]:  # withdrawals take rows out of every release
+        make.session.delete(withdrawn)
+    make.session.flush()
     unpack(sign_in(researcher).get(pack_url(activity)), tmp_path)
     assert len(pd.read_csv(tmp_path / "responses.csv")) == 0
     readme = " ".join((tmp_path / "README.txt").read_text().split())
@@ -147,10 +160,11 @@ def test_no_combination_of_quasi_identifiers_occurs_fewer_than_k_times(
             QuestionKind.SINGLE_CHOICE, "Did you feel listened to?", options=["Yes", "No"]
         ),
     ]
-    activity = make.activity(spoke, questions=questions, k_threshold=5)
+    activity = make.activity(spoke, research_sharing="ask", questions=questions, k_threshold=5)
     people = [(1, 1)] * 7 + [(2, 1)] * 5 + [(3, 2), (3, 3), (4, 5), (99, 6), (2, 4), (1, 2)]
     for age, living in people:
         make.submission(activity, {0: [{"choice": age}], 1: [{"choice": living}]})
+    release(make, activity)
     unpack(sign_in(researcher).get(pack_url(activity)), tmp_path)
     frame = pd.read_csv(tmp_path / "responses.csv", dtype=str, keep_default_na=False)
     quasi = ["service", "month", "q01_age_band", "q02_living_situation"]
@@ -177,11 +191,12 @@ NASTY = [
 def test_formulas_html_null_bytes_and_emoji_are_safe_in_csv_zip_and_sav(
     make, spoke, researcher, sign_in, tmp_path, db_session
 ):
-    activity = make.activity(spoke, k_threshold=1)
+    activity = make.activity(spoke, research_sharing="ask", k_threshold=1)
     # PostgreSQL cannot store NUL at all (answers are also cleaned when sent).
     nul = "\x00" if db_session.get_bind().dialect.name == "sqlite" else ""
     for text in NASTY:
         make.submission(activity, {4: [{"text": text.replace("\x00", nul)}]})
+    release(make, activity)
     unpack(sign_in(researcher).get(pack_url(activity)), tmp_path)
     assert frictionless.validate(str(tmp_path / "datapackage.json")).valid
     texts = set(pd.read_csv(tmp_path / "responses.csv", keep_default_na=False)["q05"])
@@ -207,9 +222,10 @@ SENTENCES = {
 
 
 def test_personal_details_in_free_text_are_redacted(make, spoke, researcher, sign_in, tmp_path):
-    activity = make.activity(spoke, k_threshold=1)
+    activity = make.activity(spoke, research_sharing="ask", k_threshold=1)
     for sentence in SENTENCES:
         make.submission(activity, {4: [{"text": sentence}]})
+    release(make, activity)
     unpack(sign_in(researcher).get(pack_url(activity)), tmp_path)
     csv_text = (tmp_path / "responses.csv").read_text()
     for details in SENTENCES.values():
@@ -230,26 +246,31 @@ def test_personal_details_in_free_text_are_redacted(make, spoke, researcher, sig
 def test_every_download_is_audited_with_who_what_and_how_many(
     make, spoke, researcher, sign_in, db_session
 ):
-    activity = make.activity(spoke)
+    activity = make.activity(spoke, research_sharing="ask")
     for _ in range(5):
         make.submission(activity, ANSWERS)
+    release(make, activity)
     client = sign_in(researcher)
     client.get(pack_url(activity)).get_data()
     client.get(f"/research/activities/{activity.id}/responses.csv").get_data()
     events = db_session.scalars(
         select(AuditEvent).where(AuditEvent.action.like("export_%")).order_by(AuditEvent.id)
     ).all()
-    assert [(e.action, e.staff_id, e.target_id, e.detail["rows"]) for e in events] == [
+    assert [(e.action, e.staff_id, e.target_id, e.detail.get("rows")) for e in events] == [
+        ("export_research_pack_started", researcher.id, activity.id, None),
         ("export_research_pack", researcher.id, activity.id, 5),
+        ("export_responses_csv_started", researcher.id, activity.id, None),
         ("export_responses_csv", researcher.id, activity.id, 5),
     ]
+    assert [e.detail.get("release") for e in events] == [1, 1, 1, 1]
     assert all(e.service_id == spoke.id and e.at is not None for e in events)
 
 
 def test_downloads_stream_and_the_first_bytes_come_at_once(make, spoke, researcher, sign_in):
-    activity = make.activity(spoke)
+    activity = make.activity(spoke, research_sharing="ask")
     for _ in range(60):
         make.submission(activity, ANSWERS)
+    release(make, activity)
     client = sign_in(researcher)
     for url, first in (
         (f"/research/activities/{activity.id}/responses.csv", b"row,service,month"),
@@ -267,9 +288,10 @@ def test_downloads_stream_and_the_first_bytes_come_at_once(make, spoke, research
 
 
 def test_a_download_abandoned_part_way_frees_its_database_cursor(make, spoke, researcher, sign_in):
-    activity = make.activity(spoke, k_threshold=1)
+    activity = make.activity(spoke, research_sharing="ask", k_threshold=1)
     for number in range(100):
         make.submission(activity, {4: [{"text": f"Answer {number} " + "words " * 150}]})
+    release(make, activity)
     client = sign_in(researcher)
     for url in (f"/research/activities/{activity.id}/responses.csv", pack_url(activity)):
         response = client.get(url)

@@ -37,6 +37,7 @@ def csv_rows(response) -> list[dict[str, str]]:
 
 
 def group_with_answers(make, spoke, **fields):
+    fields.setdefault("research_sharing", "ask")  # researchers get nothing when it is off
     activity = make.activity(spoke, title=fields.pop("title", "Summer group"), **fields)
     # Twelve happy, six okay, two unhappy: "unhappy" must read "fewer than 5".
     for _ in range(12):

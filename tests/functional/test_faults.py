@@ -31,6 +31,7 @@ from participation import create_app
 from participation.activities.kinds import question_spec
 from participation.commands.backup import integrity_problems
 from participation.db import make_engine
+from participation.exports.releases import make_release
 from participation.models import Answer, Submission
 from tests.conftest import TEST_SECRET, prepare
 from tests.factories import Factory
@@ -523,9 +524,11 @@ class DiskFull:
 
 def exportable_activity(make) -> Any:
     """An activity with enough answers that its CSV comes in several chunks."""
-    activity = make.activity(k_threshold=5)
+    activity = make.activity(k_threshold=5, research_sharing="ask")
     for number in range(60):
         make.submission(activity, {0: [{"choice": number % 5 + 1}], 4: [{"text": "x" * 900}]})
+    make_release(make.session, None, activity)
+    make.session.flush()
     return activity
 
 
@@ -557,9 +560,10 @@ def test_a_download_that_fails_midway_is_cut_off_and_the_app_carries_on(
     import participation.exports.responses as exports
 
     lead = make.staff("lead")
-    activity = make.activity(lead.service, k_threshold=5)
+    activity = make.activity(lead.service, k_threshold=5, research_sharing="ask")
     for number in range(60):
         make.submission(activity, {0: [{"choice": number % 5 + 1}], 4: [{"text": "x" * 900}]})
+    make_release(make.session, lead, activity)
     client = sign_in(lead)
     before = database_counts(db_session)[:2]
     real_batches = exports.iter_csv_line_batches
@@ -579,6 +583,16 @@ def test_a_download_that_fails_midway_is_cut_off_and_the_app_carries_on(
         b"".join(response.response)
     response.close()
     assert database_counts(db_session)[:2] == before, "no answer was changed by the export"
+    from participation.models import AuditEvent
+
+    recorded = db_session.scalars(
+        select(AuditEvent.action)
+        .where(AuditEvent.action.like("export_responses_csv%"))
+        .order_by(AuditEvent.id)
+    ).all()
+    assert recorded == ["export_responses_csv_started", "export_responses_csv_failed"], (
+        "an export that broke part-way is recorded as started and failed, never as done"
+    )
     monkeypatch.setattr(exports, "iter_csv_line_batches", real_batches)
     again = client.get(url)
     assert again.status_code == 200 and again.get_data(as_text=True).count("\n") == 61

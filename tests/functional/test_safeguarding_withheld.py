@@ -10,7 +10,9 @@ from bs4 import BeautifulSoup
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from participation.exports.releases import make_release
 from participation.models import AnswerTheme, AuditEvent, Flag, Theme
+from participation.models.activities import RESEARCH_ASK
 from participation.models.submissions import APPROVED, PENDING
 from tests.helpers import csrf_token, page, submit_form, text_of
 
@@ -38,7 +40,7 @@ def spoke(make):
 def workshop(make, spoke, db_session):
     """Eight young people; one approved quote, and one flagged answer that was approved,
     quoted and themed before the flag (the worst case)."""
-    activity = make.activity(spoke, title="Summer workshop")
+    activity = make.activity(spoke, title="Summer workshop", research_sharing=RESEARCH_ASK)
     for _ in range(6):
         make.submission(activity, {0: [{"choice": 4}]})
     control = make.submission(activity, {0: [{"choice": 3}], 4: [{"text": CONTROL}]}).answers[1]
@@ -59,6 +61,7 @@ def workshop(make, spoke, db_session):
     )
     db_session.add(flag)
     db_session.flush()
+    make_release(db_session, None, activity)  # what researchers' files are made from
     return activity, control, flagged, flag, theme
 
 

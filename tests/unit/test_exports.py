@@ -14,10 +14,10 @@ from participation.activities.kinds import question_spec
 from participation.exports.columns import (
     PASSED,
     SUPPRESSED,
-    count_included,
     exported_row_count,
     response_columns,
 )
+from participation.exports.consent import count_shareable
 from participation.exports.pack import zip_chunks
 from participation.exports.responses import ResponseExport
 from participation.models import Flag, Submission
@@ -72,7 +72,7 @@ def test_one_column_per_question_option_ranked_item_and_box(make):
 
 
 def test_a_row_holds_codes_picks_places_and_redacted_text(make, db_session):
-    activity = make.activity(k_threshold=1)
+    activity = make.activity(research_sharing="ask", k_threshold=1)
     make.submission(activity, EVERY_ANSWER)
     (row,) = rows_of(db_session, activity)
     assert (row["q01"], row["q02"], row["q03"]) == (4, 3, 2)
@@ -90,7 +90,7 @@ def test_a_row_holds_codes_picks_places_and_redacted_text(make, db_session):
 
 
 def test_passing_everything_is_minus_one_in_every_answer_column(make, db_session):
-    activity = make.activity(k_threshold=1)
+    activity = make.activity(research_sharing="ask", k_threshold=1)
     make.submission(activity, {})
     (row,) = rows_of(db_session, activity)
     answers = {name: value for name, value in row.items() if name.startswith("q")}
@@ -98,7 +98,7 @@ def test_passing_everything_is_minus_one_in_every_answer_column(make, db_session
 
 
 def test_text_staff_hid_or_flagged_is_withheld(make, db_session):
-    activity = make.activity(k_threshold=1)
+    activity = make.activity(research_sharing="ask", k_threshold=1)
     hidden = make.submission(activity, {4: [{"text": "Hidden from the screen"}]})
     hidden.answers[0].moderation = HIDDEN
     flagged = make.submission(activity, {4: [{"text": "A possible disclosure"}]})
@@ -122,17 +122,18 @@ def test_only_young_people_who_said_yes_are_included_when_the_activity_asked(mak
     asked = make.activity(research_sharing="ask", k_threshold=1)
     make.submission(asked, {2: [{"choice": 1}]}, research_consent=True)
     make.submission(asked, {2: [{"choice": 3}]}, research_consent=False)
-    assert count_included(db_session, asked) == 1
+    assert count_shareable(db_session, asked) == 1
     assert [row["q03"] for row in rows_of(db_session, asked)] == [1]
 
-    not_asked = make.activity(research_sharing="off", k_threshold=1)
-    make.submission(not_asked, {}, research_consent=False)
-    make.submission(not_asked, {}, research_consent=False)
-    assert len(rows_of(db_session, not_asked)) == 2
+    off = make.activity(research_sharing="off", k_threshold=1)
+    make.submission(off, {2: [{"choice": 1}]}, research_consent=False)
+    make.submission(off, {2: [{"choice": 1}]}, research_consent=True)  # never asked: no yes
+    assert count_shareable(db_session, off) == 0
+    assert rows_of(db_session, off) == []
 
 
 def test_fewer_than_k_young_people_gives_no_rows(make, db_session):
-    activity = make.activity(k_threshold=5)
+    activity = make.activity(research_sharing="ask", k_threshold=5)
     for _ in range(4):
         make.submission(activity, EVERY_ANSWER)
     export = ResponseExport(db_session, activity)
@@ -141,14 +142,20 @@ def test_fewer_than_k_young_people_gives_no_rows(make, db_session):
     assert exported_row_count(4, 5) == 0 and exported_row_count(5, 5) == 5
 
 
-def test_row_numbers_are_a_fresh_random_order_not_ids(make, db_session):
-    activity = make.activity(k_threshold=1)
-    submissions = [make.submission(activity, {}) for _ in range(40)]
-    first = [row["row"] for row in rows_of(db_session, activity)]
-    second = [row["row"] for row in rows_of(db_session, activity)]
-    assert sorted(first) == list(range(1, 41))
-    assert first != second  # a fixed order would link rows across exports
-    assert first != [s.id for s in submissions]
+WORDS = ("apple", "brick", "cloud", "daisy", "eagle", "flute", "grape", "heron")
+
+
+def test_rows_leave_in_a_fresh_random_order_numbered_as_they_leave(make, db_session):
+    activity = make.activity(research_sharing="ask", k_threshold=1)
+    sent = [f"{a} {b}" for a in WORDS for b in WORDS[:5]]
+    for text in sent:
+        make.submission(activity, {4: [{"text": text}]})
+    first = rows_of(db_session, activity)
+    second = rows_of(db_session, activity)
+    assert [row["row"] for row in first] == list(range(1, 41))  # export-local numbers
+    assert sorted(row["q05"] for row in first) == sorted(sent)
+    assert [row["q05"] for row in first] != sent, "rows must not come in the order they were sent"
+    assert [row["q05"] for row in first] != [row["q05"] for row in second]
 
 
 def test_every_quasi_identifier_combination_occurs_at_least_k_times(make, db_session):
@@ -157,7 +164,7 @@ def test_every_quasi_identifier_combination_occurs_at_least_k_times(make, db_ses
         question_spec(QuestionKind.REACH, "", topic="gender"),
         question_spec(QuestionKind.SINGLE_CHOICE, "Would you come again?", options=["Yes", "No"]),
     ]
-    activity = make.activity(questions=questions, k_threshold=5)
+    activity = make.activity(questions=questions, research_sharing="ask", k_threshold=5)
     ages_and_genders = [(1, 1)] * 6 + [(2, 2)] * 5 + [(3, 1), (4, 3), (99, 4), (2, 1), (1, 2)]
     for age, gender in ages_and_genders:
         make.submission(
@@ -174,7 +181,7 @@ def test_every_quasi_identifier_combination_occurs_at_least_k_times(make, db_ses
 
 
 def test_the_csv_header_is_sent_before_any_database_work(make, db_session, app):
-    activity = make.activity(k_threshold=1)
+    activity = make.activity(research_sharing="ask", k_threshold=1)
     make.submission(activity, EVERY_ANSWER)
     export = ResponseExport(db_session, activity)
     with recorded_statements(db_session.get_bind().engine) as statements:
@@ -189,7 +196,7 @@ def test_the_csv_header_is_sent_before_any_database_work(make, db_session, app):
 
 
 def test_a_submission_withdrawn_between_the_two_passes_is_left_out(make, db_session):
-    activity = make.activity(k_threshold=1)
+    activity = make.activity(research_sharing="ask", k_threshold=1)
     kept = make.submission(activity, {2: [{"choice": 1}]})
     gone = make.submission(activity, {2: [{"choice": 3}]})
     export = ResponseExport(db_session, activity)
@@ -235,7 +242,7 @@ def test_zip_entries_are_made_only_when_reached():
 def test_formulas_typed_by_young_people_are_neutralised(make, db_session, typed, written):
     if "\x00" in typed and db_session.get_bind().dialect.name != "sqlite":
         pytest.skip("PostgreSQL cannot store NUL; answers are also cleaned when sent")
-    activity = make.activity(k_threshold=1)
+    activity = make.activity(research_sharing="ask", k_threshold=1)
     make.submission(activity, {4: [{"text": typed}]})
     data = b"".join(ResponseExport(db_session, activity).csv()).decode()
     (row,) = list(csv.DictReader(io.StringIO(data)))
@@ -243,7 +250,7 @@ def test_formulas_typed_by_young_people_are_neutralised(make, db_session, typed,
 
 
 def test_the_csv_holds_exactly_the_rows_with_every_cell_neutralised(make, db_session):
-    activity = make.activity(k_threshold=1)
+    activity = make.activity(research_sharing="ask", k_threshold=1)
     make.submission(activity, EVERY_ANSWER)
     make.submission(activity, {})
     make.submission(activity, {4: [{"text": '=1+2, "she said"\nthen left'}]})
@@ -257,10 +264,12 @@ def test_the_csv_holds_exactly_the_rows_with_every_cell_neutralised(make, db_ses
         writer.writerow(row)
     assert b"".join(export.csv()).decode() == expected.getvalue()
     rows = list(csv.DictReader(io.StringIO(expected.getvalue())))
-    assert rows[2]["q05"] == '\'=1+2, "she said"\nthen left'
-    assert rows[3]["q05"] == "-1" and rows[3]["q04_2"] == "1" and rows[3]["q04_1"] == "0"
-    assert rows[3]["q07_rank_2"] == "1" and rows[3]["q07_rank_1"] == "-1"
-    assert rows[4]["q06_not_working"] == "'-1 is not a number here"
+    assert len(rows) == 5
+    assert '\'=1+2, "she said"\nthen left' in [row["q05"] for row in rows]
+    (picked,) = [row for row in rows if row["q04_2"] == "1" and row["q01"] == "-1"]
+    assert picked["q05"] == "-1" and picked["q04_1"] == "0"
+    assert picked["q07_rank_2"] == "1" and picked["q07_rank_1"] == "-1"
+    assert "'-1 is not a number here" in [row["q06_not_working"] for row in rows]
 
 
 # Answers no form sends, each with what an export must show: exactly what is stored.
@@ -283,19 +292,22 @@ STORED_BUT_NEVER_SENT = [
 
 @pytest.mark.parametrize(("values", "shown"), STORED_BUT_NEVER_SENT)
 def test_answers_no_form_sends_are_exported_as_they_are_stored(make, db_session, values, shown):
-    activity = make.activity(k_threshold=1)
+    activity = make.activity(research_sharing="ask", k_threshold=1)
     make.submission(activity, EVERY_ANSWER)
     make.submission(activity, values)
     export = ResponseExport(db_session, activity)
-    normal, odd = (dict(zip(export.header, row, strict=True)) for row in export.rows())
+    rows = [dict(zip(export.header, row, strict=True)) for row in export.rows()]
+    (normal,) = [row for row in rows if row["q05"] == "Email me at [email]"]
+    (odd,) = [row for row in rows if row is not normal]
     assert {name: odd[name] for name in shown} == shown
-    assert normal["q01"] == 4 and normal["q05"] == "Email me at [email]"
+    assert normal["q01"] == 4
     lines = list(csv.DictReader(io.StringIO(b"".join(export.csv()).decode())))
-    assert {name: lines[1][name] for name in shown} == {k: str(v) for k, v in shown.items()}
+    (line,) = [line for line in lines if line["q05"] != "Email me at [email]"]
+    assert {name: line[name] for name in shown} == {k: str(v) for k, v in shown.items()}
 
 
 def test_an_export_reads_its_answers_in_a_few_statements_however_many_there_are(make, db_session):
-    activity = make.activity(k_threshold=1)
+    activity = make.activity(research_sharing="ask", k_threshold=1)
     for _ in range(30):
         make.submission(activity, EVERY_ANSWER)
     export = ResponseExport(db_session, activity)
@@ -308,7 +320,7 @@ def test_an_export_reads_its_answers_in_a_few_statements_however_many_there_are(
 def test_codes_too_large_to_pack_are_exported_too(make, db_session):
     questions = [question_spec(QuestionKind.SINGLE_CHOICE, "Pick one", options=["Yes", "No"])]
     questions[0]["options"] = [{"code": 1, "label": "Yes"}, {"code": 10**7, "label": "No"}]
-    activity = make.activity(questions=questions, k_threshold=1)
+    activity = make.activity(questions=questions, research_sharing="ask", k_threshold=1)
     make.submission(activity, {0: [{"choice": 10**7}]})
     make.submission(activity, {})
-    assert [row["q01"] for row in rows_of(db_session, activity)] == [10**7, PASSED]
+    assert sorted(row["q01"] for row in rows_of(db_session, activity)) == [PASSED, 10**7]
