@@ -35,7 +35,7 @@ from participation.answering.submissions import (
 from participation.db import get_session
 from participation.models import Activity, ConsentVersion
 from participation.models.activities import RESEARCH_ASK
-from participation.youth import bp, kiosk
+from participation.youth import bp, kiosk, limits
 from participation.youth import draft as drafts
 from participation.youth.draft import Draft
 from participation.youth.fields import display_value, input_errors, read_value, summary
@@ -154,6 +154,9 @@ def consent(code: str):
     consent_version = activity.current_consent
     if consent_version is None:
         return _problem_page(JoinResult(result.code, activity, JoinProblem.NOT_OPEN))
+    refused = limits.admit_joiner(activity)
+    if refused is not None:
+        return refused
     draft = Draft(activity.id, consent_version.id, research)
     count_join(db, activity.id)
     db.commit()
@@ -309,6 +312,9 @@ def submit():
     if loaded is None:
         return _lost_page()
     activity, draft = loaded
+    refused = limits.admit_send(activity)
+    if refused is not None:
+        return refused
     db = get_session()
     if _finished_earlier(draft):
         if kiosk.active():
