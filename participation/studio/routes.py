@@ -8,12 +8,14 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_login import current_user
 from sqlalchemy import or_, select
 
+from participation import throttle
 from participation.accounts import audit
 from participation.accounts.scoping import visible_services
 from participation.activities import design as activities
 from participation.activities import posters, qr
 from participation.activities import questions as activity_questions
 from participation.activities.design import ActivityError
+from participation.activities.group_size import joining_of
 from participation.activities.kinds import KIND_LABELS, REACH_TOPICS
 from participation.activities.library import TEMPLATES
 from participation.auth.access import staff_required
@@ -74,6 +76,7 @@ def _edit_page(
         action_form=EmptyForm(),
         errors=errors or [],
         answered=answered,
+        joining=joining_of(activity, throttle.joined_this_session(activity.id)),
         join_url=join_url,
         qr_svg=qr.qr_svg(join_url, label=f"QR code for {join_url}", module_size=4),
         kind_labels=KIND_LABELS,
