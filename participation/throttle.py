@@ -129,15 +129,24 @@ def _seconds_left(seconds: int, at: float) -> int:
 
 
 def spend(name: str, windows: Sequence[Window], *keys: str) -> int:
-    """Count one write in each window; the seconds to wait if any is used up, else 0 (fails open)."""
+    """Count one write in each window; the seconds to wait if any is used up, else 0 (fails open).
+
+    A refused write is given back, so a young person who waits and tries again has not
+    used up any of their group's budget by being refused.
+    """
     at = now()
     wait = 0
     try:
         storage = _strategy().storage
+        counted_in = []
         for window in windows:
-            used = storage.incr(_window_key(name, window.seconds, keys, at), window.seconds)
-            if used > window.amount:
+            key = _window_key(name, window.seconds, keys, at)
+            counted_in.append((key, window.seconds))
+            if storage.incr(key, window.seconds) > window.amount:
                 wait = max(wait, _seconds_left(window.seconds, at))
+        if wait:
+            for key, seconds in counted_in:
+                storage.incr(key, seconds, amount=-1)
     except Exception as exc:
         log.warning("rate-limit storage unavailable: %s", type(exc).__name__)
         return 0
