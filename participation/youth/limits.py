@@ -19,6 +19,9 @@ from participation.models import Activity
 # The lead has to press "Let more people join"; asking again sooner would not help.
 GROUP_FULL_RETRY_SECONDS = 30
 
+# Guessing limits on join and withdrawal codes count over 10 minutes (see throttle.py).
+GUESSING_RETRY_SECONDS = 600
+
 # Never echoed back into a page: a fresh token is added to the Try again form.
 _NOT_CARRIED = {"csrf_token"}
 
@@ -30,18 +33,28 @@ def _windows(budget: int) -> tuple[throttle.Window, ...]:
     )
 
 
+def _carried() -> list[tuple[str, str]]:
+    return [(k, v) for k, v in request.form.items(multi=True) if k not in _NOT_CARRIED]
+
+
 def _refusal(activity: Activity, reason: str, wait: int, *, sending: bool = False):
-    carried = [(k, v) for k, v in request.form.items(multi=True) if k not in _NOT_CARRIED]
     html = render_template(
         "youth/wait.html",
         activity=activity,
         reason=reason,
         wait=wait,
         sending=sending,
-        carried=carried,
+        carried=_carried(),
         action=request.path,
     )
     return html, 429, {"Retry-After": str(wait)}
+
+
+def too_many_tries():
+    """The page for too many wrong codes; a typed code rides along for trying again later."""
+    carried = _carried() if request.method == "POST" else []
+    html = render_template("youth/too_many.html", carried=carried, action=request.path)
+    return html, 429, {"Retry-After": str(GUESSING_RETRY_SECONDS)}
 
 
 def admit_joiner(activity: Activity):

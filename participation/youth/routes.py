@@ -56,7 +56,7 @@ def csrf_ok() -> bool:
 
 
 def _too_many_tries():
-    return render_template("youth/too_many.html"), 429
+    return limits.too_many_tries()
 
 
 def _count_wrong_code(result: JoinResult) -> bool:
