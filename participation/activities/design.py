@@ -56,7 +56,8 @@ MAX_CONSENT = 3000
 MIN_K, MAX_K = 3, 100
 MAX_RETENTION_DAYS = 3650
 MAX_WITHDRAWAL_DAYS = 365
-MIN_GROUP, MAX_GROUP = 1, 5000
+# The largest size is for big online consultations, where nobody is there to let more join.
+MIN_GROUP, MAX_GROUP = 1, 100_000
 CODE_ATTEMPTS = 10
 
 HART_RUNGS = {

@@ -276,7 +276,7 @@ def test_the_lead_sets_the_expected_group_size_on_the_settings_form(make, sign_i
     assert form.find("input", attrs={"name": "expected_group_size"})["value"] == "30"
 
     refused = send_form(client, client.get(url), url, {"expected_group_size": "0"})
-    assert "The group size must be between 1 and 5000." in text_of(refused)
+    assert "The group size must be between 1 and 100000." in text_of(refused)
     send_form(client, client.get(url), url, {"expected_group_size": "60"})
     db_session.refresh(activity)
     assert activity.expected_group_size == 60
