@@ -312,15 +312,15 @@ def submit():
     if loaded is None:
         return _lost_page()
     activity, draft = loaded
-    refused = limits.admit_send(activity)
-    if refused is not None:
-        return refused
     db = get_session()
     if _finished_earlier(draft):
         if kiosk.active():
             return kiosk.redirect_to_start()
         if not already_submitted(db, activity.id, draft.key):
             return _finished_page(activity)
+    refused = limits.admit_send(activity)
+    if refused is not None:
+        return refused
     step = _parse_step(activity, request.form.get("step"))
     _keep_answers_from_form(activity, draft, step)
     if not csrf_ok():
