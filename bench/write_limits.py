@@ -6,7 +6,7 @@ limiter's clock is simulated, so a class spread over minutes runs in seconds. Pr
 table, then one line of JSON; exits non-zero when a class is not all through or a script
 stores more than the group's allowance.
 
-    .venv/bin/python bench/limits.py
+    .venv/bin/python bench/write_limits.py
 """
 
 from __future__ import annotations
@@ -19,19 +19,17 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-# Python puts this file's folder first on the path, where its name would hide the `limits`
-# package the rate limiter needs: the repository root takes its place.
-sys.path[0] = str(Path(__file__).resolve().parent.parent)
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # for `tests`
 
-from participation import create_app, throttle  # noqa: E402
-from participation.accounts.passwords import hash_password  # noqa: E402
-from participation.activities import group_size  # noqa: E402
-from participation.activities.codes import new_join_code  # noqa: E402
-from participation.activities.kinds import question_spec  # noqa: E402
-from participation.commands.migrate import upgrade  # noqa: E402
-from participation.commands.seed import ensure_reference_data  # noqa: E402
-from participation.db import make_engine  # noqa: E402
-from participation.models import (  # noqa: E402
+from participation import create_app, throttle
+from participation.accounts.passwords import hash_password
+from participation.activities import group_size
+from participation.activities.codes import new_join_code
+from participation.activities.kinds import question_spec
+from participation.commands.migrate import upgrade
+from participation.commands.seed import ensure_reference_data
+from participation.db import make_engine
+from participation.models import (
     Activity,
     ConsentVersion,
     ParticipationType,
@@ -39,8 +37,8 @@ from participation.models import (  # noqa: E402
     Service,
     Staff,
 )
-from tests.functional.youth_crowds import Clock, run_class, run_script  # noqa: E402
-from tests.helpers import PASSWORD, csrf_token, submit_form  # noqa: E402
+from tests.functional.youth_crowds import Clock, run_class, run_script
+from tests.helpers import PASSWORD, csrf_token, submit_form
 
 DAY = 24 * 60 * 60
 
