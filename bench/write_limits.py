@@ -123,7 +123,7 @@ def main() -> int:
                 "scenario": label,
                 "through": len(crowd.sent),
                 "of": people,
-                "asked to wait": len(crowd.asked_to_wait),
+                "held back": len(crowd.asked_to_wait),
                 "minutes": round(crowd.minutes, 1),
                 "run seconds": round(time.perf_counter() - started, 1),
             }
@@ -140,7 +140,7 @@ def main() -> int:
                 "scenario": label,
                 "through": script.stored,
                 "of": attempts,
-                "asked to wait": script.refused,
+                "held back": script.refused,
                 "minutes": round(attempts * every * 2 / 60, 1),
                 "run seconds": round(time.perf_counter() - started, 1),
             }
@@ -155,7 +155,7 @@ def main() -> int:
     print("  ".join("-" * w for w in widths))
     for row in rows:
         print("  ".join(str(row[c]).ljust(w) for c, w in zip(columns, widths, strict=True)))
-    print(f"per client and activity: burst {throttle.BURST} per {throttle.BURST_SECONDS} s; ")
+    print(f"per client and activity: burst {throttle.BURST} per {throttle.BURST_SECONDS} s")
     print(
         "session budget = expected group size + margin "
         f"(30 -> {group_size.join_allowance(30)} joins, {group_size.send_allowance(30)} sends)"
