@@ -280,3 +280,13 @@ def test_the_lead_sets_the_expected_group_size_on_the_settings_form(make, sign_i
     send_form(client, client.get(url), url, {"expected_group_size": "60"})
     db_session.refresh(activity)
     assert activity.expected_group_size == 60
+
+
+def test_a_busy_address_does_not_hold_up_young_people_elsewhere(limited_app, make, clock):
+    activity = two_questions(make, expected_group_size=100)
+    for _ in range(throttle.BURST):
+        assert say_yes(phone(limited_app), activity).status_code == 200
+    assert say_yes(phone(limited_app), activity).status_code == 429
+    at_home = limited_app.test_client()
+    at_home.environ_base["REMOTE_ADDR"] = "198.51.100.99"
+    assert say_yes(at_home, activity).status_code == 200
