@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import itertools
 import json
 import os
 import re
@@ -28,6 +29,7 @@ ROOT = BENCH_DIR.parent
 # The scripts run as `python bench/<name>.py` from a checkout: make the package importable.
 sys.path.insert(0, str(ROOT))
 
+from participation.activities.design import MAX_GROUP  # noqa: E402
 from participation.activities.kinds import question_spec  # noqa: E402
 from participation.commands.migrate import upgrade  # noqa: E402
 from participation.commands.seed import ensure_reference_data  # noqa: E402
@@ -115,6 +117,8 @@ def create_open_activity(
             status="open",
             one_page=one_page,
             opened_at=None,
+            # Thousands join within one session window; nobody is there to let more join.
+            expected_group_size=MAX_GROUP,
         )
         activity.consent_versions.append(
             ConsentVersion(
@@ -202,6 +206,9 @@ class Gunicorn:
             "PARTICIPATION_WORKERS": str(settings.workers),
             "PARTICIPATION_THREADS": str(settings.threads),
             "PARTICIPATION_ACCESS_LOG": str(log_dir / f"access-{self.port}.log"),
+            # As behind nginx in production: each phone is counted by its own (forwarded)
+            # address, not as one client sending everything, which the write limits refuse.
+            "PARTICIPATION_PROXY_COUNT": "1",
             **env,
         }
         self.log = (log_dir / f"gunicorn-{self.port}.log").open("w")
@@ -303,18 +310,23 @@ FORM_ACTION_RE = re.compile(r'<form method="post" action="([^"]+)"')
 COOKIE_RE = re.compile(r"^session=([^;]*)")
 
 
+_phone_numbers = itertools.count(1)
+
+
 class Client:
     """One phone: a keep-alive connection (reopened when the server closes it) and a cookie."""
 
     def __init__(self, host: str, port: int) -> None:
         self.conn = http.client.HTTPConnection(host, port, timeout=120)
         self.cookie: str | None = None
+        number = next(_phone_numbers)
+        self.address = f"10.{number // 65536 % 256}.{number // 256 % 256}.{number % 256}"
 
     def request(
         self, method: str, path: str, form: dict[str, Any] | list[tuple[str, Any]] | None = None
     ) -> tuple[int, str]:
         """Send one request; (status, body)."""
-        headers = {}
+        headers = {"X-Forwarded-For": self.address}
         body = None
         if form is not None:
             body = urlencode(form)

@@ -1,9 +1,13 @@
-"""Rate limits on guessable things (sign-in, join codes, withdrawal codes).
+"""Rate limits on guessable things (sign-in, join codes, withdrawal codes) and on anonymous writes.
 
 Keys never hold a client address: the address is replaced by a keyed hash. Storage comes
 from PARTICIPATION_RATELIMIT_STORAGE_URI (memory:// by default, Redis in production).
 When the storage is unreachable, staff sign-in fails closed and young people's forms
 fail open: a young person must never be turned away because a cache is down.
+
+Young people's writes (saying yes, sending answers) are counted in fixed windows of `now()`
+named in the key, so every instance agrees on where a window starts and a test can move
+the clock, whichever storage is behind it.
 """
 
 from __future__ import annotations
@@ -11,6 +15,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from flask import Flask, current_app, request
 from flask_limiter import Limiter
@@ -30,6 +38,25 @@ REAUTH_PER_ACCOUNT = "5 per 15 minutes"
 # A class of 30 on one venue Wi-Fi mistyping a code twice each stays well inside this.
 WRONG_JOIN_CODE_PER_CLIENT = "60 per 10 minutes"
 WITHDRAW_PER_CLIENT = "20 per 10 minutes"
+
+# One session of an activity: joins counted for the group size, and each client's budget.
+SESSION_SECONDS = 3 * 60 * 60
+# A short burst per client and activity: a whole default group (30) pressing at the same
+# moment gets through; a script cannot go faster than 3 a second.
+BURST = 30
+BURST_SECONDS = 10
+JOINED = "joined"
+
+# The clock the write windows follow (tests move it).
+now = time.time
+
+
+@dataclass(frozen=True)
+class Window:
+    """At most `amount` writes in each fixed window of `seconds`."""
+
+    amount: int
+    seconds: int
 
 
 class ThrottleUnavailable(RuntimeError):
@@ -161,3 +188,55 @@ def client_key_for(value: str) -> str:
     """A keyed hash of any identifier (such as an email), for use in limiter keys."""
     secret = current_app.config["SECRET_KEY"].encode()
     return hmac.new(secret, b"value:" + value.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def _window_key(name: str, seconds: int, keys: tuple[str, ...], at: float) -> str:
+    return "/".join(_namespaced(("w", name, *keys, str(seconds), str(int(at // seconds)))))
+
+
+def _seconds_left(seconds: int, at: float) -> int:
+    return max(1, math.ceil(seconds - at % seconds))
+
+
+def spend(name: str, windows: Sequence[Window], *keys: str) -> int:
+    """Count one write in each window; the seconds to wait if any is used up, else 0 (fails open).
+
+    A refused write is given back, so a young person who waits and tries again has not
+    used up any of their group's budget by being refused.
+    """
+    at = now()
+    wait = 0
+    try:
+        storage = _strategy().storage
+        counted_in = []
+        for window in windows:
+            key = _window_key(name, window.seconds, keys, at)
+            counted_in.append((key, window.seconds))
+            if storage.incr(key, window.seconds) > window.amount:
+                wait = max(wait, _seconds_left(window.seconds, at))
+        if wait:
+            for key, seconds in counted_in:
+                storage.incr(key, seconds, amount=-1)
+    except Exception as exc:
+        log.warning("rate-limit storage unavailable: %s", type(exc).__name__)
+        return 0
+    return wait
+
+
+def counted(name: str, seconds: int, *keys: str) -> int:
+    """How many writes the current window of `seconds` holds (0 when the storage is down)."""
+    try:
+        return int(_strategy().storage.get(_window_key(name, seconds, keys, now())))
+    except Exception as exc:
+        log.warning("rate-limit storage unavailable: %s", type(exc).__name__)
+        return 0
+
+
+def joined_this_session(activity_id: int) -> int:
+    """How many young people said yes to an activity in the current session window."""
+    return counted(JOINED, SESSION_SECONDS, str(activity_id))
+
+
+def count_joined(activity_id: int) -> None:
+    """Count one young person saying yes to an activity (for its group size)."""
+    spend(JOINED, (Window(2**31, SESSION_SECONDS),), str(activity_id))

@@ -57,6 +57,8 @@ MAX_CONSENT = 3000
 MIN_K, MAX_K = 3, 100
 MAX_RETENTION_DAYS = 3650
 MAX_WITHDRAWAL_DAYS = 365
+# The largest size is for big online consultations, where nobody is there to let more join.
+MIN_GROUP, MAX_GROUP = 1, 100_000
 CODE_ATTEMPTS = 10
 
 HART_RUNGS = {
@@ -107,6 +109,7 @@ class ActivitySettings:
     hart_rung: int | None = None
     one_page: bool = False
     signposting: list[dict[str, Any]] | None = None
+    expected_group_size: int = 30
 
 
 # Fields copied straight between ActivitySettings and Activity.
@@ -183,6 +186,31 @@ def has_answers(session: Session, activity: Activity) -> bool:
 # --- checking settings -------------------------------------------------------------------
 
 
+def _number_problems(settings: ActivitySettings) -> list[Problem]:
+    """Problems with the numbers on the settings form (k, days, group size)."""
+    problems: list[Problem] = []
+    if not MIN_K <= settings.k_threshold <= MAX_K:
+        problems.append(
+            ("k_threshold", f"The smallest group shown must be between {MIN_K} and {MAX_K}.")
+        )
+    if not 1 <= settings.retention_days <= MAX_RETENTION_DAYS:
+        problems.append(
+            ("retention_days", f"Keep answers for between 1 and {MAX_RETENTION_DAYS} days.")
+        )
+    if not 1 <= settings.withdrawal_days <= MAX_WITHDRAWAL_DAYS:
+        problems.append(
+            (
+                "withdrawal_days",
+                f"Young people need between 1 and {MAX_WITHDRAWAL_DAYS} days to withdraw.",
+            )
+        )
+    if not MIN_GROUP <= settings.expected_group_size <= MAX_GROUP:
+        problems.append(
+            ("expected_group_size", f"The group size must be between {MIN_GROUP} and {MAX_GROUP}.")
+        )
+    return problems
+
+
 def check_settings(session: Session, staff: Staff, settings: ActivitySettings) -> list[Problem]:
     """Every problem with these settings, each tied to its form field."""
     problems: list[Problem] = []
@@ -218,21 +246,7 @@ def check_settings(session: Session, staff: Staff, settings: ActivitySettings) -
         )
     if settings.research_sharing not in (RESEARCH_OFF, RESEARCH_ASK):
         problems.append(("research_sharing", "Choose whether to ask about research sharing."))
-    if not MIN_K <= settings.k_threshold <= MAX_K:
-        problems.append(
-            ("k_threshold", f"The smallest group shown must be between {MIN_K} and {MAX_K}.")
-        )
-    if not 1 <= settings.retention_days <= MAX_RETENTION_DAYS:
-        problems.append(
-            ("retention_days", f"Keep answers for between 1 and {MAX_RETENTION_DAYS} days.")
-        )
-    if not 1 <= settings.withdrawal_days <= MAX_WITHDRAWAL_DAYS:
-        problems.append(
-            (
-                "withdrawal_days",
-                f"Young people need between 1 and {MAX_WITHDRAWAL_DAYS} days to withdraw.",
-            )
-        )
+    problems.extend(_number_problems(settings))
     if settings.lundy_focus is not None and settings.lundy_focus not in LUNDY_FOCUS:
         problems.append(("lundy_focus", "Choose a Lundy focus from the list."))
     if settings.hart_rung is not None and settings.hart_rung not in HART_RUNGS:

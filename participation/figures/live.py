@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from participation.activities.group_size import Joining
 from participation.figures.queries import SubmissionStats
 from participation.figures.results import ActivityFigures, activity_figures
 from participation.figures.text_answers import text_questions
@@ -44,6 +45,7 @@ class LiveState:
     k: int
     figures: ActivityFigures | None  # None until at least k young people have answered
     texts: tuple[str, ...]  # approved, redacted; empty until k have answered
+    joining: Joining | None = None  # this session's joins against the expected group size
 
     @property
     def ready(self) -> bool:
@@ -56,7 +58,9 @@ class LiveState:
         return max(self.k - self.submitted, 0)
 
 
-def live_version(session: Session, activity: Activity, stats: SubmissionStats) -> str:
+def live_version(
+    session: Session, activity: Activity, stats: SubmissionStats, joining: Joining | None = None
+) -> str:
     """A strong ETag (unquoted) for the live screen: changes whenever anything on it could."""
     approved = (0, 0, 0)
     ids = [q.id for q in text_questions(activity)]
@@ -88,6 +92,7 @@ def live_version(session: Session, activity: Activity, stats: SubmissionStats) -
         *approved,
         *waiting_flags,
         questions,
+        joining,
     )
     return hashlib.blake2s(repr(parts).encode(), digest_size=12).hexdigest()
 
@@ -107,7 +112,9 @@ def screen_body(version: str, make: Callable[[], bytes]) -> bytes:
     return body
 
 
-def live_state(session: Session, activity: Activity, stats: SubmissionStats) -> LiveState:
+def live_state(
+    session: Session, activity: Activity, stats: SubmissionStats, joining: Joining | None = None
+) -> LiveState:
     """The live screen's content; results and text only once k young people have answered."""
     # The count itself is shown as it is: everyone in the room can count the phones, and
     # the screen says how many more answers it needs before showing anything else.
@@ -121,4 +128,5 @@ def live_state(session: Session, activity: Activity, stats: SubmissionStats) -> 
         k=activity.k_threshold,
         figures=activity_figures(session, activity, stats=stats) if ready else None,
         texts=tuple(approved_for_screen(session, activity, SCREEN_TEXTS)) if ready else (),
+        joining=joining,
     )

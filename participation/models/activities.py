@@ -60,6 +60,9 @@ class Activity(Base):
     status: Mapped[str] = mapped_column(String(10), default=DRAFT, index=True)
     join_code: Mapped[str] = mapped_column(String(6))
     joining_locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    # How many young people the lead expects at one session; past it (with a margin) new
+    # joiners wait until the lead lets more in (see participation.activities.group_size).
+    expected_group_size: Mapped[int] = mapped_column(Integer, default=30, server_default="30")
     opens_at: Mapped[datetime | None] = mapped_column(DateTime)
     closes_at: Mapped[datetime | None] = mapped_column(DateTime)
     consent_mode: Mapped[str] = mapped_column(String(12), default=CONSENT_SELF)

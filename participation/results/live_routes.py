@@ -1,11 +1,13 @@
-"""The live workshop screen, its JSON for polling, locking joining, and moderation."""
+"""The live workshop screen, its JSON for polling, locking joining, letting more join, moderation."""
 
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from participation import throttle
 from participation.activities.design import ActivityError, set_joining_locked
+from participation.activities.group_size import Joining, joining_of, let_more_join
 from participation.activities.qr import join_url, qr_svg
 from participation.auth.access import staff_required
 from participation.db import get_session
@@ -19,7 +21,7 @@ from participation.models.staff import ADMIN, LEAD
 from participation.models.submissions import APPROVED, HIDDEN, PENDING
 from participation.results import bp
 from participation.results.common import load_activity, page_number
-from participation.results.forms import DecisionForm, LockForm
+from participation.results.forms import DecisionForm, EmptyForm, LockForm
 
 STATES = {PENDING: "Waiting", APPROVED: "Approved", HIDDEN: "Hidden"}
 
@@ -36,6 +38,10 @@ def _screen(activity: Activity, state: LiveState) -> dict:
     return {"activity": activity, "state": state, "charts": charts}
 
 
+def _joining(activity: Activity) -> Joining:
+    return joining_of(activity, throttle.joined_this_session(activity.id))
+
+
 @bp.get("/activities/<int:activity_id>/present")
 @staff_required(LEAD, ADMIN)
 def present(activity_id: int):
@@ -45,14 +51,16 @@ def present(activity_id: int):
     base_url = current_app.config["BASE_URL"]
     url = join_url(base_url, activity.join_code)
     stats = submission_stats(db, activity.id)
-    state = live_state(db, activity, stats)
+    joining = _joining(activity)
+    state = live_state(db, activity, stats, joining)
     return render_template(
         "results/present.html",
         join_link=url,
         join_page=base_url.rstrip("/") + "/join",
         qr=qr_svg(url, label=f"QR code to join: {url}"),
         lock_form=LockForm(),
-        etag=live_version(db, activity, stats),
+        more_form=EmptyForm(),
+        etag=live_version(db, activity, stats, joining),
         **_screen(activity, state),
     )
 
@@ -64,11 +72,14 @@ def live_json(activity_id: int):
     db = get_session()
     activity = load_activity(db, current_user, activity_id)
     stats = submission_stats(db, activity.id)
-    etag = live_version(db, activity, stats)
+    joining = _joining(activity)
+    etag = live_version(db, activity, stats, joining)
     if request.if_none_match.contains(etag):
         response = current_app.response_class(status=304)
     else:
-        body = screen_body(etag, lambda: _live_body(activity, live_state(db, activity, stats)))
+        body = screen_body(
+            etag, lambda: _live_body(activity, live_state(db, activity, stats, joining))
+        )
         response = current_app.response_class(body, mimetype=current_app.json.mimetype)
     response.set_etag(etag)
     return response
@@ -93,6 +104,9 @@ def _live_body(activity: Activity, state: LiveState) -> bytes:
         "joined": state.joined,
         "submitted": state.submitted,
         "joining_locked": state.joining_locked,
+        "joining_full": bool(state.joining and state.joining.full),
+        "joined_this_session": state.joining.joined if state.joining else None,
+        "expected_group_size": state.joining.expected if state.joining else None,
         "status": state.status,
         "k": state.k,
         "ready": state.ready,
@@ -125,6 +139,29 @@ def present_lock(activity_id: int):
                 else f"Joining is open again with the code {activity.join_code}.",
                 "success",
             )
+    return redirect(url_for("results.present", activity_id=activity.id))
+
+
+@bp.post("/activities/<int:activity_id>/let-more-join")
+@staff_required(LEAD, ADMIN)
+def joining_more(activity_id: int):
+    """Raise the expected group size so people asked to wait can join, then go back."""
+    db = get_session()
+    activity = load_activity(db, current_user, activity_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            size = let_more_join(db, current_user, activity)
+        except ActivityError as exc:
+            flash(str(exc), "error")
+        else:
+            db.commit()
+            flash(
+                f"More people can join now: the group size is {size}. "
+                "Anyone who was asked to wait can press Try again.",
+                "success",
+            )
+    if request.form.get("back") == "studio":
+        return redirect(url_for("studio.activity_edit", activity_id=activity.id))
     return redirect(url_for("results.present", activity_id=activity.id))
 
 

@@ -29,6 +29,12 @@
     setText("live-submitted", data.submitted);
     var locked = document.getElementById("live-locked");
     if (locked) { locked.hidden = !data.joining_locked; }
+    var full = document.getElementById("live-full");
+    if (full) {
+      full.hidden = !data.joining_full;
+      setText("live-joined-session", data.joined_this_session);
+      setText("live-expected", data.expected_group_size);
+    }
     var results = document.getElementById("live-results");
     // The HTML is rendered and escaped on the server by the same template as the page.
     if (results) { results.innerHTML = data.html; }

@@ -143,6 +143,10 @@ class SettingsForm(FlaskForm):
         "Days young people have to withdraw",
         required_message="Enter how many days young people have to withdraw, like 28.",
     )
+    expected_group_size = WholeNumberField(
+        "How many young people you expect",
+        required_message="Enter how many young people you expect, like 30.",
+    )
     lundy_focus = SelectField("Lundy focus", choices=LUNDY_CHOICES, validate_choice=False)
     hart_rung = SelectField("Hart's ladder rung", choices=HART_CHOICES, validate_choice=False)
     one_page = RadioField("How questions are shown", choices=LAYOUT_CHOICES, default="0")
@@ -165,6 +169,7 @@ class SettingsForm(FlaskForm):
         self.k_threshold.data = settings.k_threshold
         self.retention_days.data = settings.retention_days
         self.withdrawal_days.data = settings.withdrawal_days
+        self.expected_group_size.data = settings.expected_group_size
         self.opens_at.data = utc_to_uk(settings.opens_at)
         self.closes_at.data = utc_to_uk(settings.closes_at)
         self.lundy_focus.data = settings.lundy_focus or ""
@@ -188,6 +193,7 @@ class SettingsForm(FlaskForm):
             k_threshold=self.k_threshold.data or 0,
             retention_days=self.retention_days.data or 0,
             withdrawal_days=self.withdrawal_days.data or 0,
+            expected_group_size=self.expected_group_size.data or 0,
             lundy_focus=self.lundy_focus.data or None,
             hart_rung=_int_or_none(self.hart_rung.data),
             one_page=self.one_page.data == "1",

@@ -7,12 +7,14 @@ from typing import Any
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from participation import throttle
 from participation.accounts import audit
 from participation.accounts.scoping import visible_services
 from participation.activities import design as activities
 from participation.activities import posters, qr
 from participation.activities import questions as activity_questions
 from participation.activities.design import ActivityError
+from participation.activities.group_size import joining_of
 from participation.activities.kinds import KIND_LABELS, REACH_TOPICS
 from participation.activities.library import TEMPLATES
 from participation.activities.types import participation_types
@@ -71,6 +73,7 @@ def _edit_page(
         action_form=EmptyForm(),
         errors=errors or [],
         answered=answered,
+        joining=joining_of(activity, throttle.joined_this_session(activity.id)),
         join_url=join_url,
         qr_svg=qr.qr_svg(join_url, label=f"QR code for {join_url}", module_size=4),
         kind_labels=KIND_LABELS,

@@ -36,7 +36,7 @@ from participation.db import get_session
 from participation.extensions import csrf
 from participation.models import Activity, ConsentVersion
 from participation.models.activities import RESEARCH_ASK
-from participation.youth import bp, kiosk
+from participation.youth import bp, kiosk, limits
 from participation.youth import draft as drafts
 from participation.youth.draft import Draft
 from participation.youth.fields import display_value, input_errors, read_value, summary
@@ -57,7 +57,7 @@ def csrf_ok() -> bool:
 
 
 def _too_many_tries():
-    return render_template("youth/too_many.html"), 429
+    return limits.too_many_tries()
 
 
 def _count_wrong_code(result: JoinResult) -> bool:
@@ -155,6 +155,9 @@ def consent(code: str):
     consent_version = activity.current_consent
     if consent_version is None:
         return _problem_page(JoinResult(result.code, activity, JoinProblem.NOT_OPEN))
+    refused = limits.admit_joiner(activity)
+    if refused is not None:
+        return refused
     draft = Draft(activity.id, consent_version.id, research)
     count_join(db, activity.id)
     db.commit()
@@ -316,6 +319,9 @@ def submit():
             return kiosk.redirect_to_start()
         if not already_submitted(db, activity.id, draft.key):
             return _finished_page(activity)
+    refused = limits.admit_send(activity)
+    if refused is not None:
+        return refused
     step = _parse_step(activity, request.form.get("step"))
     _keep_answers_from_form(activity, draft, step)
     if not csrf_ok():

@@ -70,7 +70,10 @@ def test_withdraw_attempts_are_rate_limited(client):
         assert response.status_code == 400
     response = client.post("/withdraw", data={"code": "a-b-c-d", "csrf_token": token})
     assert response.status_code == 429
+    assert response.headers["Retry-After"] == "600"
     assert "Too many tries" in text_of(response)
+    kept = page(response).find("form", attrs={"action": "/withdraw"})
+    assert kept.find("input", attrs={"name": "code"})["value"] == "a-b-c-d"
 
 
 def test_withdraw_form_recovers_from_a_missing_csrf_token(client):
