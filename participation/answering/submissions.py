@@ -50,7 +50,8 @@ from participation.models.activities import (
     TRAFFIC_LIGHT,
 )
 from participation.models.submissions import PENDING
-from participation.safeguarding.check import Matcher, compile_matcher
+from participation.safeguarding.check import Matcher, compile_matcher, default_rules
+from participation.safeguarding.phrases import lead_rules
 
 ONE_CHOICE_KINDS = (EMOJI_SCALE, TRAFFIC_LIGHT, SINGLE_CHOICE, REACH)
 BOXES = 3
@@ -256,7 +257,7 @@ _matcher_cache: dict[str, Any] = {"key": None, "matcher": None}
 
 
 def active_matcher(session: Session) -> Matcher:
-    """The compiled matcher for the active safeguarding phrases, cached between requests."""
+    """The compiled matcher for the shipped rules and those leads added, cached between requests."""
     active = SafeguardingPhrase.is_active.is_(True)
     key = tuple(
         session.execute(
@@ -274,12 +275,12 @@ def active_matcher(session: Session) -> Matcher:
     with _matcher_lock:
         if _matcher_cache["key"] == key and _matcher_cache["matcher"] is not None:
             return _matcher_cache["matcher"]
-    pairs = session.execute(
-        select(SafeguardingPhrase.category, SafeguardingPhrase.phrase)
+    added = session.execute(
+        select(SafeguardingPhrase.category, SafeguardingPhrase.phrase, SafeguardingPhrase.kind)
         .where(active)
         .order_by(SafeguardingPhrase.id)
     ).all()
-    matcher = compile_matcher((category, phrase) for category, phrase in pairs)
+    matcher = compile_matcher([*default_rules(), *lead_rules(added)])
     with _matcher_lock:
         _matcher_cache.update(key=key, matcher=matcher)
     return matcher

@@ -10,6 +10,7 @@ bp.before_app_request(set_nav_badge)
 # Importing the view modules registers their routes on bp.
 from participation.results import (  # noqa: E402,F401
     live_routes,
+    phrase_routes,
     routes,
     safeguarding_routes,
     work_routes,

@@ -1,8 +1,8 @@
-"""The safeguarding queue for designated safeguarding leads, and admins' phrase lists."""
+"""The safeguarding queue for designated safeguarding leads (rules they add: phrase_routes)."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from participation.auth.access import staff_required
@@ -10,21 +10,18 @@ from participation.db import get_session, writes_database
 from participation.models import Staff
 from participation.models.staff import ADMIN, LEAD
 from participation.results import bp
-from participation.results.forms import EmptyForm, OutcomeForm, PhraseForm
+from participation.results.forms import OutcomeForm
 from participation.safeguarding.queue import (
     CATEGORY_LABELS,
     OUTCOME_LABELS,
     STATUS_LABELS,
     SafeguardingError,
-    add_phrase,
     category_labels,
     get_flag,
     matches,
-    phrases_by_category,
     queue,
     record_outcome,
     record_view,
-    set_phrase_active,
 )
 
 
@@ -79,46 +76,3 @@ def flag_detail(flag_id: int):
         reviewer=db.get(Staff, flag.reviewed_by_id) if flag.reviewed_by_id else None,
         form=form,
     )
-
-
-@bp.route("/safeguarding/phrases", methods=["GET", "POST"])
-@staff_required(ADMIN)
-def phrase_list():
-    """The phrase lists the safeguarding check uses; admins add phrases or switch them off."""
-    db = get_session()
-    form = PhraseForm()
-    if form.validate_on_submit():
-        try:
-            phrase = add_phrase(db, form.category.data, form.phrase.data, current_user)
-        except SafeguardingError as exc:
-            db.rollback()
-            getattr(form, exc.field).errors.append(exc.message)
-        else:
-            db.commit()
-            flash(f"Added “{phrase.phrase}” to {CATEGORY_LABELS[phrase.category]}.", "success")
-            return redirect(url_for("results.phrase_list"))
-    return render_template(
-        "results/phrases.html",
-        form=form,
-        grouped=phrases_by_category(db),
-        category_names=CATEGORY_LABELS,
-        toggle_form=EmptyForm(),
-    )
-
-
-@bp.post("/safeguarding/phrases/<int:phrase_id>")
-@staff_required(ADMIN)
-def phrase_toggle(phrase_id: int):
-    """Switch a phrase off (or back on)."""
-    db = get_session()
-    if EmptyForm().validate_on_submit():
-        active = request.form.get("active") == "1"
-        phrase = set_phrase_active(db, phrase_id, active, current_user)
-        if phrase is None:
-            abort(404)
-        db.commit()
-        flash(
-            f"“{phrase.phrase}” is {'checked again' if active else 'no longer checked'}.",
-            "success",
-        )
-    return redirect(url_for("results.phrase_list"))

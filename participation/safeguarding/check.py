@@ -29,6 +29,7 @@ from participation.safeguarding.patterns import (
     match_parts,
     parse_slots,
     run_together,
+    stem_keys,
     stem_matches,
 )
 
@@ -77,10 +78,12 @@ class Matcher:
         self.rules = tuple(rules)
         for rule in self.rules:
             for word, is_prefix in set(first_words(rule)):
-                if is_prefix:
-                    self._prefix[word[:3]].append(rule)
-                else:
+                if not is_prefix:
                     self._exact[word].append(rule)
+                    continue
+                for key in stem_keys(word):
+                    if rule not in self._prefix[key]:
+                        self._prefix[key].append(rule)
 
     def _candidates(self, token: str) -> Iterator[Rule]:
         yield from self._exact.get(token, ())
@@ -258,6 +261,15 @@ def _shipped() -> tuple[tuple[str, ...], tuple[RuleText, ...]]:
 def default_slots() -> Mapping[str, tuple[Alt, ...]]:
     """The shipped word lists patterns may name as [slot]."""
     return parse_slots(_shipped()[0])
+
+
+def word_lists() -> dict[str, str]:
+    """The shipped word lists as written, by name, for staff to read."""
+    lists = {}
+    for line in _shipped()[0]:
+        name, _, entries = line.partition("=")
+        lists[name.strip().strip("[]")] = " ".join(entries.split())
+    return lists
 
 
 def default_rules() -> list[RuleText]:

@@ -297,7 +297,10 @@ def views(text: str) -> Iterator[list[Token]]:
     raw = raw_tokens(folded, origin)
     joined = _join_spelled_out(raw)
     readings = [raw] if len(joined) == len(raw) else [raw, joined]
-    ambiguous_one = "1" in folded or "|" in folded
+    # Only a "1" or "|" inside a word ("k1ll") is read both ways; plain numbers are numbers.
+    ambiguous_one = ("1" in folded or "|" in folded) and any(
+        ("1" in t.text or "|" in t.text) and not t.text.isdigit() for t in raw
+    )
     for tokens in readings:
         for one_as in ONE_AS if ambiguous_one else ONE_AS[:1]:
             yield normalise(tokens, one_as)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from participation.safeguarding.normalise import (
     MIN_JOINED,
@@ -47,6 +47,40 @@ class Part:
     alts: tuple[Alt, ...] = ()
     optional: bool = False
     gap: int = 0
+    # Alternatives by their first word, and those starting with a wildcard: a long word list
+    # is then tried only where its first word is.
+    by_first: dict[str, tuple[Alt, ...]] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
+    by_stem: dict[str, tuple[Alt, ...]] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
+
+    def __post_init__(self) -> None:
+        by_first: dict[str, list[Alt]] = {}
+        by_stem: dict[str, list[Alt]] = {}
+        for alt in self.alts:
+            word, wild = alt[0][0], alt[1][0]
+            if not wild:
+                by_first.setdefault(word, []).append(alt)
+                continue
+            for key in dict.fromkeys(stem_keys(word)):
+                by_stem.setdefault(key, []).append(alt)
+        object.__setattr__(self, "by_first", {k: tuple(v) for k, v in by_first.items()})
+        object.__setattr__(self, "by_stem", {k: tuple(v) for k, v in by_stem.items()})
+
+    def alts_at(self, word: str) -> tuple[Alt, ...]:
+        """The alternatives that may start at a token reading `word`."""
+        exact = self.by_first.get(word, ())
+        wild = self.by_stem.get(word[:3], ())
+        return exact + wild if wild else exact
+
+
+def stem_keys(stem: str) -> tuple[str, ...]:
+    """The three-letter beginnings of words a wildcard stem can match (see stem_matches)."""
+    if stem.endswith("e"):
+        return stem[:3], (stem[:-1] + "in")[:3]
+    return (stem[:3],)
 
 
 @dataclass(frozen=True)
@@ -208,7 +242,9 @@ def match_parts(
             if end >= 0:
                 return end
         return -1
-    for alt in part.alts:
+    if i >= len(tokens):
+        return match_parts(parts, k + 1, tokens, i, used) if part.optional else -1
+    for alt in part.alts_at(tokens[i].text):
         after = _alt_at(alt, tokens, i)
         if after < 0:
             continue
