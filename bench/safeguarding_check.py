@@ -2,7 +2,9 @@
 
 Runs the shipped matcher over every corpus answer, round after round, timing each call, and
 prints p50/p95/p99 per answer (and the corpus figures). The target is at most 1 ms per answer
-at the 95th percentile; the script exits non-zero above it. Prints one line of JSON last.
+at the 95th percentile of CPU time (the process's own, so other programs on a shared machine
+do not count); wall-clock percentiles are printed beside it. The script exits non-zero above
+the target, and prints one line of JSON last.
 """
 
 from __future__ import annotations
@@ -43,22 +45,27 @@ def main(argv: list[str] | None = None) -> int:
     for text in texts:  # warm the caches once, as a running server would have them
         matcher.check(text)
     timings: list[float] = []
-    clock = time.perf_counter
+    walls: list[float] = []
+    cpu, wall = time.process_time_ns, time.perf_counter_ns
     for _ in range(args.rounds):
         for text in texts:
-            begin = clock()
+            begin, begin_wall = cpu(), wall()
             matcher.check(text)
-            timings.append((clock() - begin) * 1000)
+            walls.append((wall() - begin_wall) / 1e6)
+            timings.append((cpu() - begin) / 1e6)
     timings.sort()
+    walls.sort()
     p50, p95, p99 = (percentile(timings, s) for s in (0.50, 0.95, 0.99))
+    w50, w95, w99 = (percentile(walls, s) for s in (0.50, 0.95, 0.99))
     figures = measure(matcher, corpus())
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     print(f"safeguarding check: {len(texts)} answers x {args.rounds} rounds")
-    print(f"  compile   {compile_ms:8.1f} ms (once, cached while the rules stay the same)")
-    print(f"  p50       {p50:8.3f} ms per answer")
-    print(f"  p95       {p95:8.3f} ms per answer (target <= {TARGET_P95_MS} ms)")
-    print(f"  p99       {p99:8.3f} ms per answer")
-    print(f"  mean      {statistics.fmean(timings):8.3f} ms, max {timings[-1]:.3f} ms")
+    print(f"  compile  {compile_ms:9.1f} ms (once, cached while the rules stay the same)")
+    print(f"  {'':8} {'CPU':>9} {'wall':>9}  (ms per answer)")
+    print(f"  p50      {p50:9.3f} {w50:9.3f}")
+    print(f"  p95      {p95:9.3f} {w95:9.3f}  (target: CPU <= {TARGET_P95_MS} ms)")
+    print(f"  p99      {p99:9.3f} {w99:9.3f}")
+    print(f"  mean     {statistics.fmean(timings):9.3f} {statistics.fmean(walls):9.3f}")
     print(f"  corpus    recall {figures.recall:.1%}, false alarms {figures.false_alarm_rate:.1%}")
     print(f"  machine   {os.cpu_count()} CPUs, load average {load}")
     result = {
@@ -67,6 +74,9 @@ def main(argv: list[str] | None = None) -> int:
         "p50_ms": round(p50, 4),
         "p95_ms": round(p95, 4),
         "p99_ms": round(p99, 4),
+        "wall_p50_ms": round(w50, 4),
+        "wall_p95_ms": round(w95, 4),
+        "wall_p99_ms": round(w99, 4),
         "compile_ms": round(compile_ms, 1),
         "recall": round(figures.recall, 4),
         "false_alarm_rate": round(figures.false_alarm_rate, 4),

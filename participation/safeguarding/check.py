@@ -38,6 +38,8 @@ __all__ = ["CATEGORIES", "Match", "Matcher", "RuleText", "check_text", "compile_
 EXCERPT_CONTEXT = 60  # characters either side of a match
 FLAG_AT = 1.0  # a category whose weights add up to this is flagged
 FRIEND = "friend_worry"
+# Words of harm that also describe games and sport ("got hit", "run round the hall").
+_PLAYED_AT = frozenset({"physical_domestic_abuse", "missing_trafficking", "criminal_exploitation"})
 _WEIGHT_RE = re.compile(r"\|\s*(\d+(?:\.\d+)?)\s*$")
 
 
@@ -128,8 +130,11 @@ def _set_aside(tokens: list[Token], hit: _Hit, excepted: Mapping[str, list]) -> 
     start, end, used = hit.start, hit.end, list(hit.used)
     if any(lo <= start and end <= hi for lo, hi in excepted.get(hit.rule.category, ())):
         return True
+    if hit.rule.category in _PLAYED_AT and context.at_play(tokens, start, end):
+        return True
     return (
-        context.negated(tokens, start)
+        context.defined(tokens, start, end)
+        or context.negated(tokens, start)
         or context.negated_inside(tokens, start, end, used)
         or context.hypothetical(tokens, start)
         or context.about_a_topic(tokens, start, end, used)

@@ -27,18 +27,24 @@ _NEGATION_REACH = 4  # "no one has ever hurt me"
 
 # Nouns and verbs of a session, a lesson or a story: a topic talked about, not lived.
 _TEACHING = _words(
-    "session sessions workshop workshops talk talked talking talks lesson lessons "
+    "session sessions workshop workshops lesson lessons "
     "course video videos film films movie documentary drama play roleplay role "
     "quiz leaflet leaflets poster posters speaker presentation assembly topic topics "
     "scenario scenarios case study cards story stories book song songs lyrics lyric rap "
     "episode programme show learn learnt learned learning taught teach teaching "
     "understand understanding awareness aware signs sign info information prevention "
-    "stood counts schools advice tips spot recognise recruit game games means looks bit part"
+    "stood counts schools advice tips spot recognise recruit means looks bit part hear heard explain explained "
+    "discuss discussed covered"
 )
 _VICTIM_AFTER = _words("me my us our")
 # "thinking about ending it" is not a topic: these words before "about" keep the match.
 _BROODING = _words("thinking think thought thinks dreaming worried worry")
 _VICTIM_BEFORE = _words("me my us our")
+_PLAY = _words(
+    "game games play played playing dodgeball football rugby netball basketball hockey pe "
+    "tag match sport sports quiz race hall pitch"
+)
+_FRIENDS = _words("friend friends mate mates best cousin sister brother pal bro sis")
 _I_PASSIVE = _words("was am got get have been being feel felt")
 
 # "if someone...", "if you...": a question about what to do, not something that happened.
@@ -62,6 +68,8 @@ def _clause(tokens: list[Token], start: int, end: int) -> range:
 
 def negated(tokens: list[Token], start: int) -> bool:
     """Whether a negation just before the match ("nobody makes me...", "never been") denies it."""
+    if tokens[start].text in NEGATORS:
+        return False  # "we have not got no food": a double negative stresses, not denies
     clause = tokens[start].clause
     for i in range(start - 1, max(-1, start - 1 - _NEGATION_REACH), -1):
         tok = tokens[i]
@@ -76,8 +84,11 @@ def negated(tokens: list[Token], start: int) -> bool:
 
 
 def _involves_someone(tokens: list[Token], start: int, end: int, used: list[int]) -> bool:
-    """Whether the match says it happened to someone ("me", "my", "i was", "him", "her")."""
-    if any(tokens[i].text in _VICTIM_AFTER for i in used):
+    """Whether the match says it happened to someone ("me", "my", "i was", "my friend")."""
+    if any(tokens[i].text in _VICTIM_AFTER for i in range(start, end)):
+        return True
+    span = _clause(tokens, start, end)
+    if any(tokens[i].text in _FRIENDS and tokens[i - 1].text == "my" for i in span if i):
         return True
     after = tokens[end : end + 3]
     if any(t.text in _VICTIM_AFTER and t.clause == tokens[end - 1].clause for t in after):
@@ -95,10 +106,22 @@ def about_a_topic(tokens: list[Token], start: int, end: int, used: list[int]) ->
     span = _clause(tokens, start, end)
     taught = any(tokens[i].text in _TEACHING for i in span if i < start or i >= end)
     named = any(
-        tokens[i].text in {"about", "on"} and (i == 0 or tokens[i - 1].text not in _BROODING)
+        (tokens[i].text in {"about", "on"} and (i == 0 or tokens[i - 1].text not in _BROODING))
+        or tokens[i].text in {"why", "people"}  # "why people self harm": said of anyone
         for i in range(max(0, start - 2), start)
     )
     return (taught or named) and not _involves_someone(tokens, start, end, used)
+
+
+def at_play(tokens: list[Token], start: int, end: int) -> bool:
+    """Whether the clause is about a game or sport ("got hit in dodgeball", "run round")."""
+    return any(tokens[i].text in _PLAY for i in _clause(tokens, start, end))
+
+
+def defined(tokens: list[Token], start: int, end: int) -> bool:
+    """Whether the match is a word being explained: "what grooming is", "what it means"."""
+    before = any(t.text == "what" for t in tokens[max(0, start - 2) : start])
+    return before and end < len(tokens) and tokens[end].text in {"is", "means", "looks", "was"}
 
 
 def negated_inside(tokens: list[Token], start: int, end: int, used: list[int]) -> bool:

@@ -137,6 +137,8 @@ _CANON_SOURCE = {
     "piccies": "pics",
     "nudez": "nudes",
     "nudies": "nudes",
+    "abt": "about",
+    "bout": "about",
     "wiv": "with",
     "wiff": "with",
     "myself": "my self",
