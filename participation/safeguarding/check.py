@@ -40,6 +40,8 @@ FLAG_AT = 1.0  # a category whose weights add up to this is flagged
 FRIEND = "friend_worry"
 # Words of harm that also describe games and sport ("got hit", "run round the hall").
 _PLAYED_AT = frozenset({"physical_domestic_abuse", "missing_trafficking", "criminal_exploitation"})
+# Neglect is an absence: "no one does my washing" states it rather than denying it.
+_NEGLECT = "neglect"
 _WEIGHT_RE = re.compile(r"\|\s*(\d+(?:\.\d+)?)\s*$")
 
 
@@ -134,7 +136,7 @@ def _set_aside(tokens: list[Token], hit: _Hit, excepted: Mapping[str, list]) -> 
         return True
     return (
         context.defined(tokens, start, end)
-        or context.negated(tokens, start)
+        or (hit.rule.category != _NEGLECT and context.negated(tokens, start))
         or context.negated_inside(tokens, start, end, used)
         or context.hypothetical(tokens, start)
         or context.about_a_topic(tokens, start, end, used)

@@ -33,7 +33,7 @@ _TEACHING = _words(
     "scenario scenarios case study cards story stories book song songs lyrics lyric rap "
     "episode programme show learn learnt learned learning taught teach teaching "
     "understand understanding awareness aware signs sign info information prevention "
-    "stood counts schools advice tips spot recognise recruit means looks bit part hear heard explain explained "
+    "stood counts schools advice tips spot recognise recruit means looks bit part explain explained "
     "discuss discussed covered"
 )
 _VICTIM_AFTER = _words("me my us our")
