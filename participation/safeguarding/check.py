@@ -38,6 +38,7 @@ __all__ = ["CATEGORIES", "Match", "Matcher", "RuleText", "check_text", "compile_
 EXCERPT_CONTEXT = 60  # characters either side of a match
 FLAG_AT = 1.0  # a category whose weights add up to this is flagged
 FRIEND = "friend_worry"
+SHORT_ANSWER = 3  # words
 # Words of harm that also describe games and sport ("got hit", "run round the hall").
 _PLAYED_AT = frozenset({"physical_domestic_abuse", "missing_trafficking", "criminal_exploitation"})
 # Neglect is an absence: "no one does my washing" states it rather than denying it.
@@ -108,6 +109,7 @@ class Matcher:
         if not text:
             return []
         found: dict[tuple[str, str], Match] = {}
+        short = False
         for tokens in views(text):
             hits = list(self._hits(tokens))
             excepted = _excepted_spans(hits)
@@ -116,7 +118,8 @@ class Matcher:
                 if hit.rule.exception or key in found or _set_aside(tokens, hit, excepted):
                     continue
                 found[key] = _match(text, tokens, hit)
-        return _scored(found.values())
+            short = len(tokens) <= SHORT_ANSWER
+        return _scored(found.values(), short=short)
 
 
 def _excepted_spans(hits: list[_Hit]) -> dict[str, list[tuple[int, int]]]:
@@ -167,11 +170,13 @@ def _evidence(text: str, tokens: list[Token], used: Iterable[int]) -> tuple[str,
     return tuple(" ".join(text[tokens[run[0]].start : tokens[run[-1]].end].split()) for run in runs)
 
 
-def _scored(matches: Iterable[Match]) -> list[Match]:
+def _scored(matches: Iterable[Match], *, short: bool = False) -> list[Match]:
     """Keep the categories whose clues add up to a flag; each match carries its category score."""
     score: dict[str, float] = defaultdict(float)
     for m in matches:
-        score[m.category] += m.score  # before scoring, a match carries its rule's weight
+        # Before scoring, a match carries its rule's weight. An answer of a word or two ("help",
+        # "scared") is all about that clue, so its weight counts double.
+        score[m.category] += m.score * (2 if short else 1)
     harm = any(s >= FLAG_AT for c, s in score.items() if c != FRIEND)
     if harm and score.get(FRIEND):
         # Someone else named alongside a harm: a worry about a friend, as well as the harm.

@@ -76,6 +76,8 @@ def negated(tokens: list[Token], start: int) -> bool:
         if tok.clause != clause or tok.text in _CLAUSE_WORDS:
             return False
         if tok.text in NEGATORS:
+            if any(t.text in {"if", "unless"} for t in tokens[max(0, i - 3) : i]):
+                return False  # "if i do not do what he says": a threat's condition
             following = tokens[i + 1].text
             return following not in _NEGATION_SPARED_BY or i + 1 == start
         if tok.text in _SUBJECTS:
@@ -95,7 +97,7 @@ def _involves_someone(tokens: list[Token], start: int, end: int, used: list[int]
         return True
     if start > 0 and tokens[start - 1].text in _VICTIM_BEFORE:
         return True
-    for i in range(max(0, start - 3), start):
+    for i in range(max(0, start - 3), end):
         if tokens[i].text == "i" and i + 1 < len(tokens) and tokens[i + 1].text in _I_PASSIVE:
             return True
     return False
