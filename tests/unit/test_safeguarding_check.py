@@ -146,10 +146,16 @@ def test_evidence_keeps_the_words_a_gap_skipped_out() -> None:
 
 def test_clues_below_one_add_up_in_their_category() -> None:
     rules = [RuleText("neglect", "hungry", 0.5), RuleText("neglect", "no heating", 0.5)]
-    assert check_text("always hungry", rules) == []
-    found = check_text("always hungry and no heating", rules)
+    assert check_text("we were hungry at the weekend", rules) == []
+    found = check_text("we were hungry at the weekend and no heating", rules)
     assert {m.category for m in found} == {"neglect"}
     assert {m.score for m in found} == {1.0}
+
+
+def test_an_answer_of_a_word_or_two_counts_its_clue_double() -> None:
+    assert categories("help") == {"immediate_danger"}
+    assert categories("scared") == {"immediate_danger"}
+    assert categories("help was there when i needed it") == set()
 
 
 def test_someone_else_named_with_a_harm_is_a_friend_worry() -> None:
