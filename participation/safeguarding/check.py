@@ -213,7 +213,10 @@ def compile_matcher(
     joined: list[Rule] = []
     for item in rules:
         spec = _as_rule_text(item)
-        rule = compile_rule(spec.category, spec.text, slots, spec.weight, spec.exception)
+        try:
+            rule = compile_rule(spec.category, spec.text, slots, spec.weight, spec.exception)
+        except PatternError as error:
+            raise PatternError(f"{error} (in {spec.category}|{spec.text})") from error
         explicit.append(rule)
         together = None if rule.exception else run_together(rule)
         if together is not None:

@@ -92,7 +92,7 @@ def _involves_someone(tokens: list[Token], start: int, end: int, used: list[int]
     span = _clause(tokens, start, end)
     if any(tokens[i].text in _FRIENDS and tokens[i - 1].text == "my" for i in span if i):
         return True
-    after = tokens[end : end + 3]
+    after = tokens[end : end + 2]
     if any(t.text in _VICTIM_AFTER and t.clause == tokens[end - 1].clause for t in after):
         return True
     if start > 0 and tokens[start - 1].text in _VICTIM_BEFORE:

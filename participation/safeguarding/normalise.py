@@ -211,14 +211,30 @@ def _fold_char(ch: str) -> str:
     return out.translate(_CONFUSABLES)
 
 
+# "mum's", "heating's", "tonight's": the 's goes, so the word reads as itself. After these
+# words it stands for "is" and is kept ("he's" reads "he is").
+_POSSESSIVE_S = re.compile(r"(\w+)['\u2019\u02bc`]s\b", re.IGNORECASE)
+_S_MEANS_IS = frozenset(
+    ["he", "she", "it", "that", "what", "there", "who", "where", "here", "let", "how", "when"]
+)
+
+
+def _possessives(text: str) -> set[int]:
+    """Indexes of the "s" of each "'s" that marks a possessive (or "has"), to be dropped."""
+    return {
+        m.end() - 1 for m in _POSSESSIVE_S.finditer(text) if m.group(1).lower() not in _S_MEANS_IS
+    }
+
+
 def fold(text: str) -> tuple[str, list[int] | None]:
     """Return the folded text and, unless it is the identity, each character's source index."""
     if text.isascii() and "'" not in text and "`" not in text:
         return text.lower(), None
+    dropped = _possessives(text)
     chars: list[str] = []
     origin: list[int] = []
     for i, ch in enumerate(text):
-        folded = _fold_char(ch)
+        folded = "" if i in dropped else _fold_char(ch)
         chars.append(folded)
         origin.extend([i] * len(folded))
     return "".join(chars), origin
