@@ -51,6 +51,7 @@ from participation.models.activities import (
 )
 from participation.models.submissions import PENDING
 from participation.safeguarding.check import Matcher, compile_matcher, default_rules
+from participation.safeguarding.model import default_model
 from participation.safeguarding.phrases import lead_rules
 
 ONE_CHOICE_KINDS = (EMOJI_SCALE, TRAFFIC_LIGHT, SINGLE_CHOICE, REACH)
@@ -280,7 +281,7 @@ def active_matcher(session: Session) -> Matcher:
         .where(active)
         .order_by(SafeguardingPhrase.id)
     ).all()
-    matcher = compile_matcher([*default_rules(), *lead_rules(added)])
+    matcher = compile_matcher([*default_rules(), *lead_rules(added)]).with_model(default_model())
     with _matcher_lock:
         _matcher_cache.update(key=key, matcher=matcher)
     return matcher

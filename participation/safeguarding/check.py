@@ -9,6 +9,7 @@ words that matched as evidence for the safeguarding lead.
 
 from __future__ import annotations
 
+import copy
 import functools
 import re
 from collections import defaultdict
@@ -19,6 +20,8 @@ from typing import NamedTuple
 
 from participation.safeguarding import context
 from participation.safeguarding.categories import CATEGORIES
+from participation.safeguarding.model import MARGIN as MODEL_MARGIN
+from participation.safeguarding.model import Opinion, WordModel, default_model
 from participation.safeguarding.normalise import Token, views
 from participation.safeguarding.patterns import (
     Alt,
@@ -39,6 +42,7 @@ EXCERPT_CONTEXT = 60  # characters either side of a match
 FLAG_AT = 1.0  # a category whose weights add up to this is flagged
 FRIEND = "friend_worry"
 SHORT_ANSWER = 3  # words
+MODEL_RULE = "(words like those of disclosures in the corpus)"
 # Words of harm that also describe games and sport ("got hit", "run round the hall").
 _PLAYED_AT = frozenset({"physical_domestic_abuse", "missing_trafficking", "criminal_exploitation"})
 # Neglect is an absence: "no one does my washing" states it rather than denying it.
@@ -77,7 +81,8 @@ class _Hit(NamedTuple):
 class Matcher:
     """A compiled set of rules; call check(text) to find possible disclosures."""
 
-    def __init__(self, rules: Iterable[Rule]) -> None:
+    def __init__(self, rules: Iterable[Rule], model: WordModel | None = None) -> None:
+        self.model = model
         self._exact: dict[str, list[Rule]] = defaultdict(list)
         self._prefix: dict[str, list[Rule]] = defaultdict(list)
         self.rules = tuple(rules)
@@ -89,6 +94,12 @@ class Matcher:
                 for key in stem_keys(word):
                     if rule not in self._prefix[key]:
                         self._prefix[key].append(rule)
+
+    def with_model(self, model: WordModel | None) -> Matcher:
+        """The same rules, with `model` giving a second opinion when they find nothing."""
+        twin = copy.copy(self)
+        twin.model = model
+        return twin
 
     def _candidates(self, token: str) -> Iterator[Rule]:
         yield from self._exact.get(token, ())
@@ -110,7 +121,9 @@ class Matcher:
             return []
         found: dict[tuple[str, str], Match] = {}
         short = False
+        first: list[Token] | None = None
         for tokens in views(text):
+            first = tokens if first is None else first
             hits = list(self._hits(tokens))
             excepted = _excepted_spans(hits)
             for hit in hits:
@@ -119,7 +132,21 @@ class Matcher:
                     continue
                 found[key] = _match(text, tokens, hit)
             short = len(tokens) <= SHORT_ANSWER
-        return _scored(found.values(), short=short)
+        flagged = _scored(found.values(), short=short)
+        if flagged or self.model is None or not first:
+            return flagged
+        return _second_opinion(text, self.model.opinion(first))
+
+
+def _second_opinion(text: str, opinion: Opinion | None) -> list[Match]:
+    """A flag from the word model when it is confident enough, with the words that weighed."""
+    if opinion is None or opinion.margin < MODEL_MARGIN:
+        return []
+    end = min(len(text), 2 * EXCERPT_CONTEXT)
+    score = round(opinion.margin / MODEL_MARGIN, 2)
+    return [
+        Match(opinion.category, MODEL_RULE, _excerpt(text, 0, end), (0, end), score, opinion.words)
+    ]
 
 
 def _excepted_spans(hits: list[_Hit]) -> dict[str, list[tuple[int, int]]]:
@@ -299,8 +326,8 @@ def default_phrases() -> list[tuple[str, str]]:
 
 @functools.cache
 def default_matcher() -> Matcher:
-    """Return the compiled matcher for the shipped rules."""
-    return compile_matcher(_shipped()[1])
+    """Return the compiled matcher for the shipped rules, with the corpus-trained word model."""
+    return compile_matcher(_shipped()[1]).with_model(default_model())
 
 
 def check_text(text: str, rules: Iterable[RuleText | tuple] | None = None) -> list[Match]:

@@ -27,6 +27,7 @@ from participation.safeguarding.check import (
     phrase_error,
 )
 from participation.safeguarding.corpus import CorpusAnswer, Figures, corpus, measure
+from participation.safeguarding.model import default_model
 from participation.safeguarding.patterns import is_pattern
 
 PHRASE, PATTERN, EXCEPTION = "phrase", "pattern", "exception"
@@ -135,8 +136,9 @@ def preview(
     _require_editor(staff)
     text, kind = _checked(category, text, exception)
     rules = active_rules(session)
-    before = compile_matcher(rules)
-    after = compile_matcher([*rules, RuleText(category, text, 1.0, exception)])
+    model = default_model()
+    before = compile_matcher(rules).with_model(model)
+    after = compile_matcher([*rules, RuleText(category, text, 1.0, exception)]).with_model(model)
     answers = corpus()
     flagged: list[PreviewLine] = []
     unflagged: list[PreviewLine] = []

@@ -1,7 +1,9 @@
-"""The shipped rules measured on the labelled corpus of synthetic answers.
+"""The check measured on the labelled corpus of synthetic answers.
 
-Run with ``-s`` (or ``-rA``) to read recall and false alarms per category; the same figures
-are attached to the test report with record_property.
+The rules plus the word model are measured fold by fold, each fifth of the corpus with a
+model trained on the other four fifths (the shipped model has seen every answer, so measuring
+it on them would flatter it). Run with ``-s`` (or ``-rA``) to read recall and false alarms per
+category; the same figures are attached to the test report with record_property.
 """
 
 from __future__ import annotations
@@ -12,8 +14,15 @@ from pathlib import Path
 import pytest
 
 from participation.safeguarding.categories import CATEGORIES, label_of
-from participation.safeguarding.check import default_matcher
-from participation.safeguarding.corpus import CorpusAnswer, Figures, corpus, measure, parse_corpus
+from participation.safeguarding.check import compile_matcher, default_matcher, default_rules
+from participation.safeguarding.corpus import (
+    CorpusAnswer,
+    Figures,
+    corpus,
+    cross_validated,
+    measure,
+    parse_corpus,
+)
 
 MIN_RECALL = 0.95
 MAX_FALSE_ALARMS = 0.05
@@ -23,7 +32,12 @@ TEST_COPY = Path(__file__).resolve().parent.parent / "data" / "safeguarding_corp
 
 @pytest.fixture(scope="module")
 def figures() -> Figures:
-    return measure(default_matcher(), corpus())
+    return cross_validated(compile_matcher(default_rules()), corpus())
+
+
+@pytest.fixture(scope="module")
+def rules_alone() -> Figures:
+    return measure(compile_matcher(default_rules()), corpus())
 
 
 def report(figures: Figures) -> list[str]:
@@ -60,9 +74,12 @@ def test_the_tests_copy_is_the_shipped_corpus() -> None:
     assert parse_corpus(TEST_COPY.read_text("utf-8").splitlines()) == corpus()
 
 
-def test_recall_and_false_alarms(figures: Figures, record_property) -> None:
+def test_recall_and_false_alarms(figures: Figures, rules_alone: Figures, record_property) -> None:
     lines = report(figures)
-    print("\n" + "\n".join(lines))
+    alone = report(rules_alone)[-1]
+    print("\nRules and word model, cross-validated in 5 folds:\n" + "\n".join(lines))
+    print(f"Rules alone: {alone}")
+    record_property("rules_alone", alone)
     record_property("safeguarding_recall", round(figures.recall, 4))
     record_property("safeguarding_false_alarm_rate", round(figures.false_alarm_rate, 4))
     record_property("safeguarding_right_category", round(figures.category_rate, 4))
