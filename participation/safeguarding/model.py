@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import itertools
 import math
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -61,27 +62,28 @@ class WordModel:
                 seen.setdefault(feat, Counter())[label] += 1
         total = sum(counts.values())
         self.classes = tuple(counts)
-        self._prior = {c: math.log(counts[c] / total) for c in self.classes}
-        self._unseen = {c: math.log(SMOOTHING / (counts[c] + 1)) for c in self.classes}
+        self._prior = [math.log(counts[c] / total) for c in self.classes]
+        # One compact row of log likelihoods per feature, in class order (a few MB otherwise).
         self._weights = {
-            feat: {c: math.log((by[c] + SMOOTHING) / (counts[c] + 1)) for c in self.classes}
+            feat: array(
+                "d", (math.log((by[c] + SMOOTHING) / (counts[c] + 1)) for c in self.classes)
+            )
             for feat, by in seen.items()
         }
 
     def opinion(self, tokens: Sequence[Token]) -> Opinion | None:
         """The best category against none, or None when the model knows none of the words."""
         feats = [f for f in features(tokens) if f in self._weights]
-        if not feats or NONE not in self._prior or len(self.classes) < 2:
+        if not feats or NONE not in self.classes or len(self.classes) < 2:
             return None
-        score = dict(self._prior)
+        score = list(self._prior)
         for feat in feats:
-            weights = self._weights[feat]
-            for c in self.classes:
-                score[c] += weights[c]
-        category = max((c for c in self.classes if c != NONE), key=score.__getitem__)
-        margin = score[category] - score[NONE]
-        lift = sorted(feats, key=lambda f: self._weights[f][NONE] - self._weights[f][category])
-        return Opinion(category, margin, tuple(lift[:4]))
+            for i, weight in enumerate(self._weights[feat]):
+                score[i] += weight
+        none = self.classes.index(NONE)
+        best = max((i for i in range(len(self.classes)) if i != none), key=score.__getitem__)
+        lift = sorted(feats, key=lambda f: self._weights[f][none] - self._weights[f][best])
+        return Opinion(self.classes[best], score[best] - score[none], tuple(lift[:4]))
 
 
 def train(answers: Iterable[tuple[str, str | None]]) -> WordModel:

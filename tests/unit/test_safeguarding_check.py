@@ -8,16 +8,19 @@ import pytest
 
 from participation.safeguarding.categories import CATEGORIES
 from participation.safeguarding.check import (
+    MODEL_RULE,
     Match,
     RuleText,
     check_text,
     compile_matcher,
+    default_matcher,
     default_phrases,
     default_rules,
     parse_phrases,
     parse_rules,
     phrase_error,
 )
+from participation.safeguarding.model import WordModel, train
 
 POSITIVES = [
     # the spellings young people use
@@ -312,3 +315,24 @@ def test_every_plain_default_phrase_matches_itself() -> None:
         assert (rule.category, rule.text) in {(m.category, m.phrase) for m in check_text(text)}, (
             rule.text
         )
+
+
+def test_the_word_model_gives_a_second_opinion_when_the_rules_find_nothing() -> None:
+    examples = [("he hurts me at home", "physical_domestic_abuse")] * 20
+    examples += [("the pizza was nice", None)] * 20
+    model = train(examples)
+    matcher = compile_matcher([]).with_model(model)
+    [match] = matcher.check("he hurts me at home again")
+    assert (match.category, match.phrase) == ("physical_domestic_abuse", MODEL_RULE)
+    assert match.score >= 1 and "hurts me" in match.evidence
+    assert matcher.check("the pizza was nice and hot") == []
+    assert matcher.check("unknown words entirely") == []
+    # Without a model, or when a rule already flags, the model is not asked.
+    assert compile_matcher([]).check("he hurts me at home again") == []
+    ruled = compile_matcher([("bullying", "hurts me")]).with_model(model)
+    assert [m.category for m in ruled.check("he hurts me at home")] == ["bullying"]
+
+
+def test_the_shipped_matcher_has_the_word_model() -> None:
+    assert default_matcher().model is not None
+    assert isinstance(default_matcher().model, WordModel)
