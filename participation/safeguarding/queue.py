@@ -23,6 +23,7 @@ from participation.models import Activity, Flag, Service, Staff
 from participation.models.staff import RESEARCHER
 from participation.models.work import FLAG_NEW, FLAG_OUTCOMES
 from participation.problems import FieldProblem
+from participation.safeguarding.categories import CATEGORIES, RENAMED, label_of
 from participation.safeguarding.check import Match
 
 OUTCOME_LABELS = {
@@ -35,13 +36,8 @@ STATUS_LABELS = {
     FLAG_NEW: "New",
     **{key: key.replace("_", " ").capitalize() for key in FLAG_OUTCOMES},
 }
-CATEGORY_LABELS = {
-    "immediate_danger": "Immediate danger",
-    "self_harm": "Self-harm or suicide",
-    "sexual_exploitation_abuse": "Sexual exploitation or abuse",
-    "going_missing": "Going missing",
-    "violence": "Violence",
-}
+# Every category's label, including the keys used before the categories were split up.
+CATEGORY_LABELS = {key: label_of(key) for key in (*CATEGORIES, *RENAMED)}
 MAX_NOTE = 2000
 QUEUE_LIMIT = 200
 # Endpoints that poll: the badge query would only add load to them.
@@ -73,7 +69,7 @@ def may_use_queue(staff: Staff) -> bool:
 
 def category_labels(categories: str) -> tuple[str, ...]:
     """The plain-English names of a flag's comma-separated categories."""
-    return tuple(CATEGORY_LABELS.get(c, c.replace("_", " ")) for c in categories.split(",") if c)
+    return tuple(label_of(c) for c in categories.split(",") if c)
 
 
 def new_flag_count(session: Session, staff: Staff) -> int:

@@ -52,6 +52,7 @@ def staff_pages(live_server) -> list[tuple[str, str]]:
         ("you said, we did", f"/results/activities/{demo_id}/actions"),
         ("themes", "/results/themes"),
         ("safeguarding queue", "/results/safeguarding"),
+        ("safeguarding phrases", "/results/safeguarding/phrases"),
         ("studio: activities", "/studio/"),
         ("studio: templates", "/studio/templates"),
         ("studio: activity", f"/studio/activities/{demo_id}"),

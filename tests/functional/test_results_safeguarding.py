@@ -57,7 +57,7 @@ def test_the_spoke_lead_sees_the_flag_and_records_what_they_did(
     response = client.get(f"/results/safeguarding/{flag.id}")
     doc = page(response)
     assert doc.find(id="flag-text").get_text() == "Sometimes I want to run away from everything"
-    assert doc.find(id="flag-categories").get_text() == "Going missing"
+    assert doc.find(id="flag-categories").get_text() == "Going missing and trafficking"
     assert "run away" in doc.find(id="flag-matches").get_text()
 
     response = submit_form(
