@@ -41,8 +41,10 @@ from participation.models import (
 )
 from participation.models.enums import QuestionKind
 from participation.models.submissions import PENDING
-from participation.safeguarding.check import Matcher, compile_matcher
+from participation.safeguarding.check import Matcher, compile_matcher, default_rules
 from participation.safeguarding.flags import new_flag
+from participation.safeguarding.model import default_model
+from participation.safeguarding.phrases import lead_rules
 
 ONE_CHOICE_KINDS = (
     QuestionKind.EMOJI_SCALE,
@@ -280,7 +282,7 @@ _matcher_cache: dict[str, Any] = {"key": None, "matcher": None}
 
 
 def active_matcher(session: Session) -> Matcher:
-    """The compiled matcher for the active safeguarding phrases, cached between requests."""
+    """The compiled matcher for the shipped rules and those leads added, cached between requests."""
     active = SafeguardingPhrase.is_active.is_(True)
     key = tuple(
         session.execute(
@@ -298,12 +300,12 @@ def active_matcher(session: Session) -> Matcher:
     with _matcher_lock:
         if _matcher_cache["key"] == key and _matcher_cache["matcher"] is not None:
             return _matcher_cache["matcher"]
-    pairs = session.execute(
-        select(SafeguardingPhrase.category, SafeguardingPhrase.phrase)
+    added = session.execute(
+        select(SafeguardingPhrase.category, SafeguardingPhrase.phrase, SafeguardingPhrase.kind)
         .where(active)
         .order_by(SafeguardingPhrase.id)
     ).all()
-    matcher = compile_matcher((category, phrase) for category, phrase in pairs)
+    matcher = compile_matcher([*default_rules(), *lead_rules(added)]).with_model(default_model())
     with _matcher_lock:
         _matcher_cache.update(key=key, matcher=matcher)
     return matcher

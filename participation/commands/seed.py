@@ -1,11 +1,15 @@
-"""Reference data every installation needs: participation types and safeguarding phrases."""
+"""Reference data every installation needs: participation types.
+
+The safeguarding check's rules ship with the code (data/safeguarding_phrases.txt); the
+phrases table holds only what safeguarding leads add.
+"""
 
 from __future__ import annotations
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from participation.models import ParticipationType, SafeguardingPhrase
+from participation.models import ParticipationType
 
 PARTICIPATION_TYPES = [
     ("One-to-one work", "Participation woven into individual support with a worker."),
@@ -20,17 +24,10 @@ PARTICIPATION_TYPES = [
 
 
 def ensure_reference_data(session: Session) -> None:
-    """Add the default participation types and phrase lists if the tables are empty."""
+    """Add the default participation types if the table is empty."""
     if not session.scalar(select(func.count()).select_from(ParticipationType)):
         session.add_all(
             ParticipationType(name=name, description=description, position=index)
             for index, (name, description) in enumerate(PARTICIPATION_TYPES)
-        )
-    if not session.scalar(select(func.count()).select_from(SafeguardingPhrase)):
-        from participation.safeguarding.check import default_phrases
-
-        session.add_all(
-            SafeguardingPhrase(category=category, phrase=phrase)
-            for category, phrase in dict.fromkeys(default_phrases())
         )
     session.flush()

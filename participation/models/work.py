@@ -36,7 +36,7 @@ def _own_group(context: DefaultExecutionContext) -> str:
 
 
 class SafeguardingPhrase(Base):
-    """A phrase that marks free text as a possible disclosure; admins edit the list."""
+    """A rule safeguarding leads added to the check: a phrase, a pattern or an exception."""
 
     __tablename__ = "safeguarding_phrases"
     __table_args__ = (UniqueConstraint("category", "phrase"),)
@@ -45,6 +45,7 @@ class SafeguardingPhrase(Base):
     category: Mapped[str] = mapped_column(String(40))
     phrase: Mapped[str] = mapped_column(String(200))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    kind: Mapped[str] = mapped_column(String(12), default="phrase", server_default="phrase")
 
 
 class Flag(Base):

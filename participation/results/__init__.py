@@ -29,6 +29,7 @@ def badge_for_templates() -> dict[str, object]:
 # Importing the view modules registers their routes on bp.
 from participation.results import (  # noqa: E402,F401
     live_routes,
+    phrase_routes,
     routes,
     safeguarding_routes,
     work_routes,

@@ -21,7 +21,8 @@ from participation.figures.text_answers import MAX_SEARCH
 from participation.follow_up.actions import MAX_TEXT
 from participation.follow_up.themes import MAX_NAME
 from participation.models.activities import STATUSES
-from participation.safeguarding.queue import CATEGORY_LABELS, MAX_NOTE, OUTCOME_LABELS
+from participation.safeguarding.phrases import MAX_PHRASE, category_choices
+from participation.safeguarding.queue import MAX_NOTE, OUTCOME_LABELS
 
 
 def choices(pairs: Iterable[tuple[Any, str]]) -> list[SelectChoice]:
@@ -99,19 +100,30 @@ class OutcomeForm(FlaskForm):
 
 
 class PhraseForm(FlaskForm):
-    """Add a word or phrase to a safeguarding category."""
+    """A phrase or pattern for the safeguarding check, to preview and then save."""
 
     category = SelectField(
         "Category",
-        choices=choices([("", "Select a category"), *CATEGORY_LABELS.items()]),
+        choices=choices([("", "Select a category"), *category_choices()]),
         validators=[InputRequired("Select a category.")],
     )
     phrase = StringField(
-        "Word or phrase",
+        "Words or pattern",
         validators=[
-            DataRequired("Enter a word or phrase."),
-            Length(max=200, message="The phrase must be 200 characters or fewer."),
+            DataRequired("Enter a word, phrase or pattern."),
+            Length(max=MAX_PHRASE, message=f"It must be {MAX_PHRASE} characters or fewer."),
         ],
+    )
+    effect = RadioField(
+        "What should it do?",
+        choices=choices(
+            [
+                ("flag", "Flag answers with these words"),
+                ("exception", "Never flag these words in this category (an exception)"),
+            ]
+        ),
+        default="flag",
+        validators=[InputRequired("Select what it should do.")],
     )
 
     def validate_category(self, field: SelectField) -> None:

@@ -1,4 +1,4 @@
-"""The safeguarding queue for designated safeguarding leads, and admins' phrase lists."""
+"""The safeguarding queue for designated safeguarding leads (rules they add: phrase_routes)."""
 
 from __future__ import annotations
 
@@ -14,26 +14,23 @@ from participation.problems import FieldProblem
 from participation.results import bp
 from participation.results.common import load_activity, page_number
 from participation.results.concern_forms import ConcernForm, GroupOutcomeForm, ReleaseForm
-from participation.results.forms import EmptyForm, OutcomeForm, PhraseForm
+from participation.results.forms import OutcomeForm
 from participation.safeguarding.flags import raise_concern, release
 from participation.safeguarding.queue import (
     CATEGORY_LABELS,
     OUTCOME_LABELS,
     STATUS_LABELS,
     SafeguardingError,
-    add_phrase,
     burst,
     burst_size,
     category_counts,
     category_labels,
     get_flag,
     matches,
-    phrases_by_category,
     queue,
     record_group_outcome,
     record_outcome,
     record_view,
-    set_phrase_active,
 )
 
 
@@ -190,46 +187,3 @@ def raise_concern_page(activity_id: int, answer_id: int):
         answer=answer_view(db, activity, answer, current_user),
         form=form,
     )
-
-
-@bp.route("/safeguarding/phrases", methods=["GET", "POST"])
-@staff_required(ADMIN)
-def phrase_list():
-    """The phrase lists the safeguarding check uses; admins add phrases or switch them off."""
-    db = get_session()
-    form = PhraseForm()
-    if form.validate_on_submit():
-        try:
-            phrase = add_phrase(db, form.category.data, form.phrase.data, current_user)
-        except SafeguardingError as exc:
-            db.rollback()
-            getattr(form, exc.field).errors.append(exc.message)
-        else:
-            db.commit()
-            flash(f"Added “{phrase.phrase}” to {CATEGORY_LABELS[phrase.category]}.", "success")
-            return redirect(url_for("results.phrase_list"))
-    return render_template(
-        "results/phrases.html",
-        form=form,
-        grouped=phrases_by_category(db),
-        category_names=CATEGORY_LABELS,
-        toggle_form=EmptyForm(),
-    )
-
-
-@bp.post("/safeguarding/phrases/<int:phrase_id>")
-@staff_required(ADMIN)
-def phrase_toggle(phrase_id: int):
-    """Switch a phrase off (or back on)."""
-    db = get_session()
-    if EmptyForm().validate_on_submit():
-        active = request.form.get("active") == "1"
-        phrase = set_phrase_active(db, phrase_id, active, current_user)
-        if phrase is None:
-            abort(404)
-        db.commit()
-        flash(
-            f"“{phrase.phrase}” is {'checked again' if active else 'no longer checked'}.",
-            "success",
-        )
-    return redirect(url_for("results.phrase_list"))

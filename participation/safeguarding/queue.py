@@ -2,7 +2,7 @@
 
 A flag belongs to the service that ran the activity. Its safeguarding leads, and those of
 the Hub above it, see it (scoping.py decides); nobody else does. Leads record what they did
-and every view and record is audited. Admins edit the phrase lists the check uses.
+and every view and record is audited. Leads add to the check's rules in phrases.py.
 """
 
 from __future__ import annotations
@@ -12,17 +12,22 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, case, func, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from participation.accounts import audit
 from participation.accounts.scoping import get_visible, service_filter
 from participation.clock import utcnow
-from participation.models import Activity, Flag, SafeguardingPhrase, Service, Staff
+from participation.models import Activity, Flag, Service, Staff
 from participation.models.work import FLAG_NEW, FLAG_OUTCOMES
 from participation.problems import FieldProblem
-from participation.safeguarding.categories import BY_KEY, CATEGORY_LIST, RENAMED, label_of
-from participation.safeguarding.check import CATEGORIES, Match, phrase_error
+from participation.safeguarding.categories import (
+    BY_KEY,
+    CATEGORIES,
+    CATEGORY_LIST,
+    RENAMED,
+    label_of,
+)
+from participation.safeguarding.check import Match
 from participation.safeguarding.visibility import may_read_flagged
 
 OUTCOME_LABELS = {
@@ -35,13 +40,8 @@ STATUS_LABELS = {
     FLAG_NEW: "New",
     **{key: key.replace("_", " ").capitalize() for key in FLAG_OUTCOMES},
 }
-CATEGORY_LABELS = {
-    "immediate_danger": "Immediate danger",
-    "self_harm": "Self-harm or suicide",
-    "sexual_exploitation_abuse": "Sexual exploitation or abuse",
-    "going_missing": "Going missing",
-    "violence": "Violence",
-}
+# Every category's label, including the keys used before the categories were split up.
+CATEGORY_LABELS = {key: label_of(key) for key in (*CATEGORIES, *RENAMED)}
 MAX_NOTE = 2000
 PER_PAGE = 25  # rows (single flags or bursts) a page
 BURST_SHOWN = 500  # flags of one burst listed on its page (an outcome covers them all)
@@ -335,71 +335,3 @@ def _checked_note(outcome: str, note: str) -> str:
     if len(note) > MAX_NOTE:
         raise SafeguardingError("note", f"The note must be {MAX_NOTE} characters or fewer.")
     return note
-
-
-# --- phrase lists (admins) -------------------------------------------------------------
-
-
-def phrases_by_category(session: Session) -> dict[str, list[SafeguardingPhrase]]:
-    """Every phrase, grouped by category in the check's order, active ones first."""
-    grouped: dict[str, list[SafeguardingPhrase]] = {c: [] for c in CATEGORIES}
-    query = select(SafeguardingPhrase).order_by(
-        SafeguardingPhrase.is_active.desc(), SafeguardingPhrase.phrase
-    )
-    for phrase in session.scalars(query):
-        grouped.setdefault(phrase.category, []).append(phrase)
-    return grouped
-
-
-def add_phrase(session: Session, category: str, phrase: str, staff: Staff) -> SafeguardingPhrase:
-    """Add a phrase to a category (or switch an existing one back on); audited."""
-    phrase = " ".join(phrase.split())
-    if category not in CATEGORIES:
-        raise SafeguardingError("category", "Select a category.")
-    if not phrase:
-        raise SafeguardingError("phrase", "Enter a word or phrase.")
-    if len(phrase) > 200:
-        raise SafeguardingError("phrase", "The phrase must be 200 characters or fewer.")
-    problem = phrase_error(phrase)
-    if problem:
-        raise SafeguardingError("phrase", f"That phrase cannot be used: {problem}.")
-    existing = session.scalar(
-        select(SafeguardingPhrase).where(
-            SafeguardingPhrase.category == category,
-            func.lower(SafeguardingPhrase.phrase) == phrase.lower(),
-        )
-    )
-    if existing is not None and existing.is_active:
-        raise SafeguardingError("phrase", "That phrase is already in this category.")
-    if existing is not None:
-        existing.is_active = True
-        found = existing
-    else:
-        found = SafeguardingPhrase(category=category, phrase=phrase, is_active=True)
-        session.add(found)
-        try:
-            with session.begin_nested():
-                session.flush()
-        except IntegrityError as exc:
-            raise SafeguardingError("phrase", "That phrase is already in this category.") from exc
-    audit.record(session, "phrase_added", staff=staff, target=found, category=category)
-    return found
-
-
-def set_phrase_active(
-    session: Session, phrase_id: int, active: bool, staff: Staff
-) -> SafeguardingPhrase | None:
-    """Switch a phrase on or off (phrases are kept, never deleted); audited."""
-    phrase = session.get(SafeguardingPhrase, phrase_id)
-    if phrase is None:
-        return None
-    phrase.is_active = active
-    audit.record(
-        session,
-        "phrase_changed",
-        staff=staff,
-        target=phrase,
-        category=phrase.category,
-        active=active,
-    )
-    return phrase

@@ -58,6 +58,7 @@ def staff_pages(live_server) -> list[tuple[str, str]]:
         ("raise a concern", f"/results/activities/{demo_id}/answers/{answer_id}/concern"),
         ("written answer", f"/results/activities/{demo_id}/answers/{answer_id}"),
         *([("flagged answer", f"/results/safeguarding/{flag_id}")] if flag_id else []),
+        ("safeguarding phrases", "/results/safeguarding/phrases"),
         ("studio: activities", "/studio/"),
         ("studio: templates", "/studio/templates"),
         ("studio: activity", f"/studio/activities/{demo_id}"),

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
 
 from participation.models import Action, Flag, SafeguardingPhrase, Theme
 
@@ -39,7 +38,8 @@ def ids_for_other_service(make, db_session) -> dict[str, object]:
         categories="going_missing",
     )
     theme = Theme(service_id=spoke.id, name="Transport")
-    db_session.add_all([flag, theme])
+    phrase = SafeguardingPhrase(category="neglect", phrase="purple giraffe")
+    db_session.add_all([flag, theme, phrase])
     db_session.flush()
     action = Action(
         activity_id=activity.id, theme_id=theme.id, you_said="More trips", we_did="Booked two"
@@ -66,7 +66,7 @@ def ids_for_other_service(make, db_session) -> dict[str, object]:
         "format": "csv",
         "position": 0,
         "number": 1,  # a research release
-        "phrase_id": db_session.scalar(select(SafeguardingPhrase.id).limit(1)),
+        "phrase_id": phrase.id,
     }
 
 

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from participation.activities.kinds import question_spec
-from participation.models import AuditEvent, Flag, SafeguardingPhrase
+from participation.models import AuditEvent, Flag
 from participation.models.enums import QuestionKind
 from tests.helpers import page, submit_form, text_of
 
@@ -122,48 +122,3 @@ def test_staff_who_are_not_safeguarding_leads_get_403(
     doc = page(client.get("/results/"))
     assert not doc.find("a", href="/results/safeguarding")
     assert "run away" not in doc.get_text()
-
-
-def test_admins_edit_the_phrase_lists(make, sign_in, db_session):
-    client = sign_in(make.staff("admin"))
-    response = submit_form(
-        client,
-        "/results/safeguarding/phrases",
-        {"category": "going_missing", "phrase": "sofa  surfing"},
-        follow_redirects=True,
-    )
-    assert "Added “sofa surfing” to Going missing." in text_of(response)
-    phrase = db_session.scalars(
-        select(SafeguardingPhrase).where(SafeguardingPhrase.phrase == "sofa surfing")
-    ).one()
-    assert phrase.is_active
-    again = submit_form(
-        client,
-        "/results/safeguarding/phrases",
-        {"category": "going_missing", "phrase": "Sofa surfing"},
-    )
-    assert (
-        "That phrase is already in this category."
-        in page(again).select_one(".error-summary").get_text()
-    )
-    missing = submit_form(client, "/results/safeguarding/phrases", {"category": "", "phrase": ""})
-    summary = page(missing).select_one(".error-summary").get_text()
-    assert "Select a category." in summary and "Enter a word or phrase." in summary
-
-    submit_form(
-        client,
-        f"/results/safeguarding/phrases/{phrase.id}",
-        {"active": "0"},
-        form_url="/results/safeguarding/phrases",
-    )
-    db_session.refresh(phrase)
-    assert not phrase.is_active
-    events = db_session.scalars(
-        select(AuditEvent.action).where(AuditEvent.target_type == "safeguardingphrase")
-    ).all()
-    assert events == ["phrase_added", "phrase_changed"]
-
-
-def test_leads_cannot_edit_phrases(make, sign_in):
-    client = sign_in(make.staff("lead", safeguarding=True))
-    assert client.get("/results/safeguarding/phrases").status_code == 403

@@ -424,7 +424,7 @@ def test_a_flagged_answer_gets_the_gentle_message_and_a_private_flag(client, mak
     ):
         assert words in text, words
     flag = db_session.scalar(select(Flag).where(Flag.activity_id == activity.id))
-    assert flag.categories == "going_missing"
+    assert flag.categories == "missing_trafficking"
     assert flag.service_id == activity.service_id
 
 

@@ -256,7 +256,7 @@ def test_possible_disclosures_are_flagged_for_the_service(make, db_session):
     }
     result = store(db_session, activity, answers)
     assert result.flagged
-    assert set(result.categories) == {"going_missing", "immediate_danger"}
+    assert set(result.categories) == {"missing_trafficking", "immediate_danger"}
     flags = db_session.execute(
         select(Flag.categories, Flag.service_id, Flag.activity_id, Answer.text)
         .join(Answer, Answer.id == Flag.answer_id)
@@ -264,7 +264,7 @@ def test_possible_disclosures_are_flagged_for_the_service(make, db_session):
         .order_by(Answer.question_id)
     ).all()
     assert flags == [
-        ("going_missing", activity.service_id, activity.id, answers[q[4]]),
+        ("missing_trafficking", activity.service_id, activity.id, answers[q[4]]),
         ("immediate_danger", activity.service_id, activity.id, "I don't feel safe at home"),
     ]
     again = store(db_session, activity, {}, result.submission.idempotency_key)
