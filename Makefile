@@ -9,7 +9,7 @@ TEST_STAMP := $(VENV)/.installed-test
 PORT ?= 5000
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-browser lint format bench clean
+.PHONY: help run test test-browser lint typecheck coverage format bench clean
 
 help: ## Show this list of commands
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -40,6 +40,12 @@ test-browser: $(TEST_STAMP) ## Run only the real-browser tests (needs Debian's c
 lint: $(TEST_STAMP) ## Check style with ruff (lint and format)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+typecheck: $(TEST_STAMP) ## Check types with mypy (strict on the domain packages)
+	$(BIN)/mypy
+
+coverage: $(TEST_STAMP) ## Run the tests (no browser) with the coverage floor on the domain packages
+	$(BIN)/python -m pytest --ignore=tests/browser --cov --cov-report=term $(PYTEST_ARGS)
 
 format: $(TEST_STAMP) ## Reformat the code with ruff
 	$(BIN)/ruff check --fix .

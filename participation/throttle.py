@@ -69,17 +69,10 @@ def client_key() -> str:
 
 
 def init_app(app: Flask) -> Limiter:
-    """Create the app's Limiter (decorator limits are not used; see `hit` and `blocked`)."""
-    limiter = Limiter(
-        key_func=client_key,
-        app=app,
-        storage_uri=app.config["RATELIMIT_STORAGE_URI"],
-        headers_enabled=False,
-        swallow_errors=False,
-        key_prefix=app.config.get("RATELIMIT_KEY_PREFIX", "participation"),
-    )
-    app.extensions["throttle"] = limiter
-    return limiter
+    """Give `app` its rate limiter (made in `participation.extensions`)."""
+    from participation.extensions import make_limiter
+
+    return make_limiter(app)
 
 
 def _strategy():

@@ -8,18 +8,13 @@ from functools import wraps
 from typing import Any
 
 from flask import Flask, abort, current_app, flash, redirect, request, session, url_for
-from flask_login import LoginManager, current_user, logout_user
+from flask_login import current_user, logout_user
 from sqlalchemy import select
 
 from participation.clock import utcnow
 from participation.db import get_session
+from participation.extensions import login_manager
 from participation.models import Staff
-
-login_manager = LoginManager()
-login_manager.login_view = "auth.sign_in"
-login_manager.login_message = "Sign in to continue."
-login_manager.login_message_category = "info"
-login_manager.session_protection = None  # the session cookie is rotated on sign-in instead
 
 STAFF_SESSION_KEYS = ("signed_in_at", "last_seen")
 # A password accepted, waiting for the second factor: {"token", "at", "next"}.
