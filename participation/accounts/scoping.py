@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy import ColumnElement, SQLColumnExpression, or_, select, true
 from sqlalchemy.orm import Session
 
 from participation.models import Service, Staff
@@ -34,7 +34,7 @@ def visible_services(session: Session, staff: Staff) -> list[Service]:
 
 
 def service_filter(
-    session: Session, staff: Staff, column: ColumnElement[int]
+    session: Session, staff: Staff, column: SQLColumnExpression[int | None]
 ) -> ColumnElement[bool]:
     """A WHERE clause limiting `column` (a service id column) to what `staff` may see."""
     ids = visible_service_ids(session, staff)
