@@ -350,7 +350,7 @@ def activity_figures(
     stats = stats or submission_stats(session, activity.id)
     kinds = tuple((q.id, q.kind) for q in activity.questions)
     counts = activity_counts(session, {activity.id: (stats, kinds)})[activity.id]
-    return _compute(activity, chosen, counts, stats.count)
+    return _compute(activity, chosen, counts, stats.submissions)
 
 
 def _compute(
