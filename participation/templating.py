@@ -38,19 +38,21 @@ def format_uk_date(value: datetime | None) -> str:
 
 def format_uk_datetime(value: datetime | None) -> str:
     """A naive UTC datetime in UK time, such as "3 March 2025, 14:05"."""
-    return utc_to_uk(value).strftime("%-d %B %Y, %H:%M") if value else ""
+    uk = utc_to_uk(value)
+    return uk.strftime("%-d %B %Y, %H:%M") if uk else ""
 
 
 def format_uk_time(value: datetime | None) -> str:
     """The UK clock time of a naive UTC datetime, such as "14:05"."""
-    return utc_to_uk(value).strftime("%H:%M") if value else ""
+    uk = utc_to_uk(value)
+    return uk.strftime("%H:%M") if uk else ""
 
 
 def init_app(app: Flask) -> None:
     """Register template globals and filters."""
 
     @app.context_processor
-    def globals_for_templates():
+    def globals_for_templates() -> dict[str, object]:
         return {
             "exit_url": current_app.config["EXIT_URL"],
             "help_links_for": help_links,

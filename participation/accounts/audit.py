@@ -95,7 +95,7 @@ def audit_scope(session: Session, staff: Staff) -> ColumnElement[bool]:
     if staff.is_safeguarding_lead:
         return and_(
             AuditEvent.target_type == FLAG_TARGET,
-            service_filter(session, staff, AuditEvent.service_id),  # type: ignore[arg-type]
+            service_filter(session, staff, AuditEvent.service_id),
         )
     raise Forbidden("Only administrators and safeguarding leads can read the audit log.")
 

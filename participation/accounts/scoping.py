@@ -5,15 +5,25 @@ Spoke staff see their Spoke; Hub staff see the Hub and its Spokes; admins see al
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
-from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy import ColumnElement, SQLColumnExpression, or_, select, true
 from sqlalchemy.orm import Session
 
 from participation.models import Service, Staff
 from participation.problems import NotFound
 
-Owned = TypeVar("Owned")
+
+class HasService(Protocol):
+    """Anything that belongs to a service (an activity, a flag, a theme...)."""
+
+    @property
+    def service_id(self) -> int | None:
+        """The id of the service it belongs to."""
+        ...
+
+
+Owned = TypeVar("Owned", bound=HasService)
 
 
 def visible_service_ids(session: Session, staff: Staff) -> set[int] | None:
@@ -34,7 +44,7 @@ def visible_services(session: Session, staff: Staff) -> list[Service]:
 
 
 def service_filter(
-    session: Session, staff: Staff, column: ColumnElement[int]
+    session: Session, staff: Staff, column: SQLColumnExpression[int | None]
 ) -> ColumnElement[bool]:
     """A WHERE clause limiting `column` (a service id column) to what `staff` may see."""
     ids = visible_service_ids(session, staff)
@@ -60,5 +70,5 @@ def get_visible(session: Session, staff: Staff, model: type[Owned], item_id: int
     item = session.get(model, item_id)
     if item is None:
         raise NotFound()
-    ensure_can_see(session, staff, item.service_id)  # type: ignore[attr-defined]
+    ensure_can_see(session, staff, item.service_id)
     return item

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from participation.models import Activity, Service
+
 MAX_HELP_LINKS = 8
 MAX_HELP_PART = 200
 
@@ -33,7 +35,9 @@ DEFAULT_HELP: list[dict[str, Any]] = [
 ]
 
 
-def help_links(activity: Any = None, service: Any = None) -> list[dict[str, Any]]:
+def help_links(
+    activity: Activity | None = None, service: Service | None = None
+) -> list[dict[str, Any]]:
     """The help links for an activity, else its service, else the defaults."""
     if activity is not None and activity.signposting:
         return activity.signposting

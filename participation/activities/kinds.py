@@ -12,7 +12,7 @@ MAX_RANKING_ITEMS = 6
 DEFAULT_MAX_LENGTH = 1000
 MAX_OPTIONS = 12
 
-KIND_LABELS = {
+KIND_LABELS: dict[str, str] = {
     QuestionKind.EMOJI_SCALE: "Faces scale (5 faces)",
     QuestionKind.TRAFFIC_LIGHT: "Traffic light",
     QuestionKind.SINGLE_CHOICE: "Pick one",

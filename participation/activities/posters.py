@@ -24,7 +24,7 @@ def _fetcher_class() -> type:
     # not when the app starts.
     from weasyprint.urls import URLFetcher
 
-    class LocalOnlyFetcher(URLFetcher):
+    class LocalOnlyFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no types
         """A WeasyPrint URL fetcher that only opens inline data: URLs."""
 
         def __init__(self, **kwargs: Any) -> None:
@@ -61,7 +61,8 @@ def render_pdf(html: str) -> bytes:
     """Turn self-contained HTML into PDF bytes without any network access."""
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=None, url_fetcher=local_only_fetcher()).write_pdf()
+    pdf: bytes = HTML(string=html, base_url=None, url_fetcher=local_only_fetcher()).write_pdf()
+    return pdf
 
 
 def poster_pdf(activity: Activity, join_url: str) -> bytes:

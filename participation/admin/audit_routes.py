@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from datetime import date
+from typing import Any, TypedDict
 
 from flask import Response, render_template, request, stream_with_context, url_for
 from flask_login import current_user
@@ -89,7 +90,8 @@ def audit_log():
     shown = audit.audit_page(db, current_user, filters, _page_number())
     audit.record(db, "audit_log_viewed", staff=current_user, page=shown.page, **_described(filters))
     db.commit()
-    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    # The query string carried on to other pages (url_for takes any values).
+    args: dict[str, Any] = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template(
         "admin/audit_log.html",
         form=form,
@@ -133,7 +135,16 @@ def _drain(buffer: io.StringIO) -> str:
     return data
 
 
-def _described(filters: audit.AuditFilters) -> dict[str, object]:
+class _FilterDetail(TypedDict):
+    """The filters as an audit event's detail."""
+
+    action_filter: str | None
+    staff_filter: int | None
+    date_from: str | None
+    date_to: str | None
+
+
+def _described(filters: audit.AuditFilters) -> _FilterDetail:
     return {
         "action_filter": filters.action,
         "staff_filter": filters.staff_id,

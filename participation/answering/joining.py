@@ -61,8 +61,7 @@ def resolve_join_code(session: Session, raw: str, now: datetime | None = None) -
         retired = session.scalar(
             select(RetiredJoinCode.id).where(RetiredJoinCode.code == code).limit(1)
         )
-        problem = JoinProblem.RETIRED if retired else JoinProblem.UNKNOWN
-        return JoinResult(code, problem=problem)
+        return JoinResult(code, problem=JoinProblem.RETIRED if retired else JoinProblem.UNKNOWN)
     problem = answering_problem(activity, now)
     if problem is None and activity.joining_locked:
         problem = JoinProblem.LOCKED

@@ -105,7 +105,8 @@ def serve(host: str, port: int) -> None:
             f"Port {port} is already in use: try make run PORT={port + 1} "
             f"(or participation serve --port {port + 1})."
         )
-    app = current_app._get_current_object()
+    # Flask types current_app as the app itself, so the proxy's own method is unknown to it.
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     if app.config.get("BASE_URL_FOLLOWS_SERVER"):
         app.config["BASE_URL"] = served_base_url(host, port)
     click.echo(f"Serving on http://{host}:{port}  (Ctrl+C to stop)")

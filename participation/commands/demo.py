@@ -224,6 +224,8 @@ def add_synthetic_submissions(
     The first free-text answer of the activity takes the next of `disclosures`, if any.
     """
     consent = activity.current_consent
+    if consent is None:
+        raise ValueError(f"{activity.title!r} has no consent statement to answer under")
     free_text = next((q for q in activity.questions if q.kind == QuestionKind.FREE_TEXT), None)
     for index in range(count):
         answers = {q.id: synthetic_answers(q, rng) for q in activity.questions}

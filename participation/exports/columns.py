@@ -80,12 +80,12 @@ class PreparedRows:
     """The result of the first pass: who is included and their k-anonymised identifiers."""
 
     included: int  # submissions that may be shared (consent honoured)
-    submission_ids: array  # by id; empty when fewer than k may be shared
+    submission_ids: array[int]  # by id; empty when fewer than k may be shared
     where: tuple[ColumnElement[bool], ...]  # the selection's clauses, for the second pass
     order: ColumnElement[Any]  # the keyed shuffle rows leave in
     quasi_names: tuple[str, ...]
     quasi_values: list[tuple[object, ...]]  # distinct combinations after suppression
-    quasi_index: array  # for each row, its combination in quasi_values
+    quasi_index: array[int]  # for each row, its combination in quasi_values
     suppression: KAnonResult  # without its rows, for the README's report
     k: int
 

@@ -60,6 +60,9 @@ class _Sink:
     def flush(self) -> None:
         """Nothing to flush: data leaves through drain()."""
 
+    def close(self) -> None:
+        """Nothing to close: the sink holds no resource (and ZipFile leaves it open)."""
+
     def drain(self) -> bytes:
         """Everything written since the last drain."""
         data = b"".join(self._chunks)
@@ -109,7 +112,9 @@ def _field(column: Column) -> dict[str, Any]:
     return descriptor
 
 
-def datapackage(activity: Activity, columns: Sequence[Column], exported_at: datetime) -> dict:
+def datapackage(
+    activity: Activity, columns: Sequence[Column], exported_at: datetime
+) -> dict[str, Any]:
     """The Frictionless Data Package descriptor: a Table Schema for responses.csv."""
     return {
         "profile": "tabular-data-package",
@@ -153,6 +158,7 @@ def datapackage_json(activity: Activity, columns: Sequence[Column], exported_at:
 def sav_cell(column: Column, value: object) -> object:
     """A cell as SPSS stores it: numbers for coded columns, text (as in the CSV) otherwise."""
     if column.type == "integer":
+        # An integer column's cells are numbers: rows are typed as any value, so say so here.
         return float(value)  # type: ignore[arg-type]
     return str(neutralise_csv_cell(value))
 

@@ -176,8 +176,11 @@ class _Packing:
     def __init__(self, columns: Sequence[Column]) -> None:
         self.sums: list[list[_Field]] = [[]]  # the first sum also counts the answers
         self.chunks: list[_Chunk] = []
-        self.texts = [
-            (i, c.question_id, c.key or 0) for i, c in enumerate(columns) if c.role == TEXT
+        # (column, question id, part) of each text column
+        self.texts: list[tuple[int, int, int]] = [
+            (i, c.question_id, c.key or 0)
+            for i, c in enumerate(columns)
+            if c.role == TEXT and c.question_id is not None
         ]
         used = 0
         for unit in _units(columns):
@@ -267,6 +270,7 @@ def _sum_of(fields: list[_Field], counted: Sequence[int] = ()) -> ColumnElement[
                 for f in found
             }
             arms[qid] = case(places, value=Answer.choice, else_=_int(0))
+    packed: ColumnElement[Any]
     if not counted:
         packed = case(arms, value=Answer.question_id, else_=_int(0))
     else:
@@ -351,8 +355,7 @@ class PackedRows:
         query = answers_of(select(Submission.id).where(Submission.id == submission_id))
         started: set[int] = set()
         for answer in self.session.connection().execute(query):
-            if answer[1] is not None:
-                self.builder.add(row, answer, started)
+            self.builder.add(row, answer, started)
         return row
 
     def rows(self) -> Iterator[list[object]]:
@@ -392,7 +395,8 @@ class PackedRows:
                             continue
                         number += 1  # row numbers count rows as they leave: export-local
                         combo = combo_of[position]
-                        pieces = [str(number) if as_text else number, *quasi[combo]]
+                        # CSV text, or values: the two forms share this loop
+                        pieces: list[Any] = [str(number) if as_text else number, *quasi[combo]]
                         present = 0
                         for at, shift, mask, table in readers:
                             chunk = table[(record[at] >> shift) & mask]

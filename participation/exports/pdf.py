@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import threading
+from multiprocessing.connection import Connection
 from typing import Any
 
 logger = logging.getLogger(__name__)
@@ -32,7 +33,7 @@ class PdfError(RuntimeError):
 def _fetcher() -> Any:
     from weasyprint.urls import URLFetcher
 
-    class InlineOnlyFetcher(URLFetcher):
+    class InlineOnlyFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no types
         """Opens inline data: URLs and refuses everything else (no network, no files)."""
 
         def __init__(self) -> None:
@@ -50,13 +51,14 @@ def render_in_process(html: str) -> bytes:
     """Render HTML to PDF bytes in this process."""
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=None, url_fetcher=_fetcher()).write_pdf()
+    pdf: bytes = HTML(string=html, base_url=None, url_fetcher=_fetcher()).write_pdf()
+    return pdf
 
 
 WARM_UP = "<!doctype html><html><body><p>Participation</p><table><tr><td>1</td></tr></table>"
 
 
-def _serve(connection: Any) -> None:
+def _serve(connection: Connection) -> None:
     """The renderer's loop: receive HTML, send back ("ok", pdf) or ("error", message)."""
     try:
         render_in_process(WARM_UP)  # load fonts now, not during someone's first report
@@ -69,6 +71,7 @@ def _serve(connection: Any) -> None:
             html = connection.recv()
         except EOFError:  # the web worker has gone
             break
+        reply: tuple[str, bytes | str]
         try:
             reply = ("ok", render_in_process(html))
         except Exception as exc:  # every failure goes back to the caller as a message
@@ -160,7 +163,8 @@ class Renderer:
         if status != "ok":
             logger.error("PDF rendering failed: %s", payload)
             raise PdfError("the PDF could not be made")
-        return payload
+        pdf: bytes = payload  # a successful reply carries the PDF's bytes
+        return pdf
 
 
 _renderer: Renderer | None = None

@@ -108,16 +108,16 @@ def prepare_rows(
     )
 
 
-class _Months(dict[object, str]):
+class _Months(dict[datetime | str, str]):
     """Submission hours (datetimes, or SQLite's text for them) as months, "2026-03"."""
 
-    def __missing__(self, hour: object) -> str:
+    def __missing__(self, hour: datetime | str) -> str:
         moment = datetime.fromisoformat(hour) if isinstance(hour, str) else hour
-        month = self[hour] = generalise_month(moment) or ""  # type: ignore[arg-type]
+        month = self[hour] = generalise_month(moment) or ""
         return month
 
 
-def _keys_without_reach(records: Any, ids: array, service: str) -> list[tuple[object, ...]]:
+def _keys_without_reach(records: Any, ids: array[int], service: str) -> list[tuple[object, ...]]:
     """Each row's (service, month), one row per submission; ids collected in `ids`."""
     keys: list[tuple[object, ...]] = []
     key_of = _ServiceMonths(service)
@@ -127,7 +127,7 @@ def _keys_without_reach(records: Any, ids: array, service: str) -> list[tuple[ob
     return keys
 
 
-class _ServiceMonths(dict[object, tuple[object, ...]]):
+class _ServiceMonths(dict[datetime | str, tuple[object, ...]]):
     """(service, month) for each submission hour, one shared tuple per month."""
 
     def __init__(self, service: str) -> None:
@@ -135,14 +135,14 @@ class _ServiceMonths(dict[object, tuple[object, ...]]):
         self.service, self.months = service, _Months()
         self.shared: dict[tuple[object, ...], tuple[object, ...]] = {}
 
-    def __missing__(self, hour: object) -> tuple[object, ...]:
-        key = (self.service, self.months[hour])
+    def __missing__(self, hour: datetime | str) -> tuple[object, ...]:
+        key: tuple[object, ...] = (self.service, self.months[hour])
         key = self[hour] = self.shared.setdefault(key, key)
         return key
 
 
 def _keys_with_reach(
-    records: Any, ids: array, service: str, reach: Sequence[Column]
+    records: Any, ids: array[int], service: str, reach: Sequence[Column]
 ) -> list[tuple[object, ...]]:
     """Each row's (service, month, reach answers...), from a row per reach answer."""
     months = _Months()

@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
-from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
@@ -31,6 +30,10 @@ from participation.models.submissions import HIDDEN
 from participation.privacy.anonymise import redact
 from participation.safeguarding.visibility import withholds
 
+# One answer of a submission: (submission id, question id, part, choice, text, moderation,
+# flagged). A submission without answers gives one record whose answer columns are None.
+AnswerRecord = tuple[int, int | None, int | None, int | None, str | None, str | None, bool]
+
 
 class RowBuilder:
     """Turns one submission's answers into one row of codes and redacted text."""
@@ -49,30 +52,34 @@ class RowBuilder:
         self.quasi_positions = [position[name] for name in quasi_names]
         self.row_position = position["row"]
         for i, column in enumerate(columns):
-            qid = column.question_id
+            qid, key = column.question_id, column.key
             if qid is None:
                 continue
             if column.role == CODE and not column.quasi:  # quasi ones come from the first pass
                 self.coded[qid] = i
+            elif key is None:  # every option, rank and text column has its key
+                continue
             elif column.role == OPTION:
-                self.options.setdefault(qid, {})[column.key] = i
+                self.options.setdefault(qid, {})[key] = i
             elif column.role == RANK:
-                self.ranks.setdefault(qid, {})[column.key] = i
+                self.ranks.setdefault(qid, {})[key] = i
             elif column.role == TEXT:
-                self.texts[(qid, column.key)] = i
+                self.texts[(qid, key)] = i
         self.redact = functools.lru_cache(maxsize=4096)(redact)
 
-    def start(self, row_number: int, quasi: tuple) -> list[object]:
+    def start(self, row_number: int, quasi: tuple[object, ...]) -> list[object]:
         """A new row: every answer passed until one arrives, identifiers filled in."""
-        row = list(self.blank)
+        row: list[object] = list(self.blank)
         row[self.row_position] = row_number
         for i, value in zip(self.quasi_positions, quasi, strict=True):
             row[i] = value
         return row
 
-    def add(self, row: list[object], record: Sequence[object], started: set[int]) -> None:
+    def add(self, row: list[object], record: AnswerRecord, started: set[int]) -> None:
         """Put one answer, (submission, question, part, choice, text, moderation, flagged), in."""
         _, qid, part, choice, text, moderation, flagged = record
+        if qid is None:  # the record of a submission without answers holds none
+            return
         if qid in self.coded:
             if choice is not None:
                 row[self.coded[qid]] = choice
@@ -88,19 +95,19 @@ class RowBuilder:
             if choice in self.ranks[qid] and part is not None:
                 row[self.ranks[qid][choice]] = part + 1
         else:
-            i = self.texts.get((qid, part or 0))
-            if i is None or not text or not text.strip():
+            place = self.texts.get((qid, part or 0))
+            if place is None or not text or not text.strip():
                 return
             self.stats.texts += 1
             # Possible disclosures and text staff hid never leave the staff view.
             if flagged or moderation == HIDDEN:
                 self.stats.withheld += 1
-                row[i] = SUPPRESSED
+                row[place] = SUPPRESSED
             else:
-                row[i] = self.redact(text)
+                row[place] = self.redact(text)
 
 
-def answers_of(submissions: Select[Any]) -> Select[Any]:
+def answers_of(submissions: Select[int]) -> Select[*AnswerRecord]:
     """Every answer of the chosen submissions, one row each, in submission order."""
     return (
         submissions.add_columns(
@@ -133,7 +140,7 @@ def row_by_row(
         .execution_options(yield_per=YIELD_PER)
     )
     count, number = len(ids), 0
-    current: object = None
+    current: int | None = None
     row: list[object] | None = None
     started: set[int] = set()
     add = builder.add
@@ -150,7 +157,7 @@ def row_by_row(
                     number += 1
                     row = builder.start(number, combos[combo_of[position]])
                     started = set()
-            if row is not None and record[1] is not None:
+            if row is not None:
                 add(row, record, started)
     if row is not None:
         yield row

@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 
 from flask import current_app, render_template
 from markupsafe import Markup
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from participation.accounts.scoping import service_filter
@@ -138,7 +138,7 @@ def _hidden_in(result: QuestionResult) -> int:
 # --- gathering ------------------------------------------------------------------------
 
 
-def _shared_quote_clause(activity: Activity) -> list:
+def _shared_quote_clause(activity: Activity) -> list[ColumnElement[bool]]:
     # A quote leaves the service in a report, so it needs the research "yes" when one was asked.
     sharing = research_shareable(activity)
     return [Submission.research_consent.is_(True)] if sharing.needs_yes else []
@@ -174,7 +174,9 @@ def approved_quotes(session: Session, activity: Activity) -> tuple[str, ...]:
         .limit(MAX_QUOTES)
     )
     return tuple(
-        redact(text).replace("\x00", "") for text in session.scalars(query) if text.strip()
+        redact(text).replace("\x00", "")
+        for text in session.scalars(query)
+        if text is not None and text.strip()  # never None: the query leaves those out
     )
 
 

@@ -14,12 +14,12 @@ against that type's total.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
 from markupsafe import Markup
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Row, Select, func, select
 from sqlalchemy.orm import Session
 
 from participation.accounts.scoping import service_filter
@@ -45,9 +45,11 @@ from participation.privacy.suppression import Cell, mean_if_safe, suppress, supp
 
 DEFAULT_K = 5
 SCALE_KINDS = (QuestionKind.EMOJI_SCALE, QuestionKind.TRAFFIC_LIGHT)
-SCALE_MAX = {QuestionKind.EMOJI_SCALE: 5, QuestionKind.TRAFFIC_LIGHT: 3}
+SCALE_MAX: dict[str, int] = {QuestionKind.EMOJI_SCALE: 5, QuestionKind.TRAFFIC_LIGHT: 3}
 # Kinds storing any number of rows per young person, so "answered" needs COUNT(DISTINCT).
 MULTI_ROW_KINDS = (QuestionKind.MULTIPLE_CHOICE, QuestionKind.THREE_BOXES)
+# (id, activity id, kind, prompt) of a question in scope
+QuestionRow = Row[int, int, str, str]
 
 
 @dataclass(frozen=True)
@@ -150,7 +152,7 @@ def _bounds(filters: DashboardFilters) -> tuple[datetime | None, datetime | None
     return start, end
 
 
-def _activity_query(session: Session, staff: Staff, filters: DashboardFilters) -> Select[Any]:
+def _activity_query(session: Session, staff: Staff, filters: DashboardFilters) -> Select[int]:
     """Ids of the activities in scope; with dates, those young people answered within them."""
     query = select(Activity.id).where(service_filter(session, staff, Activity.service_id))
     if filters.service_id is not None:
@@ -191,7 +193,7 @@ def _per_question(groups: Groups, people: dict[int, int]) -> dict[int, tuple[int
 
 
 def _all_time(
-    session: Session, ids: Select[Any], questions: list[Any]
+    session: Session, ids: Select[int], questions: Sequence[QuestionRow]
 ) -> tuple[dict[int, int], dict[int, tuple[int, int]]]:
     """Submissions per activity and per-question sums, from the per-activity counts cache."""
     stats = stats_for(session, ids)
@@ -207,11 +209,14 @@ def _all_time(
     for found in counts.values():
         groups.update(found.groups)
         people.update(found.respondents)
-    return {aid: s.count for aid, s in stats.items()}, _per_question(groups, people)
+    return {aid: s.submissions for aid, s in stats.items()}, _per_question(groups, people)
 
 
 def _dated(
-    session: Session, ids: Select[Any], questions: list[Any], dated: list[ColumnElement[bool]]
+    session: Session,
+    ids: Select[int],
+    questions: Sequence[QuestionRow],
+    dated: list[ColumnElement[bool]],
 ) -> tuple[dict[int, int], dict[int, tuple[int, int]]]:
     """The same, counting only submissions sent within the date range."""
     per_activity = {

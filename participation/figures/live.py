@@ -118,7 +118,7 @@ def live_state(
     """The live screen's content; results and text only once k young people have answered."""
     # The count itself is shown as it is: everyone in the room can count the phones, and
     # the screen says how many more answers it needs before showing anything else.
-    submitted = stats.count
+    submitted = stats.submissions
     ready = submitted >= activity.k_threshold
     return LiveState(
         joined=activity.joined_count,

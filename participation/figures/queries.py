@@ -14,7 +14,7 @@ import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import NamedTuple, TypeVarTuple
 
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
@@ -25,6 +25,8 @@ from participation.models.enums import QuestionKind
 # {question id: {(option code or None, part): rows}}
 Groups = dict[int, dict[tuple[int | None, int], int]]
 
+Columns = TypeVarTuple("Columns")
+
 
 class SubmissionStats(NamedTuple):
     """How many submissions an activity has and which is newest: changes whenever answers do.
@@ -34,7 +36,7 @@ class SubmissionStats(NamedTuple):
     set of submissions; the newest one's random key tells a reused SQLite rowid apart.
     """
 
-    count: int
+    submissions: int
     last_id: int | None
     last_key: str | None
 
@@ -65,10 +67,10 @@ def submission_count(session: Session, activity_id: int) -> int:
 
 
 def _scoped(
-    query: Select[Any],
-    question_ids: Sequence[int] | Select[Any],
+    query: Select[*Columns],
+    question_ids: Sequence[int] | Select[int],
     dated: Sequence[ColumnElement[bool]],
-) -> Select[Any]:
+) -> Select[*Columns]:
     if dated:
         # Drive from the submissions in the date range (activity/hour index): the dated
         # conditions name the activities, so filtering questions too would only tempt the
@@ -82,7 +84,7 @@ def _scoped(
 
 def answer_groups(
     session: Session,
-    question_ids: Sequence[int] | Select[Any],
+    question_ids: Sequence[int] | Select[int],
     dated: Sequence[ColumnElement[bool]] = (),
 ) -> Groups:
     """Count answer rows per question, option and part, in one covered, ordered scan.
@@ -105,7 +107,7 @@ def answer_groups(
 
 def respondents(
     session: Session,
-    question_ids: Sequence[int] | Select[Any],
+    question_ids: Sequence[int] | Select[int],
     dated: Sequence[ColumnElement[bool]] = (),
 ) -> dict[int, int]:
     """Count the distinct submissions that answered each question (for multi-row kinds)."""
@@ -120,8 +122,9 @@ def respondents(
 
 MULTI_ROW_KINDS = (QuestionKind.MULTIPLE_CHOICE, QuestionKind.THREE_BOXES)
 QuestionKinds = tuple[tuple[int, str], ...]  # (question id, kind) of one activity, in order
+CacheKey = tuple[int, SubmissionStats, QuestionKinds]  # (activity id, its stats, its kinds)
 _CACHE_SIZE = 512
-_cache: OrderedDict[tuple[Any, ...], ActivityCounts] = OrderedDict()
+_cache: OrderedDict[CacheKey, ActivityCounts] = OrderedDict()
 # The stats of each activity's most recently kept counts, to count on from.
 _latest: OrderedDict[tuple[int, QuestionKinds], SubmissionStats] = OrderedDict()
 _cache_lock = threading.Lock()
@@ -135,7 +138,7 @@ class ActivityCounts:
     respondents: dict[int, int]
 
 
-def stats_for(session: Session, activity_ids: Select[Any]) -> dict[int, SubmissionStats]:
+def stats_for(session: Session, activity_ids: Select[int]) -> dict[int, SubmissionStats]:
     """SubmissionStats of many activities at once (activities without answers are left out)."""
     found = session.execute(
         select(Submission.activity_id, func.count(), func.max(Submission.id))
@@ -174,7 +177,7 @@ def activity_counts(
     one `respondents` query, however many there are.
     """
     result: dict[int, ActivityCounts] = {}
-    missing: dict[int, tuple[Any, ...]] = {}
+    missing: dict[int, CacheKey] = {}
     earlier: dict[int, tuple[SubmissionStats, ActivityCounts]] = {}
     with _cache_lock:
         for activity_id, (stats, kinds) in wanted.items():
@@ -183,13 +186,17 @@ def activity_counts(
             if cached is not None:
                 _cache.move_to_end(key)
                 result[activity_id] = cached
-            elif stats.count == 0:
+            elif stats.submissions == 0:
                 result[activity_id] = ActivityCounts({}, {})
             else:
                 missing[activity_id] = key
                 before = _latest.get((activity_id, kinds))
                 kept = None if before is None else _cache.get((activity_id, before, kinds))
-                if kept is not None and before is not None and before.count < stats.count:
+                if (
+                    kept is not None
+                    and before is not None
+                    and before.submissions < stats.submissions
+                ):
                     earlier[activity_id] = (before, kept)
     found: dict[int, ActivityCounts] = {}
     for activity_id, (before, kept) in earlier.items():
@@ -245,7 +252,7 @@ def _counts_since(
     newer = select(func.count()).select_from(Submission).where(*after)
     kept = select(Submission.idempotency_key).where(Submission.id == before.last_id)
     added, key = session.execute(select(newer.scalar_subquery(), kept.scalar_subquery())).one()
-    if key != before.last_key or added != stats.count - before.count:
+    if key != before.last_key or added != stats.submissions - before.submissions:
         return None
     # Driven from the few new submissions; their answers are all to this activity's questions.
     every = select(Question.id).where(Question.activity_id == activity_id)

@@ -25,8 +25,9 @@ Dashboard figures (grouped by participation type, then service) live in
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from markupsafe import Markup
 from sqlalchemy.orm import Session
@@ -63,6 +64,9 @@ ONE_ROW_CHOICE_KINDS = (
 )
 SCALE_KINDS = (QuestionKind.EMOJI_SCALE, QuestionKind.TRAFFIC_LIGHT)
 CHARTED_KINDS = (*ONE_ROW_CHOICE_KINDS, QuestionKind.MULTIPLE_CHOICE, QuestionKind.RANKING)
+
+# A table row's key: an option code or box number, or ANSWERED / PASSED.
+Key = TypeVar("Key", bound=int | str)
 
 
 @dataclass(frozen=True)
@@ -184,11 +188,11 @@ def _part_counts(groups: dict[tuple[int | None, int], int]) -> dict[int, int]:
 # --- building suppressed figures -------------------------------------------------------
 
 
-def _rows(table: SuppressedTable, labels: dict[int | str, str]) -> tuple[Row, ...]:
+def _rows(table: SuppressedTable[Key], labels: Mapping[Key, str]) -> tuple[Row, ...]:
     return tuple(Row(key, labels[key], cell) for key, cell in table.cells.items())
 
 
-def _answered_from(table: SuppressedTable, submissions: int, passed: int) -> Cell:
+def _answered_from(table: SuppressedTable[int | str], submissions: int, passed: int) -> Cell:
     """Those who answered, shown only when the passed cell beside it is shown."""
     if table.cells[PASSED].suppressed:
         # Secondary wording: the number may well be k or more, it is hidden for its neighbour.
@@ -204,18 +208,19 @@ def _without_percent(rows: tuple[Row, ...]) -> tuple[Row, ...]:
 def _one_row_choice(
     question: Question, counts: dict[int, int], submissions: int, k: int
 ) -> QuestionResult:
-    labels: dict[int | str, str] = {o["code"]: o["label"] for o in question.options}
-    cells: dict[int | str, int] = {code: counts.get(code, 0) for code in labels}
+    options: dict[int, str] = {o["code"]: o["label"] for o in question.options}
+    cells: dict[int | str, int] = {code: counts.get(code, 0) for code in options}
     answered = sum(cells.values())
     passed = max(submissions - answered, 0)
     cells[PASSED] = passed
+    labels: dict[int | str, str] = {code: label for code, label in options.items()}
     labels[PASSED] = PASSED_LABEL
     table = suppress(cells, k, total=submissions)
     mean = None
     scale_max = None
     if question.kind in SCALE_KINDS:
         scale_max = max((o["code"] for o in question.options), default=None)
-        weighted = sum(code * count for code, count in counts.items() if code in labels)
+        weighted = sum(code * count for code, count in counts.items() if code in options)
         mean = mean_if_safe(float(weighted), answered, k)
     return QuestionResult(
         question_id=question.id,
@@ -234,7 +239,7 @@ def _one_row_choice(
     )
 
 
-def _response_table(submissions: int, answered: int, k: int) -> SuppressedTable:
+def _response_table(submissions: int, answered: int, k: int) -> SuppressedTable[str]:
     """Answered against passed, out of everyone who took part."""
     passed = max(submissions - answered, 0)
     return suppress({ANSWERED: answered, PASSED: passed}, k, total=submissions)
@@ -243,7 +248,7 @@ def _response_table(submissions: int, answered: int, k: int) -> SuppressedTable:
 def _multiple_choice(
     question: Question, counts: dict[int, int], answered: int, submissions: int, k: int
 ) -> QuestionResult:
-    labels: dict[int | str, str] = {o["code"]: o["label"] for o in question.options}
+    labels: dict[int, str] = {o["code"]: o["label"] for o in question.options}
     response = _response_table(submissions, answered, k)
     answered_cell = response.cells[ANSWERED]
     # Each person may pick several, so percentages are of those who answered.
@@ -272,7 +277,7 @@ def _multiple_choice(
 def _ranking(
     question: Question, sums: dict[int, tuple[int, int, int]], submissions: int, k: int
 ) -> QuestionResult:
-    labels: dict[int | str, str] = {o["code"]: o["label"] for o in question.options}
+    labels: dict[int, str] = {o["code"]: o["label"] for o in question.options}
     firsts: dict[int | str, int] = {code: sums.get(code, (0, 0, 0))[2] for code in labels}
     answered = sum(firsts.values())  # everyone who ranks puts exactly one item first
     passed = max(submissions - answered, 0)
@@ -304,10 +309,10 @@ def _text(
     question: Question, answered: int, boxes: dict[int, int], submissions: int, k: int
 ) -> QuestionResult:
     response = _response_table(submissions, answered, k)
-    labels: dict[int | str, str] = {ANSWERED: "Wrote an answer", PASSED: PASSED_LABEL}
+    labels = {ANSWERED: "Wrote an answer", PASSED: PASSED_LABEL}
     box_rows: tuple[Row, ...] = ()
     if question.kind == QuestionKind.THREE_BOXES:
-        box_labels: dict[int | str, str] = dict(
+        box_labels: dict[int, str] = dict(
             enumerate(question.settings.get("boxes") or THREE_BOX_PROMPTS)
         )
         box_table = suppress({i: boxes.get(i, 0) for i in box_labels}, k, total=answered)
@@ -350,7 +355,7 @@ def activity_figures(
     stats = stats or submission_stats(session, activity.id)
     kinds = tuple((q.id, q.kind) for q in activity.questions)
     counts = activity_counts(session, {activity.id: (stats, kinds)})[activity.id]
-    return _compute(activity, chosen, counts, stats.count)
+    return _compute(activity, chosen, counts, stats.submissions)
 
 
 def _compute(

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
 from participation.activities.kinds import THREE_BOX_PROMPTS
@@ -29,6 +29,13 @@ from participation.safeguarding.visibility import (
 PER_PAGE = 50
 MODERATION_STATES = (PENDING, APPROVED, HIDDEN)
 MAX_SEARCH = 100
+
+# (answer id, question id, part, text, moderation, is quote, flag id, flag status, released
+# at): the flag's columns are None for an answer without a flag (an outer join), which
+# SQLAlchemy's types do not show.
+TextRow = Row[int, int, int, str | None, str | None, bool, int, str, datetime | None]
+# (answer id, question id, part, text, moderation, is quote)
+AnswerColumns = tuple[int, int, int, str | None, str | None, bool]
 
 
 @dataclass(frozen=True)
@@ -140,7 +147,7 @@ def text_answers(
         Flag.status,
         Flag.released_at,
     )
-    found = []
+    found: list[TextRow] = []
     for qid in questions:
         for state in states:
             query = (
@@ -155,7 +162,7 @@ def text_answers(
     rows = found[(page - 1) * per_page : wanted]
     names = theme_names(session, [row[0] for row in rows])
     items = tuple(
-        _item(questions[row[1]], row, reader, names.get(row[0], ()), (row[6], row[7], row[8]))
+        _item(questions[row[1]], row[:6], reader, names.get(row[0], ()), (row[6], row[7], row[8]))
         for row in rows
     )
     return TextPage(items, total, page, per_page)
@@ -163,12 +170,12 @@ def text_answers(
 
 def _item(
     question: Question,
-    row: tuple,
+    row: AnswerColumns,
     reader: Staff | None,
     themes: list[str] | tuple[str, ...],
     flag: tuple[int | None, str | None, datetime | None],
 ) -> TextAnswer:
-    answer_id, _, part, text, state, is_quote = row[:6]
+    answer_id, _, part, text, state, is_quote = row
     flag_id, flag_status, released_at = flag
     withheld = flag_id is not None and released_at is None
     readable = may_read_words(reader, withheld=withheld)

@@ -121,7 +121,8 @@ def moderation_counts(session: Session, activity: Activity) -> dict[str, int]:
         .group_by(Answer.question_id, Answer.moderation)
     )
     for state, count in session.execute(query):
-        counts[state] = counts.get(state, 0) + count
+        if state is not None:  # always so: the query leaves unmoderated rows out
+            counts[state] = counts.get(state, 0) + count
     return counts
 
 

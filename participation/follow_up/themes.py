@@ -103,7 +103,7 @@ def themes_for(session: Session, staff: Staff) -> list[ThemeSummary]:
         .where(service_filter(session, staff, Theme.service_id))
         .order_by(Service.name, Theme.name)
     ).all()
-    summaries = []
+    summaries: list[ThemeSummary] = []
     for service_id in dict.fromkeys(row[2] for row in rows):
         mine = [row for row in rows if row[2] == service_id]
         # An answer can carry several themes: no total exists to subtract from.

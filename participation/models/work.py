@@ -32,7 +32,9 @@ SEVERITY_DEFAULT = 3  # categories.Severity.CONCERN: the least urgent
 
 def _own_group(context: DefaultExecutionContext) -> str:
     """A group of its own (one per answer) for a flag made without a group key."""
-    return f"a{context.get_current_parameters()['answer_id']}"
+    # SQLAlchemy leaves get_current_parameters unannotated (it returns the row's parameters).
+    parameters = context.get_current_parameters()  # type: ignore[no-untyped-call]
+    return f"a{parameters['answer_id']}"
 
 
 class SafeguardingPhrase(Base):

@@ -35,7 +35,7 @@ from participation.exports.pack import research_pack_chunks
 from participation.exports.releases import get_release, release_selection, releases_of
 from participation.exports.responses import ResponseExport, service_selection
 from participation.figures.dashboard import DashboardFilters
-from participation.models import Activity, ParticipationType, Service
+from participation.models import Activity, ParticipationType, ResearchRelease, Service
 from participation.models.staff import ADMIN, LEAD, RESEARCHER
 from participation.problems import Forbidden
 from participation.research import bp
@@ -96,9 +96,14 @@ def index():
 
 # --- one activity: releases for research, and the service's own live extract ----------
 
+# Makes a download's chunks from the export, the activity's releases and the one chosen.
+ReleaseMaker = Callable[
+    [ResponseExport, list[ResearchRelease], ResearchRelease | None], Iterator[bytes]
+]
+
 
 def _release_download(
-    activity: Activity, number: int | None, action: str, fmt: str, make: Callable
+    activity: Activity, number: int | None, action: str, fmt: str, make: ReleaseMaker
 ) -> Response:
     """Stream a release of `activity`: audited as started now and as completed at its end."""
     db = get_session()
@@ -128,7 +133,9 @@ def _release_download(
     return streamed(chunks, "application/zip" if fmt == "zip" else "text/csv", filename)
 
 
-def _pack(export: ResponseExport, releases: list, release: object) -> Iterator[bytes]:
+def _pack(
+    export: ResponseExport, releases: list[ResearchRelease], release: ResearchRelease | None
+) -> Iterator[bytes]:
     session, activity = export.session, export.activity
 
     def summary() -> bytes:
@@ -141,11 +148,13 @@ def _pack(export: ResponseExport, releases: list, release: object) -> Iterator[b
         export,
         summary_pdf=summary if shared else None,
         releases=releases,
-        release=release,  # type: ignore[arg-type]
+        release=release,
     )
 
 
-def _csv(export: ResponseExport, _releases: list, _release: object) -> Iterator[bytes]:
+def _csv(
+    export: ResponseExport, _releases: list[ResearchRelease], _release: ResearchRelease | None
+) -> Iterator[bytes]:
     return export.csv()
 
 

@@ -80,7 +80,7 @@ def live_json(activity_id: int):
         body = screen_body(
             etag, lambda: _live_body(activity, live_state(db, activity, stats, joining))
         )
-        response = current_app.response_class(body, mimetype=current_app.json.mimetype)
+        response = current_app.response_class(body, mimetype="application/json")
     response.set_etag(etag)
     return response
 

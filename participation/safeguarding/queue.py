@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, case, func, select, update
+from sqlalchemy import ColumnElement, Row, case, func, select, update
 from sqlalchemy.orm import Session
 
 from participation.accounts import audit
@@ -36,7 +36,7 @@ OUTCOME_LABELS = {
     "referred": "Referred (for example to children's social care or the police)",
     "no_concern": "No concern – the words were not a disclosure",
 }
-STATUS_LABELS = {
+STATUS_LABELS: dict[str, str] = {
     FLAG_NEW: "New",
     **{key: key.replace("_", " ").capitalize() for key in FLAG_OUTCOMES},
 }
@@ -167,6 +167,11 @@ def new_flag_count(session: Session, staff: Staff) -> int:
     return session.scalar(query) or 0
 
 
+# One row of the queue's GROUP BY: (group key, severity, n, first created, last created,
+# last created or reviewed, latest flag id)
+GroupRow = Row[str, int, int, datetime, datetime, datetime | None, int]
+
+
 def queue(
     session: Session, staff: Staff, *, done: bool = False, page: int = 1, per_page: int = PER_PAGE
 ) -> QueuePage:
@@ -181,8 +186,15 @@ def queue(
     last = func.max(Flag.reviewed_at if done else Flag.created_at).label("last")
     latest = func.max(Flag.id).label("latest")
     groups = (
-        select(Flag.group_key, severity, func.count().label("n"), func.min(Flag.created_at))
-        .add_columns(func.max(Flag.created_at), last, latest)
+        select(
+            Flag.group_key,
+            severity,
+            func.count().label("n"),
+            func.min(Flag.created_at),
+            func.max(Flag.created_at),
+            last,
+            latest,
+        )
         .where(status, scope)
         .group_by(Flag.group_key)
     )
@@ -209,7 +221,7 @@ def queue(
     return QueuePage(rows, totals[0], totals[1], page, per_page)
 
 
-def _row(group, flag: Flag, title: str, service_name: str) -> QueueRow:
+def _row(group: GroupRow, flag: Flag, title: str, service_name: str) -> QueueRow:
     return QueueRow(
         group_key=group.group_key,
         count=group.n,

@@ -37,6 +37,6 @@ def withholds() -> ColumnElement[bool]:
     return Flag.released_at.is_(None)
 
 
-def withheld_answer_ids() -> Select[tuple[int]]:
+def withheld_answer_ids() -> Select[int]:
     """The ids of every answer whose words are withheld, for `Answer.id.not_in(...)`."""
     return select(Flag.answer_id).where(withholds())
