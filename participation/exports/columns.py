@@ -27,7 +27,7 @@ from participation.models.activities import (
     THREE_BOXES,
     TRAFFIC_LIGHT,
 )
-from participation.privacy.anonymise import KAnonResult
+from participation.privacy.kanonymity import KAnonResult
 
 PASSED = -1
 SUPPRESSED = -2

@@ -53,7 +53,8 @@ from participation.exports.columns import (
 from participation.exports.rows import RowBuilder, answers_of
 from participation.models import Activity, Answer, Flag, Submission
 from participation.models.submissions import HIDDEN
-from participation.privacy.anonymise import csv_field, redact
+from participation.privacy.csv_cells import csv_field
+from participation.privacy.redaction import redact
 
 PACKED_BITS = 48  # of each 64-bit sum; the first sum counts the answers above them
 COUNT_SHIFT = PACKED_BITS  # room for 2**15 - 1 answers to one submission

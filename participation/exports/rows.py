@@ -28,7 +28,7 @@ from participation.exports.columns import (
 )
 from participation.models import Activity, Answer, Flag, Submission
 from participation.models.submissions import HIDDEN
-from participation.privacy.anonymise import redact
+from participation.privacy.redaction import redact
 
 
 class RowBuilder:

@@ -44,7 +44,8 @@ from participation.models import (
 )
 from participation.models.activities import DRAFT, RESEARCH_ASK
 from participation.models.submissions import HIDDEN
-from participation.privacy.anonymise import redact, safe_csv_writer
+from participation.privacy.csv_cells import safe_csv_writer
+from participation.privacy.redaction import redact
 from participation.privacy.suppression import Cell
 
 MAX_QUOTES = 12

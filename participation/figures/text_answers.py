@@ -1,7 +1,7 @@
 """Reading young people's written answers, a page at a time, for staff who may see them.
 
 Callers decide who may read what: the raw-text page is audited and closed to researchers;
-the moderation list and live screen pass every text through `anonymise.redact` first.
+the moderation list and live screen pass every text through `redaction.redact` first.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from participation.activities.kinds import THREE_BOX_PROMPTS
 from participation.models import Activity, Answer, AnswerTheme, Flag, Question, Theme
 from participation.models.activities import TEXT_KINDS, THREE_BOXES
 from participation.models.submissions import APPROVED, HIDDEN, PENDING
-from participation.privacy.anonymise import redact
+from participation.privacy.redaction import redact
 
 PER_PAGE = 50
 MODERATION_STATES = (PENDING, APPROVED, HIDDEN)

@@ -1,7 +1,7 @@
 """Approving or hiding written answers before they can appear on a shared screen.
 
 Nothing a young person wrote reaches the live screen unless a member of staff approved it
-here, and even then only after `anonymise.redact`. An answer the safeguarding check flagged
+here, and even then only after `redaction.redact`. An answer the safeguarding check flagged
 is never approved automatically, and cannot be approved until a safeguarding lead has
 recorded what they did about it.
 """
@@ -16,7 +16,7 @@ from participation.figures.text_answers import find_text_answer, text_questions
 from participation.models import Activity, Answer, Flag, Staff
 from participation.models.submissions import APPROVED, HIDDEN, PENDING
 from participation.models.work import FLAG_NEW
-from participation.privacy.anonymise import redact
+from participation.privacy.redaction import redact
 
 DECISIONS = {"approve": APPROVED, "hide": HIDDEN}
 
