@@ -15,12 +15,16 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 
+from participation.privacy.redaction_numbers import may_hold_spoken_number, redact_numbers
+
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-PLACEHOLDERS = ("email", "phone", "postcode", "url", "handle", "address", "date", "school", "name")
+PLACEHOLDERS = (
+    "email", "phone", "nhs number", "postcode", "url", "handle", "address", "date", "school", "name",
+)  # fmt: skip
 
 _EMAIL = re.compile(r"(?<![\w.%+-])[\w.%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,6}")
 _URL_CHARS = r"[^\s<>\"'\[\]]"
@@ -76,9 +80,6 @@ _BIRTH = re.compile(
     r"(?i)(?P<cue>\b(?:born|dob|d\.o\.b\.?|date\s{1,3}of\s{1,3}birth|birthday|bday|b-day)"
     r"(?:\s{0,3}(?:is|was|:|-|in|on|=)){0,2}\s{0,3})"
     rf"(?P<when>{_MONTH}(?:\s{{1,3}}{_YEAR})?|{_YEAR}|['’]\d{{2}})(?![\w])"
-)
-_PHONE = re.compile(
-    r"(?<![\w+])[+(]?\d{1,12}(?:(?:[ .-]?\(|\)[ .-]?|[ .-])\d{1,12}){0,8}", re.ASCII
 )
 _POSTCODE_AREAS = (
     "AB AL BA BB BD BH BL BN BR BS BT CA CB CF CH CM CO CR CT CV CW DA DD DE DG DH DL DN DT DY"
@@ -181,30 +182,6 @@ def _fold(word: str) -> str:
 def _is_listed(folded: str) -> bool:
     names = first_names()
     return folded in names or ("-" in folded and folded.split("-", 1)[0] in names)
-
-
-def _replace_phone_run(match: re.Match[str]) -> str:
-    """Replace each phone number inside a run of digit groups and separators."""
-    groups = re.findall(r"\D*\d+", match.group())
-    out: list[str] = []
-    start = 0
-    while start < len(groups):
-        lead = groups[start].lstrip(" .-)")
-        low, high = (9, 15) if lead.startswith("+") else (10, 11)
-        end, digits = None, 0
-        if lead.startswith("+") or lead.lstrip("(").startswith("0"):
-            for stop in range(start, len(groups)):
-                digits += sum(char.isdigit() for char in groups[stop])
-                if digits > high:
-                    break
-                end = stop + 1 if digits >= low else end
-        if end is None:
-            out.append(groups[start])
-            start += 1
-        else:
-            out.append(groups[start][: len(groups[start]) - len(lead)] + "[phone]")
-            start = end
-    return "".join(out)
 
 
 def _replace_postcode(match: re.Match[str]) -> str:
@@ -375,7 +352,10 @@ _ANY_WORD_HINT = re.compile(
 def _needs_patterns(lowered: str) -> bool:
     """Whether any pattern but the names could match (else `_redact_once` skips them all)."""
     return bool(
-        _DIGIT.search(lowered) or _ANY_WORD_HINT.search(lowered) or _TLD_HINT.search(lowered)
+        _DIGIT.search(lowered)
+        or _ANY_WORD_HINT.search(lowered)
+        or _TLD_HINT.search(lowered)
+        or may_hold_spoken_number(lowered, has_digit=False)
     )
 
 
@@ -398,8 +378,8 @@ def _redact_once(text: str) -> str:
         text = _DATE.sub("[date]", text)
     if _BIRTH_HINT.search(lowered):
         text = _BIRTH.sub(lambda m: m.group("cue") + "[date]", text)
+    text = redact_numbers(text, lowered, has_digit)
     if has_digit:
-        text = _PHONE.sub(_replace_phone_run, text)
         text = _POSTCODE.sub(_replace_postcode, text)
         text = _ADDRESS.sub("[address]", text)
     if _SCHOOL_HINT.search(lowered):
