@@ -19,6 +19,11 @@ def to_hour(moment: datetime) -> datetime:
     return moment.replace(minute=0, second=0, microsecond=0)
 
 
+def this_hour() -> datetime:
+    """The current naive UTC time rounded down to the hour (for traces a young person leaves)."""
+    return to_hour(utcnow())
+
+
 def uk_to_utc(value: datetime | None) -> datetime | None:
     """A UK wall-clock time as naive UTC."""
     return value.replace(tzinfo=UK).astimezone(UTC).replace(tzinfo=None) if value else None

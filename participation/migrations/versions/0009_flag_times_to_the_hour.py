@@ -1,0 +1,32 @@
+"""Round the times safeguarding flags were raised down to the hour.
+
+Revision ID: 0009
+Revises: 0003
+Create Date: 2026-12-04 21:00:00.000000
+
+A flag is raised by a young person's answer, so its time is a trace of what they did: it
+is now stored to the hour, like the submission itself. Flags raised before kept the exact
+moment; this rounds them. Nothing in the schema changes, and the exact times cannot come
+back, so downgrading leaves them rounded.
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "0009"
+down_revision: str | None = "0003"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("UPDATE flags SET created_at = date_trunc('hour', created_at)")
+    else:
+        # SQLite keeps a DateTime as text in the form SQLAlchemy writes: "YYYY-MM-DD HH:MM:SS.ffffff".
+        op.execute("UPDATE flags SET created_at = strftime('%Y-%m-%d %H:00:00.000000', created_at)")
+
+
+def downgrade() -> None:
+    pass  # the exact times are gone for good, which is the point
