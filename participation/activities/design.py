@@ -179,6 +179,19 @@ def has_answers(session: Session, activity: Activity) -> bool:
     return bool(session.scalar(select(exists().where(Submission.activity_id == activity.id))))
 
 
+SERVICE_FIXED = (
+    "Young people have already answered, so this activity stays with {service}. They were "
+    "told who would see their answers. To run it for another service, duplicate it."
+)
+
+
+def service_fixed_reason(session: Session, activity: Activity) -> str | None:
+    """Why the activity can't move to another service (anyone answered), or None if it can."""
+    if activity.id is None or not has_answers(session, activity):
+        return None
+    return SERVICE_FIXED.format(service=activity.service.name)
+
+
 # --- checking settings -------------------------------------------------------------------
 
 
@@ -434,7 +447,14 @@ def update_settings(
     _ensure_changeable(activity)
     before = settings_of(activity)
     follow_default_consent(session, settings, before)
-    _raise_problems(check_settings(session, staff, settings))
+    problems = check_settings(session, staff, settings)
+    if settings.service_id != activity.service_id and not any(
+        name == "service_id" for name, _ in problems
+    ):
+        # Answers were given for the workers of this service: a move would show them to others.
+        fixed = service_fixed_reason(session, activity)
+        problems.extend([("service_id", fixed)] if fixed else [])
+    _raise_problems(problems)
     settings.title, settings.intro = settings.title.strip(), settings.intro.strip()
     changed = [name for name in _PLAIN_FIELDS if getattr(before, name) != getattr(settings, name)]
     for name in changed:

@@ -152,6 +152,15 @@ class SettingsForm(FlaskForm):
     own_help_links = BooleanField("Use different help links for this activity")
     help_links = TextAreaField("Help links for this activity")
 
+    # Set by fix_service once young people have answered: the service can't change then.
+    service_fixed: int | None = None
+    service_hint = "Staff of this service (and its Hub) can see the results."
+
+    def fix_service(self, service_id: int, reason: str) -> None:
+        """Show the service as it is, not to be changed, with the reason as its hint."""
+        self.service_fixed, self.service_hint = service_id, reason
+        self.service_id.render_kw = {"disabled": True}
+
     def set_choices(self, services: list[Any], kinds: list[Any]) -> None:
         """Offer the lead's services and the participation types in use."""
         self.service_id.choices = [SelectChoice(s.id, s.name) for s in services]
@@ -182,7 +191,8 @@ class SettingsForm(FlaskForm):
             title=self.title.data or "",
             intro=self.intro.data or "",
             participation_type_id=self.participation_type_id.data,
-            service_id=self.service_id.data,
+            # A disabled field is not sent: a fixed service stays as it is.
+            service_id=self.service_fixed if self.service_id.data is None else self.service_id.data,
             opens_at=uk_to_utc(self.opens_at.data),
             closes_at=uk_to_utc(self.closes_at.data),
             consent_mode=self.consent_mode.data or "",

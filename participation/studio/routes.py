@@ -49,6 +49,9 @@ def _settings_form(activity: Activity | None = None) -> SettingsForm:
         visible_services(get_session(), current_user),
         _participation_types(activity.participation_type_id if activity else None),
     )
+    fixed = activities.service_fixed_reason(get_session(), activity) if activity else None
+    if fixed and activity is not None:
+        form.fix_service(activity.service_id, fixed)
     return form
 
 
