@@ -12,8 +12,10 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def neutralise_csv_cell(value: object) -> object:
     """Stop a spreadsheet from running a text cell as a formula (OWASP CSV injection)."""
-    if not isinstance(value, str):
-        return value
+    return _neutralise_text(value) if isinstance(value, str) else value
+
+
+def _neutralise_text(value: str) -> str:
     value = value.replace("\x00", "")
     return "'" + value if value.startswith(_FORMULA_STARTS) else value
 
@@ -31,7 +33,7 @@ def csv_field(value: object) -> str:
         return ""
     if not isinstance(value, str):
         return str(value)
-    value = neutralise_csv_cell(value)
+    value = _neutralise_text(value)
     if _CSV_QUOTED.search(value):
         return '"' + value.replace('"', '""') + '"'
     return value

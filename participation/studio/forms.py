@@ -22,7 +22,7 @@ from participation.activities.design import HART_RUNGS, LUNDY_LABELS, ActivitySe
 from participation.activities.help_link_lines import format_help_links, parse_help_links
 from participation.activities.kinds import KIND_LABELS, REACH_TOPICS
 from participation.activities.questions import QuestionDraft
-from participation.clock import uk_to_utc, utc_to_uk
+from participation.clock import YEARS_MESSAGE, in_sane_years, uk_to_utc, utc_to_uk
 from participation.models.activities import (
     CONSENT_FACILITATED,
     CONSENT_SELF,
@@ -85,10 +85,13 @@ class LocalDateTimeField(Field):
             return
         for fmt in DATETIME_FORMATS:
             try:
-                self.data = datetime.strptime(raw, fmt)  # noqa: DTZ007 - UK wall clock, converted on save
-                return
+                parsed = datetime.strptime(raw, fmt)  # noqa: DTZ007 - UK wall clock, converted on save
             except ValueError:
                 continue
+            if not in_sane_years(parsed):
+                raise ValueError(YEARS_MESSAGE)
+            self.data = parsed
+            return
         raise ValueError("Enter a date and time, for example 2026-03-14 10:00.")
 
 
