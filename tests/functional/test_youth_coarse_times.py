@@ -116,7 +116,7 @@ def test_a_flag_is_dated_to_the_hour(client, make, db_session):
     )
 
 
-def test_upgrading_rounds_the_times_of_flags_raised_before(tmp_path):
+def test_upgrading_rounds_flag_times_and_last_changes_to_the_hour(tmp_path):
     server = os.environ.get("PARTICIPATION_TEST_DATABASE_URL")
     place = throwaway_postgres(server, "flags") if server else nullcontext(None)
     with place as postgres_url:
@@ -138,10 +138,11 @@ def test_upgrading_rounds_the_times_of_flags_raised_before(tmp_path):
                     created_at=exact,
                 )
             )
+            activity.updated_at = exact
             session.commit()
         upgrade(url)
+        on_the_hour = exact.replace(minute=0, second=0, microsecond=0)
         with Session(engine) as session:
-            assert session.scalars(select(Flag.created_at)).all() == [
-                exact.replace(minute=0, second=0, microsecond=0)
-            ]
+            assert session.scalars(select(Flag.created_at)).all() == [on_the_hour]
+            assert session.scalars(select(Activity.updated_at)).all() == [on_the_hour]
         engine.dispose()
