@@ -49,7 +49,16 @@ _ZERO_OR_PLUS = re.compile(r"\b(?:zero|oh?|nought|nil|plus)\b")
 
 def may_hold_spoken_number(lowered: str, has_digit: bool) -> bool:
     """Whether lower-cased text may hold a phone number at least partly in words (cheap)."""
-    return bool((has_digit or _ZERO_OR_PLUS.search(lowered)) and _SPOKEN_HINT.search(lowered))
+    # It starts with a zero or a plus: as a digit, or as a word.
+    starts = (has_digit and ("0" in lowered or "+" in lowered)) or _ZERO_OR_PLUS.search(lowered)
+    return bool(starts and _SPOKEN_HINT.search(lowered))
+
+
+_NOT_DIGITS = str.maketrans("", "", "0123456789")
+
+
+def _digit_count(text: str) -> int:
+    return len(text) - len(text.translate(_NOT_DIGITS))
 
 
 def is_nhs_number(digits: str) -> bool:
@@ -147,7 +156,9 @@ def redact_numbers(text: str, lowered: str, has_digit: bool) -> str:
     # digit half alone could look like a shorter one.
     if may_hold_spoken_number(lowered, has_digit):
         text = _SPOKEN_RUN.sub(_replace_spoken_run, text)
-    if has_digit:
+    # A phone number has at least 9 digits (after a plus) and an NHS number 10: most answers
+    # with a number in them have fewer, and skip both patterns.
+    if has_digit and _digit_count(text) >= 9:
         text = _PHONE.sub(_replace_phone_run, text)
         text = _NHS.sub(_replace_nhs, text)
     return text
