@@ -46,7 +46,7 @@ from participation.models import (
     Staff,
     Submission,
 )
-from participation.privacy.anonymise import redact
+from participation.privacy.redaction import redact
 
 PASSWORD = "bench-password-long-enough-1"
 CHUNK = 50_000

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
+import zlib
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 ENV_PREFIX = "PARTICIPATION_"
 
@@ -28,6 +31,18 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+# A secret key must be harder to guess than this (signed cookies can be attacked offline).
+MIN_SECRET_BITS = 100
+_CHARACTER_CLASSES = (
+    (str.islower, 26),
+    (str.isupper, 26),
+    (str.isdigit, 10),
+    (lambda char: char.isascii() and not char.isalnum(), 33),
+    (lambda char: not char.isascii(), 100),
+)
+_EMPTY_ZLIB = len(zlib.compress(b"", 9))
+
+
 class ConfigError(RuntimeError):
     """The configuration is unsafe or incomplete."""
 
@@ -44,7 +59,7 @@ def secret_key_from_instance(instance_path: Path) -> str:
     """Read the instance secret key, generating it once (mode 0600) on first use."""
     path = instance_path / "secret_key"
     if not path.exists():
-        instance_path.mkdir(parents=True, exist_ok=True)
+        instance_path.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))
@@ -96,14 +111,47 @@ def served_base_url(host: str, port: int) -> str:
     return f"http://{host}:{port}"
 
 
+def secret_key_bits(key: str) -> float:
+    """A cautious estimate of how many bits it takes to guess `key`.
+
+    Each character that is not a repeat counts for the size of the character classes the
+    key uses (lower case, digits, ...). Repeats are what zlib can squeeze out ("password"
+    eight times), and characters that carry on a run ("aaa", "abc", "321").
+    """
+    if not key:
+        return 0.0
+    alphabet = sum(size for belongs, size in _CHARACTER_CLASSES if any(map(belongs, key)))
+    runs = sum(
+        1
+        for before, previous, char in zip(key, key[1:], key[2:], strict=False)
+        if ord(char) - ord(previous) == ord(previous) - ord(before)
+        and abs(ord(char) - ord(previous)) <= 1
+    )
+    squeezed = len(zlib.compress(key.encode(), 9)) - _EMPTY_ZLIB
+    return max(min(len(key), squeezed) - runs, 0) * math.log2(alphabet)
+
+
 def check_production(settings: dict[str, Any]) -> None:
-    """Refuse unsafe production settings: debug on, or a missing or weak secret."""
+    """Refuse unsafe production settings: debug on, plain http, or a missing or weak secret."""
     if settings["ENV"] != "production":
         return
     if settings.get("DEBUG"):
         raise ConfigError("Debug mode must be off in production.")
-    if len(str(settings.get("SECRET_KEY") or "")) < 32:
+    key = str(settings.get("SECRET_KEY") or "")
+    if len(key) < 32:
         raise ConfigError("PARTICIPATION_SECRET_KEY must be at least 32 characters in production.")
+    if secret_key_bits(key) < MIN_SECRET_BITS:
+        raise ConfigError(
+            "PARTICIPATION_SECRET_KEY is too easy to guess for production: it repeats itself "
+            "or runs in sequence. Make a random one with: "
+            "python -c 'import secrets; print(secrets.token_hex(32))'"
+        )
+    base_url = str(settings.get("BASE_URL") or "")
+    if urlsplit(base_url).scheme != "https" or not urlsplit(base_url).netloc:
+        raise ConfigError(
+            f"PARTICIPATION_BASE_URL must be an https:// address in production, not {base_url!r}: "
+            "sign-ins and young people's answers must travel encrypted."
+        )
 
 
 def refuse_demo_accounts(engine: Any) -> None:

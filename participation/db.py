@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from pathlib import Path
 from typing import Any, TypeVar
 
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import MetaData, create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 NAMING_CONVENTION = {
@@ -66,7 +69,31 @@ def _note_commit(session: Session) -> None:
         g.db_committed = True
 
 
-def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+def sqlite_file(url: str) -> Path | None:
+    """The file an SQLite URL names, or None (another database, or one in memory)."""
+    parsed = make_url(url)
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return None
+    return None if database.startswith("file:") else Path(database)
+
+
+def keep_private(database: Path) -> None:
+    """Make the SQLite file, its WAL and its shared memory readable by their owner only.
+
+    Creates the database file 0600 if it does not exist yet (SQLite gives its WAL and
+    shared-memory files the same permissions), and tightens any that others could read.
+    """
+    if database.parent.is_dir():
+        with suppress(FileExistsError):
+            os.close(os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    for path in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
+        with suppress(FileNotFoundError, PermissionError):
+            if stat.S_IMODE(path.stat().st_mode) & 0o077:
+                path.chmod(0o600)
+
+
+def _configure_sqlite(engine: Engine, busy_timeout_ms: int, database: Path | None) -> None:
     # pysqlite's own transaction handling issues BEGIN lazily and only DEFERRED, so two
     # workers that both read then write deadlock into "database is locked". Taking control
     # of BEGIN lets a transaction that may write start IMMEDIATE: writers queue on
@@ -80,6 +107,8 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         cursor.close()
+        if database is not None:
+            keep_private(database)  # the WAL and shared memory exist from here on
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:
@@ -103,8 +132,11 @@ def make_engine(
     # Error messages (and so logs) must never carry the answers being written.
     kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
+        database = sqlite_file(url)
+        if database is not None:
+            keep_private(database)
         engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000}, **kwargs)
-        _configure_sqlite(engine, busy_timeout_ms)
+        _configure_sqlite(engine, busy_timeout_ms, database)
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
 

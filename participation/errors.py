@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import DataError, OperationalError
+from werkzeug.exceptions import BadRequest, HTTPException
 
 from participation.problems import DomainError
 
@@ -27,6 +27,15 @@ MESSAGES = {
 }
 
 STAFF_PREFIXES = ("/staff", "/studio", "/results", "/research", "/admin")
+
+OUT_OF_RANGE = (
+    "Something in what you sent could not be stored, like a number or date that is far too "
+    "big. Go back, check what you typed and try again."
+)
+
+
+class BadInput(BadRequest):
+    """A 400 whose description is plain advice for the person who sent the request."""
 
 
 def is_youth_path(path: str) -> bool:
@@ -70,15 +79,45 @@ def render_busy():
     return html, 503, {"Retry-After": "5"}
 
 
+def roll_back() -> None:
+    """Roll back the request's transaction, so the error page can still read the database.
+
+    After a failed statement the session refuses all work (PendingRollbackError) until then,
+    and the page reads the signed-in staff member for its menu.
+    """
+    session = g.get("db_session")
+    if session is None:
+        return
+    try:
+        session.rollback()
+    except Exception:  # a broken connection: start afresh instead
+        from participation.db import close_session
+
+        close_session()
+
+
 def init_app(app: Flask) -> None:
-    """Register handlers for HTTP errors and CSRF failures."""
+    """Register handlers for HTTP errors, CSRF failures and input the database refused."""
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        return render_error(exc.code or 500)
+        roll_back()
+        return render_error(exc.code or 500, exc.description if isinstance(exc, BadInput) else None)
+
+    @app.errorhandler(DataError)
+    @app.errorhandler(OverflowError)
+    def out_of_range(exc: Exception):
+        # A value the database can't hold (a huge number, a year past 9999, NUL in text):
+        # the request was at fault, not the server.
+        app.logger.warning(
+            "Input out of range on %s %s: %s", request.method, request.path, type(exc).__name__
+        )
+        roll_back()
+        return render_error(400, OUT_OF_RANGE)
 
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):
+        roll_back()
         return render_error(exc.status, exc.message or None)
 
     @app.errorhandler(CSRFError)
@@ -98,4 +137,5 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def server_error(exc: Exception):
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        roll_back()
         return render_error(500)

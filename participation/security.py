@@ -1,9 +1,31 @@
-"""Security headers on every response, and no-store caching on young people's pages."""
+"""Security headers on every response, no-store caching on young people's pages, and input
+the app won't read: control characters (refused from staff, dropped from young people's
+answers) and ids no database row can have.
+"""
 
 from __future__ import annotations
 
+import re
+from itertools import chain
+from typing import Any
+
 from flask import Flask, request
 from flask.wrappers import Response
+from werkzeug.datastructures import ImmutableMultiDict, MultiDict
+from werkzeug.routing import IntegerConverter
+
+from participation.errors import BadInput, is_youth_path
+
+# The largest id a row can have: an Integer column holds no more on PostgreSQL (32 bits),
+# and SQLite, whose integers go on to 2**63-1, never numbers a row this high in practice.
+MAX_ID = 2**31 - 1
+# C0 control characters and DEL. Tab, line feed and carriage return are how forms send
+# text; nobody types the others, and PostgreSQL can't store NUL in text at all.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_ADVICE = (
+    "Something you typed or pasted has a hidden character we can't store. Go back, type it "
+    "again without copying and pasting, and send it again."
+)
 
 CSP = "; ".join(
     [
@@ -21,9 +43,44 @@ CSP = "; ".join(
 )
 
 
+class IdConverter(IntegerConverter):
+    """The `int` URL converter, refusing numbers beyond any database id (so a 404, not a 500)."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
 def init_app(app: Flask) -> None:
-    """Register the header hook."""
+    """Register the header hook, the input check (before any other) and the id converter."""
+    app.url_map.converters["int"] = IdConverter
     app.after_request(add_security_headers)
+    # First of all: nothing else (CSRF, sign-in, throttles, views) reads input it can't store.
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_control_characters)
+
+
+def refuse_control_characters() -> None:
+    """Refuse staff input holding control characters (400); drop them from young people's.
+
+    A young person never loses an answer over a character they can't see, so theirs are
+    quietly removed; a control character in a page's address is refused for everyone.
+    """
+    if _CONTROL.search(request.path):
+        raise BadInput(CONTROL_ADVICE)
+    pairs = chain(request.args.items(multi=True), request.form.items(multi=True))
+    if not any(_CONTROL.search(text) for pair in pairs for text in pair):
+        return
+    if not is_youth_path(request.path):
+        raise BadInput(CONTROL_ADVICE)
+    request.args = _without_controls(request.args)
+    request.form = _without_controls(request.form)
+
+
+def _without_controls(values: MultiDict[str, str]) -> ImmutableMultiDict[str, str]:
+    return ImmutableMultiDict(
+        (_CONTROL.sub("", name), _CONTROL.sub("", value))
+        for name, value in values.items(multi=True)
+    )
 
 
 def add_security_headers(response: Response) -> Response:

@@ -183,6 +183,19 @@ def has_answers(session: Session, activity: Activity) -> bool:
     return bool(session.scalar(select(exists().where(Submission.activity_id == activity.id))))
 
 
+SERVICE_FIXED = (
+    "Young people have already answered, so this activity stays with {service}. They were "
+    "told who would see their answers. To run it for another service, duplicate it."
+)
+
+
+def service_fixed_reason(session: Session, activity: Activity) -> str | None:
+    """Why the activity can't move to another service (anyone answered), or None if it can."""
+    if activity.id is None or not has_answers(session, activity):
+        return None
+    return SERVICE_FIXED.format(service=activity.service.name)
+
+
 # --- checking settings -------------------------------------------------------------------
 
 
@@ -213,6 +226,16 @@ def _number_problems(settings: ActivitySettings) -> list[Problem]:
 
 def check_settings(session: Session, staff: Staff, settings: ActivitySettings) -> list[Problem]:
     """Every problem with these settings, each tied to its form field."""
+    return [
+        *_wording_problems(settings),
+        *_placement_problems(session, staff, settings),
+        *_consent_problems(settings),
+        *_number_problems(settings),
+        *_framework_problems(settings),
+    ]
+
+
+def _wording_problems(settings: ActivitySettings) -> list[Problem]:
     problems: list[Problem] = []
     title = settings.title.strip()
     if not title:
@@ -221,6 +244,14 @@ def check_settings(session: Session, staff: Staff, settings: ActivitySettings) -
         problems.append(("title", f"Use {MAX_TITLE} characters or fewer for the title."))
     if len(settings.intro.strip()) > MAX_INTRO:
         problems.append(("intro", f"Use {MAX_INTRO} characters or fewer for the introduction."))
+    return problems
+
+
+def _placement_problems(
+    session: Session, staff: Staff, settings: ActivitySettings
+) -> list[Problem]:
+    """Where the activity belongs and when it runs: type, service, opening window."""
+    problems: list[Problem] = []
     kind = (
         session.get(ParticipationType, settings.participation_type_id)
         if settings.participation_type_id
@@ -235,6 +266,11 @@ def check_settings(session: Session, staff: Staff, settings: ActivitySettings) -
         problems.append(("service_id", "Choose one of your services."))
     if settings.opens_at and settings.closes_at and settings.closes_at <= settings.opens_at:
         problems.append(("closes_at", "The closing time must be after the opening time."))
+    return problems
+
+
+def _consent_problems(settings: ActivitySettings) -> list[Problem]:
+    problems: list[Problem] = []
     if settings.consent_mode not in (CONSENT_SELF, CONSENT_FACILITATED):
         problems.append(("consent_mode", "Choose who gives consent."))
     statement = settings.consent_statement.strip()
@@ -246,7 +282,12 @@ def check_settings(session: Session, staff: Staff, settings: ActivitySettings) -
         )
     if settings.research_sharing not in (RESEARCH_OFF, RESEARCH_ASK):
         problems.append(("research_sharing", "Choose whether to ask about research sharing."))
-    problems.extend(_number_problems(settings))
+    return problems
+
+
+def _framework_problems(settings: ActivitySettings) -> list[Problem]:
+    """Lundy focus, Hart's rung and the help links young people see."""
+    problems: list[Problem] = []
     if settings.lundy_focus is not None and settings.lundy_focus not in LUNDY_FOCUS:
         problems.append(("lundy_focus", "Choose a Lundy focus from the list."))
     if settings.hart_rung is not None and settings.hart_rung not in HART_RUNGS:
@@ -449,7 +490,14 @@ def update_settings(
     _ensure_changeable(activity)
     before = settings_of(activity)
     follow_default_consent(session, settings, before)
-    _raise_problems(check_settings(session, staff, settings))
+    problems = check_settings(session, staff, settings)
+    if settings.service_id != activity.service_id and not any(
+        name == "service_id" for name, _ in problems
+    ):
+        # Answers were given for the workers of this service: a move would show them to others.
+        fixed = service_fixed_reason(session, activity)
+        problems.extend([("service_id", fixed)] if fixed else [])
+    _raise_problems(problems)
     settings.title, settings.intro = settings.title.strip(), settings.intro.strip()
     changed = [name for name in _PLAIN_FIELDS if getattr(before, name) != getattr(settings, name)]
     for name in changed:

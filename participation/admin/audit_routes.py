@@ -18,7 +18,7 @@ from participation.admin import bp
 from participation.auth.access import staff_required
 from participation.clock import utcnow
 from participation.db import get_session, writes_database
-from participation.privacy.anonymise import safe_csv_writer
+from participation.privacy.csv_cells import safe_csv_writer
 from participation.research.forms import DayField
 
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)

@@ -90,7 +90,9 @@ def count_join(session: Session, activity_id: int) -> None:
     session.execute(
         update(Activity)
         .where(Activity.id == activity_id)
-        .values(joined_count=Activity.joined_count + 1)
+        # Setting updated_at to itself stops its onupdate: a join is no change by staff, and
+        # its exact time must leave no trace.
+        .values(joined_count=Activity.joined_count + 1, updated_at=Activity.updated_at)
         .execution_options(synchronize_session=False)
     )
 

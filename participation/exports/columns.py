@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement
 from participation.activities.kinds import THREE_BOX_PROMPTS
 from participation.models import Activity, Question
 from participation.models.enums import QuestionKind
-from participation.privacy.anonymise import KAnonResult
+from participation.privacy.kanonymity import KAnonResult
 
 PASSED = -1
 SUPPRESSED = -2

@@ -32,7 +32,9 @@ from participation.exports.columns import (
 from participation.exports.consent import research_shareable
 from participation.exports.responses import ResponseExport
 from participation.models import Activity, ResearchRelease
-from participation.privacy.anonymise import PLACEHOLDERS, describe_suppression, neutralise_csv_cell
+from participation.privacy.csv_cells import neutralise_csv_cell
+from participation.privacy.kanonymity import describe_suppression
+from participation.privacy.redaction import PLACEHOLDERS
 from participation.privacy.suppression import suppress_value
 
 # An SPSS file has to be built in memory; above this many rows the pack leaves it out.

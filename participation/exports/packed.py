@@ -53,7 +53,8 @@ from participation.exports.columns import (
 from participation.exports.rows import RowBuilder, answers_of
 from participation.models import Activity, Answer, Submission
 from participation.models.submissions import HIDDEN
-from participation.privacy.anonymise import csv_field, redact
+from participation.privacy.csv_cells import csv_field
+from participation.privacy.redaction import redact
 from participation.safeguarding.visibility import withheld_answer_ids
 
 PACKED_BITS = 48  # of each 64-bit sum; the first sum counts the answers above them

@@ -38,12 +38,8 @@ from participation.exports.packed import CannotPack, PackedRows
 from participation.exports.rows import RowBuilder, row_by_row
 from participation.exports.shuffle import new_seed, shuffle_key
 from participation.models import Activity, Answer, Submission
-from participation.privacy.anonymise import (
-    csv_field,
-    generalise_month,
-    k_anonymise_keys,
-    safe_csv_writer,
-)
+from participation.privacy.csv_cells import csv_field, safe_csv_writer
+from participation.privacy.kanonymity import generalise_month, k_anonymise_keys
 
 CSV_FLUSH_BYTES = 64 * 1024
 

@@ -27,7 +27,7 @@ from participation.exports.columns import (
 )
 from participation.models import Activity, Answer, Flag, Submission
 from participation.models.submissions import HIDDEN
-from participation.privacy.anonymise import redact
+from participation.privacy.redaction import redact
 from participation.safeguarding.visibility import withholds
 
 # One answer of a submission: (submission id, question id, part, choice, text, moderation,

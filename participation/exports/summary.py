@@ -47,7 +47,8 @@ from participation.models import (
 from participation.models.activities import DRAFT
 from participation.models.staff import RESEARCHER
 from participation.models.submissions import HIDDEN
-from participation.privacy.anonymise import redact, safe_csv_writer
+from participation.privacy.csv_cells import safe_csv_writer
+from participation.privacy.redaction import redact
 from participation.privacy.suppression import Cell
 from participation.safeguarding.visibility import withheld_answer_ids
 

@@ -1,7 +1,7 @@
 """Reading young people's written answers, a page at a time, for staff who may see them.
 
 Callers decide who may read what: the raw-text page is audited and closed to researchers;
-the moderation list and live screen pass every text through `anonymise.redact` first.
+the moderation list and live screen pass every text through `redaction.redact` first.
 Words of an answer that is with the safeguarding lead reach only those
 `safeguarding.visibility` allows: for anyone else the text arrives empty and `readable` false.
 """
@@ -20,7 +20,7 @@ from participation.models import Activity, Answer, AnswerTheme, Flag, Question, 
 from participation.models.activities import TEXT_KINDS
 from participation.models.enums import QuestionKind
 from participation.models.submissions import APPROVED, HIDDEN, PENDING
-from participation.privacy.anonymise import redact
+from participation.privacy.redaction import redact
 from participation.safeguarding.visibility import (
     may_read_words,
     withheld_answer_ids,

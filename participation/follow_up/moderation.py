@@ -1,7 +1,7 @@
 """Approving or hiding written answers before they can appear on a shared screen.
 
 Nothing a young person wrote reaches the live screen unless a member of staff approved it
-here, and even then only after `anonymise.redact`. An answer that is with the safeguarding
+here, and even then only after `redaction.redact`. An answer that is with the safeguarding
 lead (flagged, not released) cannot be approved. Approving re-checks the words with the
 active safeguarding check, so a disclosure missed when it arrived goes to the lead instead
 of onto the screen.
@@ -19,7 +19,7 @@ from participation.answering.submissions import active_matcher
 from participation.figures.text_answers import find_text_answer, text_questions
 from participation.models import Activity, Answer, Flag, Staff
 from participation.models.submissions import APPROVED, HIDDEN, PENDING
-from participation.privacy.anonymise import redact
+from participation.privacy.redaction import redact
 from participation.safeguarding.categories import label_of
 from participation.safeguarding.flags import new_flag
 from participation.safeguarding.visibility import withholds

@@ -27,7 +27,7 @@ from participation.models import (
     Theme,
 )
 from participation.models.activities import TEXT_KINDS
-from participation.privacy.anonymise import redact
+from participation.privacy.redaction import redact
 from participation.privacy.suppression import Cell, suppress
 from participation.safeguarding.visibility import withholds, words_for
 

@@ -17,7 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from participation.clock import utcnow
+from participation.clock import this_hour, utcnow
 from participation.db import Base
 from participation.models.activities import Activity
 from participation.models.enums import FlagStatus, one_of
@@ -72,7 +72,8 @@ class Flag(Base):
     categories: Mapped[str] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(12), default=FLAG_NEW, index=True)
     outcome_note: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # A young person's answer raised it: to the hour, like the submission it came from.
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=this_hour)
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime)
     severity: Mapped[int] = mapped_column(

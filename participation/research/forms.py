@@ -6,6 +6,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectChoice, SelectField
 from wtforms.validators import InputRequired, Optional
 
+from participation.clock import YEARS_MESSAGE, in_sane_years
+
 SCOPES = [SelectChoice("service", "A service"), SelectChoice("type", "A participation type")]
 FORMATS = [SelectChoice("pdf", "Report (PDF)"), SelectChoice("csv", "Figures (CSV)")]
 
@@ -19,6 +21,8 @@ class DayField(DateField):
             super().process_formdata(valuelist)
         except ValueError as exc:
             raise ValueError("Enter a real date, for example 2026-03-31.") from exc
+        if not in_sane_years(self.data):
+            raise ValueError(YEARS_MESSAGE)
 
 
 class ScopeReportForm(FlaskForm):

@@ -24,7 +24,7 @@ from participation.accounts import audit
 from participation.accounts.scoping import ensure_can_see, visible_services
 from participation.activities.types import participation_types
 from participation.auth.access import staff_required
-from participation.clock import utcnow
+from participation.clock import in_sane_years, utcnow
 from participation.db import get_session, writes_database
 from participation.errors import render_error
 from participation.exports import pdf as pdf_worker
@@ -296,7 +296,7 @@ def _dates() -> tuple[date | None, date | None]:
         )
     except ValueError:
         abort(400)
-    if start and end and start > end:
+    if (start and end and start > end) or not (in_sane_years(start) and in_sane_years(end)):
         abort(400)
     return start, end
 

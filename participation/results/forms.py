@@ -17,6 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from participation.clock import YEARS_MESSAGE, in_sane_years
 from participation.figures.text_answers import MAX_SEARCH
 from participation.follow_up.actions import MAX_TEXT
 from participation.follow_up.themes import MAX_NAME
@@ -54,8 +55,15 @@ class FilterForm(FlaskForm):
         default="",
     )
 
+    def validate_date_from(self, field: DateField) -> None:
+        """The range starts in a year the app works with."""
+        if not in_sane_years(field.data):
+            raise ValidationError(YEARS_MESSAGE)
+
     def validate_date_to(self, field: DateField) -> None:
-        """The range must not end before it starts."""
+        """The range ends in a year the app works with, and not before it starts."""
+        if not in_sane_years(field.data):
+            raise ValidationError(YEARS_MESSAGE)
         if field.data and self.date_from.data and field.data < self.date_from.data:
             raise ValidationError("The end date must be the same as or after the start date.")
 

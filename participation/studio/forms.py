@@ -23,7 +23,7 @@ from participation.activities.design import HART_RUNGS, LUNDY_LABELS, ActivitySe
 from participation.activities.help_links import format_help_links, parse_help_links
 from participation.activities.kinds import KIND_LABELS, REACH_TOPICS
 from participation.activities.questions import QuestionDraft
-from participation.clock import uk_to_utc, utc_to_uk
+from participation.clock import YEARS_MESSAGE, in_sane_years, uk_to_utc, utc_to_uk
 from participation.models.activities import (
     CONSENT_FACILITATED,
     CONSENT_SELF,
@@ -85,10 +85,13 @@ class LocalDateTimeField(Field):
             return
         for fmt in DATETIME_FORMATS:
             try:
-                self.data = datetime.strptime(raw, fmt)  # noqa: DTZ007 - UK wall clock, converted on save
-                return
+                parsed = datetime.strptime(raw, fmt)  # noqa: DTZ007 - UK wall clock, converted on save
             except ValueError:
                 continue
+            if not in_sane_years(parsed):
+                raise ValueError(YEARS_MESSAGE)
+            self.data = parsed
+            return
         raise ValueError("Enter a date and time, for example 2026-03-14 10:00.")
 
 
@@ -153,6 +156,15 @@ class SettingsForm(FlaskForm):
     own_help_links = BooleanField("Use different help links for this activity")
     help_links = TextAreaField("Help links for this activity")
 
+    # Set by fix_service once young people have answered: the service can't change then.
+    service_fixed: int | None = None
+    service_hint = "Staff of this service (and its Hub) can see the results."
+
+    def fix_service(self, service_id: int, reason: str) -> None:
+        """Show the service as it is, not to be changed, with the reason as its hint."""
+        self.service_fixed, self.service_hint = service_id, reason
+        self.service_id.render_kw = {"disabled": True}
+
     def set_choices(self, services: list[Any], kinds: list[Any]) -> None:
         """Offer the lead's services and the participation types in use."""
         self.service_id.choices = [SelectChoice(s.id, s.name) for s in services]
@@ -184,7 +196,8 @@ class SettingsForm(FlaskForm):
             title=self.title.data or "",
             intro=self.intro.data or "",
             participation_type_id=self.participation_type_id.data,
-            service_id=self.service_id.data,
+            # A disabled field is not sent: a fixed service stays as it is.
+            service_id=self.service_fixed if self.service_id.data is None else self.service_id.data,
             opens_at=uk_to_utc(self.opens_at.data),
             closes_at=uk_to_utc(self.closes_at.data),
             consent_mode=self.consent_mode.data or "",

@@ -48,6 +48,9 @@ def _settings_form(activity: Activity | None = None) -> SettingsForm:
             keep_id=activity.participation_type_id if activity else None,
         ),
     )
+    fixed = activities.service_fixed_reason(get_session(), activity) if activity else None
+    if fixed and activity is not None:
+        form.fix_service(activity.service_id, fixed)
     return form
 
 

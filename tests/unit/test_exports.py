@@ -23,7 +23,7 @@ from participation.exports.responses import ResponseExport
 from participation.models import Flag, Submission
 from participation.models.enums import QuestionKind
 from participation.models.submissions import HIDDEN
-from participation.privacy.anonymise import safe_csv_writer
+from participation.privacy.csv_cells import safe_csv_writer
 from tests.helpers import recorded_statements
 
 EVERY_ANSWER = {

@@ -1,33 +1,30 @@
-"""Anonymise free text and quasi-identifiers before anything leaves the staff view.
+"""Redact personal details from free text before anything leaves the staff view.
 
-`redact` replaces personal details in free text with placeholders, `safe_csv_writer`
-neutralises spreadsheet formulas, and `k_anonymise` makes every combination of
-quasi-identifying columns in an export occur at least k times (DESIGN.md, principle 5).
-Every pattern uses bounded or possessive repetition so redaction stays linear in the
-length of the text, whatever a young person types.
+`redact` replaces names, contact details, addresses, dates of birth, schools and similar
+details with placeholders such as [name] and [phone] (DESIGN.md, principle 5). Every
+pattern uses bounded or possessive repetition so redaction stays linear in the length of
+the text, whatever a young person types.
 """
 
 from __future__ import annotations
 
-import csv
 import functools
 import importlib.resources
 import re
 import unicodedata
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
-from datetime import date, datetime
-from typing import Any
+from collections import defaultdict
+from collections.abc import Iterable
 
-# --- free text -------------------------------------------------------------------------
+from participation.privacy.redaction_numbers import may_hold_spoken_number, redact_numbers
 
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-PLACEHOLDERS = ("email", "phone", "postcode", "url", "handle", "address", "date", "school", "name")
+PLACEHOLDERS = (
+    "email", "phone", "nhs number", "postcode", "url", "handle", "address", "date", "school", "name",
+)  # fmt: skip
 
 _EMAIL = re.compile(r"(?<![\w.%+-])[\w.%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,6}")
 _URL_CHARS = r"[^\s<>\"'\[\]]"
@@ -83,9 +80,6 @@ _BIRTH = re.compile(
     r"(?i)(?P<cue>\b(?:born|dob|d\.o\.b\.?|date\s{1,3}of\s{1,3}birth|birthday|bday|b-day)"
     r"(?:\s{0,3}(?:is|was|:|-|in|on|=)){0,2}\s{0,3})"
     rf"(?P<when>{_MONTH}(?:\s{{1,3}}{_YEAR})?|{_YEAR}|['’]\d{{2}})(?![\w])"
-)
-_PHONE = re.compile(
-    r"(?<![\w+])[+(]?\d{1,12}(?:(?:[ .-]?\(|\)[ .-]?|[ .-])\d{1,12}){0,8}", re.ASCII
 )
 _POSTCODE_AREAS = (
     "AB AL BA BB BD BH BL BN BR BS BT CA CB CF CH CM CO CR CT CV CW DA DD DE DG DH DL DN DT DY"
@@ -190,30 +184,6 @@ def _is_listed(folded: str) -> bool:
     return folded in names or ("-" in folded and folded.split("-", 1)[0] in names)
 
 
-def _replace_phone_run(match: re.Match[str]) -> str:
-    """Replace each phone number inside a run of digit groups and separators."""
-    groups = re.findall(r"\D*\d+", match.group())
-    out: list[str] = []
-    start = 0
-    while start < len(groups):
-        lead = groups[start].lstrip(" .-)")
-        low, high = (9, 15) if lead.startswith("+") else (10, 11)
-        end, digits = None, 0
-        if lead.startswith("+") or lead.lstrip("(").startswith("0"):
-            for stop in range(start, len(groups)):
-                digits += sum(char.isdigit() for char in groups[stop])
-                if digits > high:
-                    break
-                end = stop + 1 if digits >= low else end
-        if end is None:
-            out.append(groups[start])
-            start += 1
-        else:
-            out.append(groups[start][: len(groups[start]) - len(lead)] + "[phone]")
-            start = end
-    return "".join(out)
-
-
 def _replace_postcode(match: re.Match[str]) -> str:
     """Replace a postcode-shaped match only when it starts with a real UK postcode area."""
     return "[postcode]" if match.group("area").upper() in _POSTCODE_AREA_SET else match.group()
@@ -271,6 +241,22 @@ def _no_possible_names(lowered: str) -> bool:
     return words.isdisjoint(first_names()) and words.isdisjoint(_TITLES)
 
 
+def _plain_words_and_titles(words: set[str]) -> tuple[set[str], set[str]]:
+    """Split out words that are plainly not names unless a cue or title comes first, and titles.
+
+    Sorted out once per distinct word rather than at each occurrence.
+    """
+    plain, titles = set(), set()
+    for word in words:
+        folded = _fold(word)
+        key = folded[:-2] if folded.endswith("'s") else folded
+        if word.isalpha() and not _is_listed(key):
+            plain.add(word)
+        if folded in _TITLES:
+            titles.add(word)
+    return plain, titles
+
+
 def _redact_names(text: str) -> str:
     """Replace first names (and a surname straight after one) with [name]."""
     cues = {}
@@ -281,16 +267,7 @@ def _redact_names(text: str) -> str:
     if not cues and lowered is not None and "[" not in text and _no_possible_names(lowered):
         return text
     tokens = list(_TOKEN.finditer(text))
-    # Words that are plainly not names unless a cue or title comes first (unlisted words),
-    # and titles: sorted out once per distinct word rather than at each occurrence.
-    plain, titles = set(), set()
-    for word in {token.group() for token in tokens}:
-        folded = _fold(word)
-        key = folded[:-2] if folded.endswith("'s") else folded
-        if word.isalpha() and not _is_listed(key):
-            plain.add(word)
-        if folded in _TITLES:
-            titles.add(word)
+    plain, titles = _plain_words_and_titles({token.group() for token in tokens})
     out: list[str] = []
     position = previous_end = 0
     previous_word, previous_was_name, first = "", False, True
@@ -375,7 +352,10 @@ _ANY_WORD_HINT = re.compile(
 def _needs_patterns(lowered: str) -> bool:
     """Whether any pattern but the names could match (else `_redact_once` skips them all)."""
     return bool(
-        _DIGIT.search(lowered) or _ANY_WORD_HINT.search(lowered) or _TLD_HINT.search(lowered)
+        _DIGIT.search(lowered)
+        or _ANY_WORD_HINT.search(lowered)
+        or _TLD_HINT.search(lowered)
+        or may_hold_spoken_number(lowered, has_digit=False)
     )
 
 
@@ -398,236 +378,10 @@ def _redact_once(text: str) -> str:
         text = _DATE.sub("[date]", text)
     if _BIRTH_HINT.search(lowered):
         text = _BIRTH.sub(lambda m: m.group("cue") + "[date]", text)
+    text = redact_numbers(text, lowered, has_digit)
     if has_digit:
-        text = _PHONE.sub(_replace_phone_run, text)
         text = _POSTCODE.sub(_replace_postcode, text)
         text = _ADDRESS.sub("[address]", text)
     if _SCHOOL_HINT.search(lowered):
         text = _SCHOOL.sub("[school]", text)
     return _redact_names(text)
-
-
-# --- CSV -------------------------------------------------------------------------------
-
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_csv_cell(value: object) -> object:
-    """Stop a spreadsheet from running a text cell as a formula (OWASP CSV injection)."""
-    if not isinstance(value, str):
-        return value
-    value = value.replace("\x00", "")
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
-
-
-_CSV_QUOTED = re.compile(r'[",\r\n]')
-
-
-def csv_field(value: object) -> str:
-    """One cell as `safe_csv_writer` writes it within a row: neutralised, then quoted if needed.
-
-    For streams that make each line by joining cells with commas (export_packing.py), so a cell
-    that repeats (a code, a redacted text) is made once. None is an empty cell.
-    """
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        return str(value)
-    value = neutralise_csv_cell(value)
-    if _CSV_QUOTED.search(value):
-        return '"' + value.replace('"', '""') + '"'
-    return value
-
-
-class SafeCsvWriter:
-    """A csv.writer whose rows are neutralised cell by cell before they are written."""
-
-    def __init__(self, stream: Any, **fmtparams: Any) -> None:
-        self._writer = csv.writer(stream, **fmtparams)
-        self.dialect = self._writer.dialect
-
-    def writerow(self, row: Iterable[object]) -> Any:
-        """Write one row with every cell neutralised."""
-        return self._writer.writerow([neutralise_csv_cell(cell) for cell in row])
-
-    def writerows(self, rows: Iterable[Iterable[object]]) -> None:
-        """Write many rows with every cell neutralised."""
-        for row in rows:
-            self.writerow(row)
-
-
-def safe_csv_writer(stream: Any, **fmtparams: Any) -> SafeCsvWriter:
-    """Return a CSV writer for stream that neutralises every cell; all app CSVs use it."""
-    return SafeCsvWriter(stream, **fmtparams)
-
-
-# --- quasi-identifiers -----------------------------------------------------------------
-
-AGE_BANDS = ((12, 13), (14, 15), (16, 17), (18, 25))
-PREFER_NOT_TO_SAY = "Prefer not to say"
-_BAND_TEXT = re.compile(r"(\d{1,3})\s*[-–—]\s*(\d{1,3})|(?i:under|over)\s*\d{1,3}|\d{1,3}\s*\+")
-
-
-def generalise_month(moment: datetime | date | None) -> str | None:
-    """Coarsen a date or timestamp to its month, e.g. "2026-03"."""
-    if moment is None:
-        return None
-    return f"{moment.year:04d}-{moment.month:02d}"
-
-
-def age_band(age_or_band: str | int | None) -> str | None:
-    """Turn an age into its band ("14-15"); band strings and "Prefer not to say" pass through."""
-    if age_or_band is None:
-        return None
-    if isinstance(age_or_band, str):
-        text = age_or_band.strip()
-        if not text:
-            return None
-        if text.isdigit():
-            return age_band(int(text))
-        if text.casefold() == PREFER_NOT_TO_SAY.casefold():
-            return PREFER_NOT_TO_SAY
-        band = _BAND_TEXT.fullmatch(text)
-        return f"{band.group(1)}-{band.group(2)}" if band and band.group(1) else text
-    for low, high in AGE_BANDS:
-        if low <= age_or_band <= high:
-            return f"{low}-{high}"
-    return "under 12" if age_or_band < AGE_BANDS[0][0] else "over 25"
-
-
-@dataclass(frozen=True)
-class KAnonResult:
-    """Rows after local suppression, with how much was suppressed or dropped."""
-
-    rows: list[dict[str, object]]
-    suppressed_cells: dict[str, int]
-    dropped_rows: int
-    quasi_identifiers: tuple[str, ...] = ()
-    suppressed_marker: object = "suppressed"
-    padded_rows: int = 0
-
-
-def k_anonymise(
-    rows: list[dict[str, object]],
-    quasi_identifiers: Sequence[str],
-    k: int,
-    suppressed_marker: object = "suppressed",
-) -> KAnonResult:
-    """Suppress quasi-identifier values until every combination occurs at least k times.
-
-    Greedy local suppression: while some combination occurs fewer than k times, replace,
-    in the rows with such combinations, the column with the most distinct values among
-    them. Rows left with every quasi-identifier suppressed form one class; if it is still
-    smaller than k it is filled up with rows taken from classes larger than k (or with
-    the smallest whole class), and only if the table has fewer than k rows are they
-    dropped. Values must be hashable; other columns are copied untouched.
-    """
-    qis = tuple(quasi_identifiers)
-    keys = [tuple(row.get(column) for column in qis) for row in rows]
-    after, result = k_anonymise_keys(keys, qis, k, suppressed_marker)
-    out = []
-    for row, old, new in zip(rows, keys, after, strict=False):  # none left when dropped
-        row = dict(row)
-        if new != old:
-            changed = zip(qis, new, old, strict=True)
-            row.update((column, value) for column, value, was in changed if value != was)
-        out.append(row)
-    return replace(result, rows=out)
-
-
-def k_anonymise_keys(
-    keys: list[tuple[object, ...]],
-    quasi_identifiers: Sequence[str],
-    k: int,
-    suppressed_marker: object = "suppressed",
-) -> tuple[list[tuple[object, ...]], KAnonResult]:
-    """`k_anonymise` for rows given as tuples of their quasi-identifiers, in that order.
-
-    Returns each row's tuple after suppression (an empty list when the rows are dropped)
-    and the result without rows. The greedy steps treat all rows of one combination alike,
-    so they run on the distinct combinations: a large export costs a lookup per row.
-    """
-    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-        raise ValueError(f"k must be an integer of at least 1, not {k!r}")
-    qis, marker = tuple(quasi_identifiers), suppressed_marker
-    width = len(qis)
-    suppressed = [0] * width
-    counts = Counter(keys)
-    now = {key: key for key in counts}  # each row's first combination -> its current one
-    while width:
-        offending = {combo for combo, n in counts.items() if n < k}
-        distinct = [len({combo[i] for combo in offending} - {marker}) for i in range(width)]
-        column = max(range(width), key=distinct.__getitem__)  # the first of equals wins
-        if not distinct[column]:
-            break
-        step: dict[tuple[object, ...], tuple[object, ...]] = {}
-        merged: Counter[tuple[object, ...]] = Counter()
-        for combo, n in counts.items():
-            if combo in offending:
-                if combo[column] != marker:
-                    suppressed[column] += n
-                step[combo] = (*combo[:column], marker, *combo[column + 1 :])
-            merged[step.get(combo, combo)] += n
-        counts = merged
-        now = {first: step.get(current, current) for first, current in now.items()}
-    out = [now[key] for key in keys]
-
-    dropped = padded = 0
-    everything = (marker,) * width
-    if width and 0 < counts.get(everything, 0) < k:
-        classes: dict[tuple[object, ...], list[int]] = defaultdict(list)
-        for index, key in enumerate(out):
-            classes[key].append(index)
-        needed = k - len(classes.pop(everything))
-        spare = [i for members in classes.values() for i in members[k:]]
-        if len(spare) >= needed:
-            donors = spare[-needed:]
-        elif classes:
-            donors = min(classes.values(), key=len)
-        else:
-            donors = []
-        for index in donors:
-            for column, value in enumerate(out[index]):
-                if value != marker:
-                    suppressed[column] += 1
-            out[index] = everything
-        padded = len(donors)
-        if not donors:
-            # Fewer than k rows in the whole table: nothing can hide them, so none are shared.
-            dropped, out = len(out), []
-            suppressed = [0] * width
-    result = KAnonResult([], dict(zip(qis, suppressed, strict=True)), dropped, qis, marker, padded)
-    return out, result
-
-
-def _were(count: int, noun: str) -> str:
-    return f"{count} {noun} was" if count == 1 else f"{count} {noun}s were"
-
-
-def describe_suppression(
-    result: KAnonResult, k: int, generalised: Mapping[str, str] | None = None
-) -> str:
-    """Explain in plain English, for README.txt, what was generalised and suppressed."""
-    sentences = []
-    if generalised:
-        listed = "; ".join(f"{column}: {how}" for column, how in generalised.items())
-        sentences.append(f"Some columns were made less precise before sharing ({listed}).")
-    sentences.append(
-        "The columns that could help identify someone together "
-        f"({', '.join(result.quasi_identifiers) or 'none'}) were checked so that every "
-        f"combination of their values is shared by at least {k} rows."
-    )
-    total = sum(result.suppressed_cells.values())
-    detail = ", ".join(f"{n} in {column}" for column, n in result.suppressed_cells.items() if n)
-    sentences.append(
-        f'To do this, {_were(total, "value")} replaced with "{result.suppressed_marker}" '
-        f"({detail})."
-        if total
-        else "No values needed to be replaced."
-    )
-    if result.dropped_rows:
-        sentences.append(
-            f"{_were(result.dropped_rows, 'row')} left out because there were fewer than "
-            f"{k} rows in total."
-        )
-    return " ".join(sentences)
