@@ -3,8 +3,9 @@
 Every flag gets, when it is made, the severity of its most urgent category (the queue's
 order) and a group key. Near-duplicate answers to one activity arriving in a burst (equal
 once digits, punctuation, case and spacing are taken out, each within `BURST_WINDOW` of
-the one before) share a key, so the queue shows a flood as one row. A concern raised by
-hand is always a group of its own.
+the one before) share a key, so the queue shows a flood as one row. Flag times are kept to
+the hour (a time a young person caused must not single them out), so the window is counted
+in whole hours. A concern raised by hand is always a group of its own.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from participation.problems import Conflict, FieldProblem, Forbidden, NotFound
 from participation.safeguarding.categories import CATEGORIES, severity_of
 from participation.safeguarding.visibility import may_read_flagged
 
-BURST_WINDOW = timedelta(minutes=10)
+BURST_WINDOW = timedelta(hours=1)  # this hour or the one before, on hour-rounded times
 MAX_NOTE = 2000
 _NOT_LETTERS = re.compile(r"[^a-z]+")
 
@@ -51,7 +52,7 @@ def burst_key(session: Session, activity_id: int, text: str, answer_id: int, now
         .where(
             Flag.group_key.between(prefix, prefix + "~"),
             Flag.activity_id == activity_id,
-            Flag.created_at >= now - BURST_WINDOW,
+            Flag.created_at >= to_hour(now) - BURST_WINDOW,
         )
         .order_by(Flag.created_at.desc(), Flag.id.desc())
         .limit(1)
@@ -77,7 +78,7 @@ def new_flag(
         severity=int(severity_of(categories)),
         group_key=burst_key(session, activity.id, text, answer_id, now),
         source=FLAG_AUTOMATIC,
-        created_at=now,
+        created_at=to_hour(now),
     )
     session.add(flag)
     return flag
@@ -118,7 +119,7 @@ def raise_concern(
     flag.raised_by_id = staff.id
     flag.concern_note = note
     flag.status = FLAG_NEW
-    flag.created_at = now
+    flag.created_at = to_hour(now)
     flag.released_at = flag.released_by_id = None
     flag.release_reason = ""
     if answer.moderation == APPROVED:

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from participation.activities.codes import new_idempotency_key
 from participation.activities.kinds import question_spec
 from participation.answering.submissions import record_submission
-from participation.clock import utcnow
+from participation.clock import to_hour, utcnow
 from participation.models import AuditEvent, Flag
 from participation.models.enums import QuestionKind
 from participation.safeguarding import queue as queue_module
@@ -131,14 +131,15 @@ def test_similar_answers_far_apart_or_on_other_activities_are_not_grouped(
     _, north = network
     one = make.activity(north, questions=QUESTIONS)
     other = make.activity(north, questions=QUESTIONS)
-    start = utcnow() - timedelta(hours=2)
+    start = to_hour(utcnow() - timedelta(days=1)) + timedelta(minutes=5)
     send(db_session, one, "I want to kill myself", start)
-    send(db_session, one, "i want to kill myself 2", start + timedelta(minutes=9))
-    # A burst runs on while each answer comes within ten minutes of the one before.
-    send(db_session, one, "I WANT TO KILL MYSELF...", start + timedelta(minutes=18))
-    send(db_session, one, "I want to kill myself", start + timedelta(minutes=40))
-    send(db_session, other, "I want to kill myself", start + timedelta(minutes=41))
-    send(db_session, one, "I want to kill myself tonight", start + timedelta(minutes=42))
+    send(db_session, one, "i want to kill myself 2", start + timedelta(minutes=50))
+    # Times are kept to the hour: a burst runs on while each answer comes in the same hour
+    # as the one before, or the next.
+    send(db_session, one, "I WANT TO KILL MYSELF...", start + timedelta(minutes=70))
+    send(db_session, one, "I want to kill myself", start + timedelta(hours=4))
+    send(db_session, other, "I want to kill myself", start + timedelta(hours=4))
+    send(db_session, one, "I want to kill myself tonight", start + timedelta(hours=4))
     rows, _ = queue_rows(sign_in(lead))
     assert sorted(int(row.get("data-count", 1)) for row in rows) == [1, 1, 1, 3]
     burst = next(row for row in rows if row.get("data-count") == "3")

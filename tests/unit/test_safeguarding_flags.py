@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from participation.activities.kinds import question_spec
-from participation.clock import utcnow
+from participation.clock import to_hour, utcnow
 from participation.models.enums import QuestionKind
 from participation.safeguarding import flags as flag_module
 from participation.safeguarding.flags import new_flag, similar_form
@@ -46,13 +46,15 @@ def flag_for(make, db_session, activity, text, now, categories=("self_harm",)):
     return flag
 
 
-def test_a_burst_shares_one_key_until_a_ten_minute_gap(make, db_session, activity):
-    start = utcnow()
+def test_a_burst_shares_one_key_until_an_hour_goes_by_without_one(make, db_session, activity):
+    # Flag times are kept to the hour, so a burst runs on through this hour and the next.
+    start = to_hour(utcnow() - timedelta(days=1)) + timedelta(minutes=5)
     first = flag_for(make, db_session, activity, "I want to die 1", start)
-    second = flag_for(make, db_session, activity, "i want to die 2", start + timedelta(minutes=8))
-    third = flag_for(make, db_session, activity, "I want to die", start + timedelta(minutes=16))
-    later = flag_for(make, db_session, activity, "I want to die", start + timedelta(minutes=27))
-    other = flag_for(make, db_session, activity, "I want to go", start + timedelta(minutes=27))
+    second = flag_for(make, db_session, activity, "i want to die 2", start + timedelta(minutes=40))
+    third = flag_for(make, db_session, activity, "I want to die", start + timedelta(minutes=80))
+    later = flag_for(make, db_session, activity, "I want to die", start + timedelta(hours=4))
+    other = flag_for(make, db_session, activity, "I want to go", start + timedelta(hours=4))
+    assert {first.created_at.minute, third.created_at.minute, later.created_at.minute} == {0}
     assert first.group_key == second.group_key == third.group_key
     assert later.group_key != first.group_key
     assert other.group_key not in (first.group_key, later.group_key)
