@@ -113,7 +113,7 @@ def used(limit: str, *keys: str) -> int:
     return item.amount - stats.remaining
 
 
-def _sign_in_keys(email: str) -> dict[str, tuple[str, str]]:
+def _sign_in_keys(email: str) -> dict[str, tuple[str, ...]]:
     account = "account:" + client_key_for(email)
     client = "client:" + client_key()
     return {

@@ -38,6 +38,16 @@ class JoinResult:
         """Whether the young person can join now."""
         return self.problem is None
 
+    @property
+    def joinable(self) -> Activity | None:
+        """The activity when the young person can join it now, else None."""
+        return self.activity if self.problem is None else None
+
+    @property
+    def reason(self) -> JoinProblem:
+        """Why the code cannot be joined now (UNKNOWN when nothing more is known)."""
+        return self.problem or JoinProblem.UNKNOWN
+
 
 def resolve_join_code(session: Session, raw: str, now: datetime | None = None) -> JoinResult:
     """Find what a typed or scanned code leads to; case, spaces and dashes are ignored."""

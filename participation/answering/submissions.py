@@ -11,13 +11,13 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, exists, func, insert, select
+from sqlalchemy import Table, delete, exists, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -204,7 +204,8 @@ def _check_three_boxes(
     boxes = list(value) if isinstance(value, list | tuple) else None
     if boxes is None or len(boxes) > BOXES:
         return [], {(qid, None): "Write in the boxes shown, or pass this question."}
-    rows, errors = [], {}
+    rows: list[AnswerRow] = []
+    errors: dict[ErrorKey, str] = {}
     for part, box in enumerate(boxes):
         text = clean_text(box)
         if len(text) > max_length(question):
@@ -241,7 +242,8 @@ def _check_ranking(
     return [AnswerRow(qid, part=index, choice=code) for index, code in enumerate(ordered)], {}
 
 
-_CHECKS = {
+Check = Callable[[Question, object, set[int]], tuple[list[AnswerRow], dict[ErrorKey, str]]]
+_CHECKS: dict[str, Check] = {
     QuestionKind.MULTIPLE_CHOICE: _check_multiple,
     QuestionKind.FREE_TEXT: _check_free_text,
     QuestionKind.THREE_BOXES: _check_three_boxes,
@@ -298,8 +300,9 @@ def active_matcher(session: Session) -> Matcher:
         ).one()
     )
     with _matcher_lock:
-        if _matcher_cache["key"] == key and _matcher_cache["matcher"] is not None:
-            return _matcher_cache["matcher"]
+        cached = _matcher_cache["matcher"]
+        if _matcher_cache["key"] == key and isinstance(cached, Matcher):
+            return cached
     added = session.execute(
         select(SafeguardingPhrase.category, SafeguardingPhrase.phrase, SafeguardingPhrase.kind)
         .where(active)
@@ -400,7 +403,7 @@ def record_submission(
         # One executemany on the table: the ORM would send a statement per answer for its id,
         # and split the rows by which columns are None.
         session.execute(
-            insert(Answer.__table__),
+            insert(cast(Table, Answer.__table__)),
             [
                 {
                     "submission_id": submission.id,

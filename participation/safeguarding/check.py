@@ -25,6 +25,7 @@ from participation.safeguarding.model import Opinion, WordModel, default_model
 from participation.safeguarding.normalise import Token, views
 from participation.safeguarding.patterns import (
     Alt,
+    Part,
     PatternError,
     Rule,
     compile_rule,
@@ -157,7 +158,9 @@ def _excepted_spans(hits: list[_Hit]) -> dict[str, list[tuple[int, int]]]:
     return spans
 
 
-def _set_aside(tokens: list[Token], hit: _Hit, excepted: Mapping[str, list]) -> bool:
+def _set_aside(
+    tokens: list[Token], hit: _Hit, excepted: Mapping[str, list[tuple[int, int]]]
+) -> bool:
     """Whether the hit's context shows it is not a disclosure (or a lead said it is not)."""
     start, end, used = hit.start, hit.end, list(hit.used)
     if any(lo <= start and end <= hi for lo, hi in excepted.get(hit.rule.category, ())):
@@ -227,12 +230,12 @@ def _excerpt(text: str, start: int, end: int) -> str:
     return ("…" if lo > 0 else "") + body + ("…" if hi < len(text) else "")
 
 
-def _as_rule_text(item: RuleText | tuple) -> RuleText:
+def _as_rule_text(item: RuleText | tuple[str, str]) -> RuleText:
     return item if isinstance(item, RuleText) else RuleText(*item)
 
 
 def compile_matcher(
-    rules: Iterable[RuleText | tuple], slots: Mapping[str, tuple[Alt, ...]] | None = None
+    rules: Iterable[RuleText | tuple[str, str]], slots: Mapping[str, tuple[Alt, ...]] | None = None
 ) -> Matcher:
     """Compile (category, text[, weight, exception]) rules into a Matcher."""
     slots = default_slots() if slots is None else slots
@@ -248,7 +251,7 @@ def compile_matcher(
         together = None if rule.exception else run_together(rule)
         if together is not None:
             joined.append(together)
-    compiled: dict[tuple, Rule] = {}
+    compiled: dict[tuple[str, tuple[Part, ...], bool], Rule] = {}
     for rule in explicit + joined:  # a phrase as written wins over another's run-together form
         compiled.setdefault((rule.category, rule.parts, rule.exception), rule)
     return Matcher(compiled.values())
@@ -330,7 +333,7 @@ def default_matcher() -> Matcher:
     return compile_matcher(_shipped()[1]).with_model(default_model())
 
 
-def check_text(text: str, rules: Iterable[RuleText | tuple] | None = None) -> list[Match]:
+def check_text(text: str, rules: Iterable[RuleText | tuple[str, str]] | None = None) -> list[Match]:
     """Return possible disclosures in text, using the shipped rules unless others are given."""
     matcher = default_matcher() if rules is None else compile_matcher(rules)
     return matcher.check(text)

@@ -107,9 +107,9 @@ def join_code(code: str):
     redirect_to = kiosk.redirect_if_elsewhere(result.activity)
     if redirect_to is not None:
         return redirect_to
-    if not result.ok:
+    if result.joinable is None:
         return _problem_page(result)
-    return _consent_page(result.activity)
+    return _consent_page(result.joinable)
 
 
 def _problem_page(result: JoinResult):
@@ -118,10 +118,10 @@ def _problem_page(result: JoinResult):
     actions = []
     if result.problem == JoinProblem.CLOSED and result.activity is not None:
         actions = actions_for(get_session(), result.activity.id)
-    status = PROBLEM_STATUS.get(result.problem, 200)
+    status = PROBLEM_STATUS.get(result.reason, 200)
     return render_template(
         "youth/problem.html",
-        problem=result.problem.value,
+        problem=result.reason.value,
         activity=result.activity,
         actions=actions,
     ), status
@@ -144,9 +144,9 @@ def consent(code: str):
     """Yes (start answering) or No thanks (a friendly page; nothing is stored)."""
     db = get_session()
     result = resolve_join_code(db, code)
-    if not result.ok:
+    activity = result.joinable
+    if activity is None:
         return _problem_page(result)
-    activity = result.activity
     research = request.form.get("research") == "yes" and activity.research_sharing == RESEARCH_ASK
     if not csrf_ok():
         return _consent_page(activity, research=research, notice=NOT_SENT_NOTICE)
