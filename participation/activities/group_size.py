@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from participation.accounts import audit
-from participation.activities.design import MAX_GROUP, ActivityError
+from participation.activities.settings import MAX_GROUP, ActivityError
 from participation.models import Activity, Staff
 from participation.models.activities import ARCHIVED
 

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from participation.accounts import audit
-from participation.activities.design import ActivityError, Problem, get_activity, has_answers
+from participation.activities.design import get_activity, has_answers
 from participation.activities.kinds import (
     DEFAULT_MAX_LENGTH,
     MAX_OPTIONS,
@@ -25,6 +25,7 @@ from participation.activities.kinds import (
     numbered,
     reach_options,
 )
+from participation.activities.settings import ActivityError, Problem
 from participation.models import Activity, Question, Staff
 from participation.models.activities import ARCHIVED, QUESTION_KINDS
 from participation.models.enums import QuestionKind

@@ -6,9 +6,10 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import current_user
 
 from participation import throttle
-from participation.activities.design import ActivityError, set_joining_locked
+from participation.activities.design import set_joining_locked
 from participation.activities.group_size import Joining, joining_of, let_more_join
 from participation.activities.qr import join_url, qr_svg
+from participation.activities.settings import ActivityError
 from participation.auth.access import staff_required
 from participation.db import get_session
 from participation.figures.live import LiveState, live_state, live_version, screen_body

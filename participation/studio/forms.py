@@ -19,10 +19,10 @@ from wtforms import (
 from wtforms.widgets import NumberInput, TextInput
 
 from participation.activities.consent import RESEARCH_WORDING
-from participation.activities.design import HART_RUNGS, LUNDY_LABELS, ActivitySettings, Problem
 from participation.activities.help_links import format_help_links, parse_help_links
 from participation.activities.kinds import KIND_LABELS, REACH_TOPICS
 from participation.activities.questions import QuestionDraft
+from participation.activities.settings import HART_RUNGS, LUNDY_LABELS, ActivitySettings, Problem
 from participation.clock import YEARS_MESSAGE, in_sane_years, uk_to_utc, utc_to_uk
 from participation.models.activities import (
     CONSENT_FACILITATED,

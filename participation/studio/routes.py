@@ -13,10 +13,10 @@ from participation.accounts.scoping import visible_services
 from participation.activities import design as activities
 from participation.activities import posters, qr
 from participation.activities import questions as activity_questions
-from participation.activities.design import ActivityError
 from participation.activities.group_size import joining_of
 from participation.activities.kinds import KIND_LABELS, REACH_TOPICS
 from participation.activities.library import TEMPLATES
+from participation.activities.settings import ActivityError, check_settings, settings_of
 from participation.activities.types import participation_types
 from participation.auth.access import staff_required
 from participation.db import get_session, writes_database
@@ -65,7 +65,7 @@ def _edit_page(
     db = get_session()
     if form is None:
         form = _settings_form(activity)
-        form.fill(activities.settings_of(activity))
+        form.fill(settings_of(activity))
     answered = activities.submission_counts(db, [activity.id]).get(activity.id, 0)
     join_url = qr.join_url(current_app.config["BASE_URL"], activity.join_code)
     return render_template(
@@ -86,7 +86,7 @@ def _edit_page(
 def _add_rule_problems(form: SettingsForm) -> None:
     # A number that could not be read stops the save, but the lead should still see every
     # other problem on the page at once rather than one round at a time.
-    problems = activities.check_settings(get_session(), current_user, form.to_settings())
+    problems = check_settings(get_session(), current_user, form.to_settings())
     add_problems(form, problems, "title", only_new=True)
 
 

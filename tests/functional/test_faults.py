@@ -28,8 +28,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from participation import create_app
-from participation.activities.design import MAX_GROUP
 from participation.activities.kinds import question_spec
+from participation.activities.settings import MAX_GROUP
 from participation.commands.backup import integrity_problems
 from participation.db import make_engine
 from participation.exports.releases import make_release

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from participation.activities.design import ActivityError, settings_of, update_settings
+from participation.activities.design import update_settings
+from participation.activities.settings import ActivityError, settings_of
 from tests.functional.studio_forms import field_error, send_form
 from tests.helpers import page
 

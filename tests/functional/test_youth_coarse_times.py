@@ -10,7 +10,8 @@ from typing import Any
 from sqlalchemy import DateTime, select
 from sqlalchemy.orm import Session
 
-from participation.activities.design import settings_of, update_settings
+from participation.activities.design import update_settings
+from participation.activities.settings import settings_of
 from participation.commands.migrate import upgrade
 from participation.commands.seed import ensure_reference_data
 from participation.db import Base, make_engine

@@ -10,7 +10,6 @@ from sqlalchemy import func, select
 from participation.activities import codes, help_links
 from participation.activities import design as activities
 from participation.activities.consent import default_consent, how_long
-from participation.activities.design import ActivityError, ActivitySettings
 from participation.activities.kinds import PREFER_NOT_TO_SAY, question_spec
 from participation.activities.library import TEMPLATES
 from participation.activities.questions import (
@@ -24,6 +23,7 @@ from participation.activities.questions import (
     reorder_questions,
     update_question,
 )
+from participation.activities.settings import ActivityError, ActivitySettings, settings_of
 from participation.clock import utcnow
 from participation.models import (
     Activity,
@@ -231,7 +231,7 @@ def test_there_are_at_least_six_templates():
 def test_editing_the_statement_adds_a_version_and_old_answers_keep_theirs(db_session, make, lead):
     activity = make.activity(lead.service, consent="First wording.")
     submission = make.submission(activity, {0: [{"choice": 3}]})
-    settings = activities.settings_of(activity)
+    settings = settings_of(activity)
     settings.consent_statement = "Second wording, clearer."
     changed = activities.update_settings(db_session, lead, activity, settings)
     assert "consent_statement" in changed
@@ -246,16 +246,14 @@ def test_editing_the_statement_adds_a_version_and_old_answers_keep_theirs(db_ses
 
 def test_saving_unchanged_settings_adds_no_version(db_session, make, lead):
     activity = make.activity(lead.service)
-    changed = activities.update_settings(
-        db_session, lead, activity, activities.settings_of(activity)
-    )
+    changed = activities.update_settings(db_session, lead, activity, settings_of(activity))
     assert changed == []
     assert len(activity.consent_versions) == 1
 
 
 def test_settings_change_is_audited_with_the_fields(db_session, make, lead):
     activity = make.activity(lead.service)
-    settings = activities.settings_of(activity)
+    settings = settings_of(activity)
     settings.k_threshold, settings.hart_rung, settings.lundy_focus = 7, 5, "voice"
     assert sorted(activities.update_settings(db_session, lead, activity, settings)) == [
         "hart_rung",
@@ -270,7 +268,7 @@ def test_settings_change_is_audited_with_the_fields(db_session, make, lead):
 
 def test_own_help_links_are_checked(db_session, make, lead):
     activity = make.activity(lead.service)
-    settings = activities.settings_of(activity)
+    settings = settings_of(activity)
     settings.signposting = help_links.parse_help_links("Youth line | Talk to us | http://x.example")
     with pytest.raises(ActivityError) as excinfo:
         activities.update_settings(db_session, lead, activity, settings)
@@ -532,7 +530,7 @@ def test_open_close_reopen_archive(db_session, make, lead):
         "activity_closed",
         "activity_archived",
     ]
-    settings = activities.settings_of(activity)
+    settings = settings_of(activity)
     settings.title = "Changed"
     with pytest.raises(ActivityError):
         activities.update_settings(db_session, lead, activity, settings)

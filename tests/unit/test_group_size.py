@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from participation import throttle
 from participation.activities import group_size
-from participation.activities.design import MAX_GROUP, ActivityError
+from participation.activities.settings import MAX_GROUP, ActivityError
 from participation.models import AuditEvent
 from participation.models.activities import ARCHIVED
 from tests.functional.youth_crowds import Clock
