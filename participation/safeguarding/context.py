@@ -37,12 +37,14 @@ _TEACHING = _words(
     "discuss discussed covered"
 )
 _VICTIM_AFTER = _words("me my us our")
+_TO_WHOM = _words("to on at with for from in round around of")
 # "thinking about ending it" is not a topic: these words before "about" keep the match.
 _BROODING = _words("thinking think thought thinks dreaming worried worry")
 _VICTIM_BEFORE = _words("me my us our")
 _PLAY = _words(
     "game games play played playing dodgeball football rugby netball basketball hockey pe "
-    "tag match sport sports quiz race hall pitch"
+    "tag match sport sports quiz race hall pitch fifa fortnite xbox playstation ps4 ps5 "
+    "console gaming minecraft roblox boxing sparring wrestling pillow"
 )
 _FRIENDS = _words("friend friends mate mates best cousin sister brother pal bro sis")
 _I_PASSIVE = _words("was am got get have been being feel felt")
@@ -92,8 +94,7 @@ def _involves_someone(tokens: list[Token], start: int, end: int, used: list[int]
     span = _clause(tokens, start, end)
     if any(tokens[i].text in _FRIENDS and tokens[i - 1].text == "my" for i in span if i):
         return True
-    after = tokens[end : end + 2]
-    if any(t.text in _VICTIM_AFTER and t.clause == tokens[end - 1].clause for t in after):
+    if _victim_next(tokens, end):
         return True
     if start > 0 and tokens[start - 1].text in _VICTIM_BEFORE:
         return True
@@ -103,10 +104,24 @@ def _involves_someone(tokens: list[Token], start: int, end: int, used: list[int]
     return False
 
 
+def _victim_next(tokens: list[Token], end: int) -> bool:
+    """Whether "me"/"us" follows the match at once, or after a preposition ("done to me").
+
+    Further on it is the session's effect on the writer ("grooming made me think"), not harm.
+    """
+    clause = tokens[end - 1].clause
+    after = [t for t in tokens[end : end + 2] if t.clause == clause]
+    if after and after[0].text in _VICTIM_AFTER:
+        return True
+    return len(after) == 2 and after[0].text in _TO_WHOM and after[1].text in _VICTIM_AFTER
+
+
 def about_a_topic(tokens: list[Token], start: int, end: int, used: list[int]) -> bool:
     """Whether the match names a topic of a session or story, not something that happened."""
     span = _clause(tokens, start, end)
-    taught = any(tokens[i].text in _TEACHING for i in span if i < start or i >= end)
+    # A teaching word counts in the clause around the match or skipped inside it by a gap
+    # ("we did a role play about county lines").
+    taught = any(tokens[i].text in _TEACHING for i in span if i not in used)
     named = any(
         (tokens[i].text in {"about", "on"} and (i == 0 or tokens[i - 1].text not in _BROODING))
         or tokens[i].text in {"why", "people"}  # "why people self harm": said of anyone
