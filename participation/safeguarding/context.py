@@ -116,6 +116,46 @@ def _victim_next(tokens: list[Token], end: int) -> bool:
     return len(after) == 2 and after[0].text in _TO_WHOM and after[1].text in _VICTIM_AFTER
 
 
+# Words that say the topic is the writer's own life ("that is what is happening to me").
+_OWNING = tuple(
+    tuple(shape(w) for w in phrase.split())
+    for phrase in (
+        "happening to me",
+        "happened to me",
+        "happens to me",
+        "been through that",
+        "been through it",
+        "went through that",
+        "going through that",
+        "was my life",
+        "is my life",
+        "that is me",
+        "that was me",
+        "this is me",
+        "me too",
+        "same with me",
+        "same as me",
+        "i do that",
+        "what i am doing",
+        "what i do",
+        "what is happening",
+        "my situation",
+        "to me as well",
+    )
+)
+
+
+def owns_topic(tokens: list[Token]) -> bool:
+    """Whether the answer says a session's topic is happening to the writer."""
+    texts = [t.text for t in tokens]
+    return any(
+        texts[i : i + len(phrase)] == list(phrase)
+        for phrase in _OWNING
+        for i in range(len(texts) - len(phrase) + 1)
+        if texts[i] == phrase[0]
+    )
+
+
 def about_a_topic(tokens: list[Token], start: int, end: int, used: list[int]) -> bool:
     """Whether the match names a topic of a session or story, not something that happened."""
     span = _clause(tokens, start, end)
@@ -127,7 +167,9 @@ def about_a_topic(tokens: list[Token], start: int, end: int, used: list[int]) ->
         or tokens[i].text in {"why", "people"}  # "why people self harm": said of anyone
         for i in range(max(0, start - 2), start)
     )
-    return (taught or named) and not _involves_someone(tokens, start, end, used)
+    if not (taught or named) or _involves_someone(tokens, start, end, used):
+        return False
+    return not owns_topic(tokens)
 
 
 def at_play(tokens: list[Token], start: int, end: int) -> bool:
