@@ -114,6 +114,18 @@ def test_a_disclosure_in_a_session_answer_is_still_flagged() -> None:
         "sexual_exploitation"
     }
     assert "sexual_exploitation" in categories("i was groomed")
+    # A session's topic named as the writer's own life is not set aside as a topic.
+    assert "criminal_exploitation" in categories(
+        "the session about county lines was good, thats what im doing for them"
+    )
+    # A teaching word skipped inside a match makes it a topic; "me" further on is the effect.
+    assert categories("we did a role play about county lines it was good") == set()
+    assert categories("the session about grooming made me think") == set()
+
+
+def test_txt_speak_reads_as_the_words_it_stands_for() -> None:
+    assert categories("my bf hits me") == {"physical_domestic_abuse"}
+    assert categories("i av 2 do wot they say or they hurt my nan") != set()
 
 
 def test_negation_reaches_only_its_own_clause() -> None:
@@ -340,6 +352,10 @@ def test_the_word_model_gives_a_second_opinion_when_the_rules_find_nothing() -> 
     assert compile_matcher([]).check("he hurts me at home again") == []
     ruled = compile_matcher([("bullying", "hurts me")]).with_model(model)
     assert [m.category for m in ruled.check("he hurts me at home")] == ["bullying"]
+    # When a rule of the model's category matched and its context set it aside, the model
+    # does not overrule the context.
+    denied = compile_matcher([("physical_domestic_abuse", "hurts me")]).with_model(model)
+    assert denied.check("no one hurts me at home") == []
 
 
 def test_the_shipped_matcher_has_the_word_model() -> None:
