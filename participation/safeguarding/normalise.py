@@ -130,6 +130,8 @@ _CANON_SOURCE = {
     "bf": "boyfriend",
     "gf": "girlfriend",
     "bff": "best friend",
+    "bfs": "boyfriend",
+    "gfs": "girlfriend",
     "bestie": "best friend",
     "bestfriend": "best friend",
     "pix": "pics",
