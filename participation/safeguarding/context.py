@@ -23,7 +23,7 @@ _NEGATION_SPARED_BY = _words(
 )
 _SUBJECTS = _words("i he she they we you someone people it that this who")
 _CLAUSE_WORDS = _words("but and because so when then until while although though")
-_NEGATION_REACH = 4  # "no one has ever hurt me"
+_NEGATION_REACH = 6  # "no one has ever made me do anything"
 
 # Nouns and verbs of a session, a lesson or a story: a topic talked about, not lived.
 _TEACHING = _words(
@@ -44,7 +44,8 @@ _VICTIM_BEFORE = _words("me my us our")
 _PLAY = _words(
     "game games play played playing dodgeball football rugby netball basketball hockey pe "
     "tag match sport sports quiz race hall pitch fifa fortnite xbox playstation ps4 ps5 "
-    "console gaming minecraft roblox boxing sparring wrestling pillow"
+    "console gaming minecraft roblox boxing sparring wrestling pillow pool snooker darts chess "
+    "cards uno monopoly bowling golf tennis cricket badminton"
 )
 _FRIENDS = _words("friend friends mate mates best cousin sister brother pal bro sis")
 _I_PASSIVE = _words("was am got get have been being feel felt")
