@@ -63,6 +63,12 @@ POSITIVES = [
     ("i smoke weed every day", "substance_misuse"),
     ("people keep bullying me", "bullying"),
     ("my mate is running for some older lads", "friend_worry"),
+    # indirect: owing, gifts with strings, fear of home, images held
+    ("they buy me stuff and i have to be nice to them", "sexual_exploitation"),
+    ("a man gives me free vapes if i go round his", "sexual_exploitation"),
+    ("pay up or everyone sees the pics", "online_coercion"),
+    ("i used to cut but started again", "self_harm"),
+    ("i only get fed at school", "neglect"),
 ]
 
 NEGATIVES = [
@@ -86,6 +92,10 @@ NEGATIVES = [
     "i would never send nudes",
     "if someone asks for pics you should block them",
     "what would you do if a friend was being groomed",
+    "no one has ever made me do anything i did not want to",
+    # games
+    "my brother always beats me at pool",
+    "i got battered at fifa",
 ]
 
 
