@@ -121,22 +121,41 @@ class Matcher:
         if not text:
             return []
         found: dict[tuple[str, str], Match] = {}
+        aside: set[str] = set()
         short = False
         first: list[Token] | None = None
         for tokens in views(text):
             first = tokens if first is None else first
-            hits = list(self._hits(tokens))
-            excepted = _excepted_spans(hits)
-            for hit in hits:
-                key = (hit.rule.category, hit.rule.source)
-                if hit.rule.exception or key in found or _set_aside(tokens, hit, excepted):
-                    continue
-                found[key] = _match(text, tokens, hit)
+            self._weigh(text, tokens, found, aside)
             short = len(tokens) <= SHORT_ANSWER
         flagged = _scored(found.values(), short=short)
         if flagged or self.model is None or not first:
             return flagged
-        return _second_opinion(text, self.model.opinion(first))
+        opinion = self.model.opinion(first)
+        if opinion is not None and opinion.category in aside:
+            # The rules read these words and their context set them aside ("i am not scared
+            # to go home", "a film about a girl who ran away"): the model does not overrule.
+            return []
+        return _second_opinion(text, opinion)
+
+    def _weigh(
+        self,
+        text: str,
+        tokens: list[Token],
+        found: dict[tuple[str, str], Match],
+        aside: set[str],
+    ) -> None:
+        """Add each rule hit in `tokens` to `found`, or its category to `aside` if set aside."""
+        hits = list(self._hits(tokens))
+        excepted = _excepted_spans(hits)
+        for hit in hits:
+            key = (hit.rule.category, hit.rule.source)
+            if hit.rule.exception or key in found:
+                continue
+            if _set_aside(tokens, hit, excepted):
+                aside.add(hit.rule.category)
+                continue
+            found[key] = _match(text, tokens, hit)
 
 
 def _second_opinion(text: str, opinion: Opinion | None) -> list[Match]:

@@ -23,7 +23,7 @@ _NEGATION_SPARED_BY = _words(
 )
 _SUBJECTS = _words("i he she they we you someone people it that this who")
 _CLAUSE_WORDS = _words("but and because so when then until while although though")
-_NEGATION_REACH = 4  # "no one has ever hurt me"
+_NEGATION_REACH = 6  # "no one has ever made me do anything"
 
 # Nouns and verbs of a session, a lesson or a story: a topic talked about, not lived.
 _TEACHING = _words(
@@ -37,12 +37,15 @@ _TEACHING = _words(
     "discuss discussed covered"
 )
 _VICTIM_AFTER = _words("me my us our")
+_TO_WHOM = _words("to on at with for from in round around of")
 # "thinking about ending it" is not a topic: these words before "about" keep the match.
 _BROODING = _words("thinking think thought thinks dreaming worried worry")
 _VICTIM_BEFORE = _words("me my us our")
 _PLAY = _words(
     "game games play played playing dodgeball football rugby netball basketball hockey pe "
-    "tag match sport sports quiz race hall pitch"
+    "tag match sport sports quiz race hall pitch fifa fortnite xbox playstation ps4 ps5 "
+    "console gaming minecraft roblox boxing sparring wrestling pillow pool snooker darts chess "
+    "cards uno monopoly bowling golf tennis cricket badminton"
 )
 _FRIENDS = _words("friend friends mate mates best cousin sister brother pal bro sis")
 _I_PASSIVE = _words("was am got get have been being feel felt")
@@ -92,8 +95,7 @@ def _involves_someone(tokens: list[Token], start: int, end: int, used: list[int]
     span = _clause(tokens, start, end)
     if any(tokens[i].text in _FRIENDS and tokens[i - 1].text == "my" for i in span if i):
         return True
-    after = tokens[end : end + 2]
-    if any(t.text in _VICTIM_AFTER and t.clause == tokens[end - 1].clause for t in after):
+    if _victim_next(tokens, end):
         return True
     if start > 0 and tokens[start - 1].text in _VICTIM_BEFORE:
         return True
@@ -103,16 +105,72 @@ def _involves_someone(tokens: list[Token], start: int, end: int, used: list[int]
     return False
 
 
+def _victim_next(tokens: list[Token], end: int) -> bool:
+    """Whether "me"/"us" follows the match at once, or after a preposition ("done to me").
+
+    Further on it is the session's effect on the writer ("grooming made me think"), not harm.
+    """
+    clause = tokens[end - 1].clause
+    after = [t for t in tokens[end : end + 2] if t.clause == clause]
+    if after and after[0].text in _VICTIM_AFTER:
+        return True
+    return len(after) == 2 and after[0].text in _TO_WHOM and after[1].text in _VICTIM_AFTER
+
+
+# Words that say the topic is the writer's own life ("that is what is happening to me").
+_OWNING = tuple(
+    tuple(shape(w) for w in phrase.split())
+    for phrase in (
+        "happening to me",
+        "happened to me",
+        "happens to me",
+        "been through that",
+        "been through it",
+        "went through that",
+        "going through that",
+        "was my life",
+        "is my life",
+        "that is me",
+        "that was me",
+        "this is me",
+        "me too",
+        "same with me",
+        "same as me",
+        "i do that",
+        "what i am doing",
+        "what i do",
+        "what is happening",
+        "my situation",
+        "to me as well",
+    )
+)
+
+
+def owns_topic(tokens: list[Token]) -> bool:
+    """Whether the answer says a session's topic is happening to the writer."""
+    texts = [t.text for t in tokens]
+    return any(
+        texts[i : i + len(phrase)] == list(phrase)
+        for phrase in _OWNING
+        for i in range(len(texts) - len(phrase) + 1)
+        if texts[i] == phrase[0]
+    )
+
+
 def about_a_topic(tokens: list[Token], start: int, end: int, used: list[int]) -> bool:
     """Whether the match names a topic of a session or story, not something that happened."""
     span = _clause(tokens, start, end)
-    taught = any(tokens[i].text in _TEACHING for i in span if i < start or i >= end)
+    # A teaching word counts in the clause around the match or skipped inside it by a gap
+    # ("we did a role play about county lines").
+    taught = any(tokens[i].text in _TEACHING for i in span if i not in used)
     named = any(
         (tokens[i].text in {"about", "on"} and (i == 0 or tokens[i - 1].text not in _BROODING))
         or tokens[i].text in {"why", "people"}  # "why people self harm": said of anyone
         for i in range(max(0, start - 2), start)
     )
-    return (taught or named) and not _involves_someone(tokens, start, end, used)
+    if not (taught or named) or _involves_someone(tokens, start, end, used):
+        return False
+    return not owns_topic(tokens)
 
 
 def at_play(tokens: list[Token], start: int, end: int) -> bool:

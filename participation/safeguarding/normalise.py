@@ -130,6 +130,8 @@ _CANON_SOURCE = {
     "bf": "boyfriend",
     "gf": "girlfriend",
     "bff": "best friend",
+    "bfs": "boyfriend",
+    "gfs": "girlfriend",
     "bestie": "best friend",
     "bestfriend": "best friend",
     "pix": "pics",
@@ -169,6 +171,33 @@ _CANON_SOURCE = {
     "daddy": "dad",
     "mate": "mate",
     "mates": "mates",
+    "av": "have",
+    "hav": "have",
+    "wot": "what",
+    "wat": "what",
+    "wht": "what",
+    "kno": "know",
+    "knw": "know",
+    "wen": "when",
+    "dat": "that",
+    "tht": "that",
+    "dem": "them",
+    "dey": "they",
+    "nd": "and",
+    "shud": "should",
+    "cud": "could",
+    "becos": "because",
+    "becoz": "because",
+    "becuz": "because",
+    "bcos": "because",
+    "bcoz": "because",
+    "cus": "because",
+    "sumthin": "something",
+    "smth": "something",
+    "sumone": "someone",
+    "nuffin": "nothing",
+    "nuthin": "nothing",
+    "luv": "love",
 }
 
 # Intensifiers and swearing carry no meaning for matching ("want to fucking die"); dropped on
@@ -199,6 +228,8 @@ def shape(token: str) -> str:
 
 
 _CANON = {shape(k): tuple(shape(t) for t in v.split()) for k, v in _CANON_SOURCE.items()}
+# Squashing repeated letters makes "bff" read "bf": a word written as listed keeps its meaning.
+_CANON_AS_WRITTEN = {k: tuple(shape(t) for t in v.split()) for k, v in _CANON_SOURCE.items()}
 _FILLERS = frozenset(shape(w) for w in _FILLERS_SOURCE.split())
 
 
@@ -300,7 +331,8 @@ def normalise_word(word: str, one_as: str) -> tuple[str, ...]:
     parts: list[str] = []
     for piece in deleet(word, one_as).split():
         shaped = shape(piece)
-        parts.extend(p for p in _CANON.get(shaped, (shaped,)) if p not in _FILLERS)
+        canon = _CANON_AS_WRITTEN.get(piece) or _CANON.get(shaped, (shaped,))
+        parts.extend(p for p in canon if p not in _FILLERS)
     return tuple(parts)
 
 

@@ -63,6 +63,12 @@ POSITIVES = [
     ("i smoke weed every day", "substance_misuse"),
     ("people keep bullying me", "bullying"),
     ("my mate is running for some older lads", "friend_worry"),
+    # indirect: owing, gifts with strings, fear of home, images held
+    ("they buy me stuff and i have to be nice to them", "sexual_exploitation"),
+    ("a man gives me free vapes if i go round his", "sexual_exploitation"),
+    ("pay up or everyone sees the pics", "online_coercion"),
+    ("i used to cut but started again", "self_harm"),
+    ("i only get fed at school", "neglect"),
 ]
 
 NEGATIVES = [
@@ -86,6 +92,10 @@ NEGATIVES = [
     "i would never send nudes",
     "if someone asks for pics you should block them",
     "what would you do if a friend was being groomed",
+    "no one has ever made me do anything i did not want to",
+    # games
+    "my brother always beats me at pool",
+    "i got battered at fifa",
 ]
 
 
@@ -114,6 +124,18 @@ def test_a_disclosure_in_a_session_answer_is_still_flagged() -> None:
         "sexual_exploitation"
     }
     assert "sexual_exploitation" in categories("i was groomed")
+    # A session's topic named as the writer's own life is not set aside as a topic.
+    assert "criminal_exploitation" in categories(
+        "the session about county lines was good, thats what im doing for them"
+    )
+    # A teaching word skipped inside a match makes it a topic; "me" further on is the effect.
+    assert categories("we did a role play about county lines it was good") == set()
+    assert categories("the session about grooming made me think") == set()
+
+
+def test_txt_speak_reads_as_the_words_it_stands_for() -> None:
+    assert categories("my bf hits me") == {"physical_domestic_abuse"}
+    assert categories("i av 2 do wot they say or they hurt my nan") != set()
 
 
 def test_negation_reaches_only_its_own_clause() -> None:
@@ -340,6 +362,10 @@ def test_the_word_model_gives_a_second_opinion_when_the_rules_find_nothing() -> 
     assert compile_matcher([]).check("he hurts me at home again") == []
     ruled = compile_matcher([("bullying", "hurts me")]).with_model(model)
     assert [m.category for m in ruled.check("he hurts me at home")] == ["bullying"]
+    # When a rule of the model's category matched and its context set it aside, the model
+    # does not overrule the context.
+    denied = compile_matcher([("physical_domestic_abuse", "hurts me")]).with_model(model)
+    assert denied.check("no one hurts me at home") == []
 
 
 def test_the_shipped_matcher_has_the_word_model() -> None:
