@@ -22,12 +22,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import frictionless
+import pyotp
 import pyreadstat
 import requests
 import zxingcpp
 from bs4 import BeautifulSoup
 from PIL import Image, ImageDraw
 from pypdf import PdfReader
+
+# The demo's published authenticator keys, for staff who sign in with a second factor.
+from participation.commands.demo import DEMO_TOTP_SECRETS
 
 PASSWORD = "demo-participation-2026"  # the published demo sign-in
 LEAD = "lead@hub.example.org"
@@ -68,9 +72,26 @@ def signed_in(base_url: str, email: str) -> requests.Session:
         raise Broken("the sign-in page has no CSRF token")
     data = {"email": email, "password": PASSWORD, "csrf_token": token["value"]}
     response = client.post(f"{base_url}/staff/sign-in", data=data, timeout=30)
+    if response.url.endswith("/staff/sign-in/code"):
+        response = second_factor(client, response, email)
     if response.status_code != 200 or "/staff/sign-in" in response.url:
         raise Broken(f"{email} could not sign in ({response.status_code} at {response.url})")
     return client
+
+
+def second_factor(
+    client: requests.Session, page: requests.Response, email: str
+) -> requests.Response:
+    """The demo member's current authenticator code, entered on the second-factor page."""
+    secret = DEMO_TOTP_SECRETS.get(email)
+    if secret is None:
+        raise Broken(f"{email} was asked for a second factor the demo does not publish")
+    form = BeautifulSoup(page.text, "html.parser").find("form", attrs={"method": "post"})
+    token = form.find("input", attrs={"name": "csrf_token"}) if form else None
+    if token is None:
+        raise Broken("the second-factor page has no form with a CSRF token")
+    data = {"code": pyotp.TOTP(secret).now(), "csrf_token": token["value"]}
+    return client.post(page.url, data=data, timeout=30)
 
 
 def demo_activity(client: requests.Session, base_url: str, code: str) -> tuple[int, str]:
