@@ -6,11 +6,13 @@ from datetime import date, datetime
 
 from flask import Flask, current_app
 
+from participation.accounts.audit import action_label
 from participation.activities.consent import facts_untold, statement_paragraphs
 from participation.activities.help_links import format_phone, help_links
 from participation.clock import utc_to_uk
 
-# (endpoint, label, roles that see it; empty means every role). Shown when the endpoint exists.
+# (endpoint, label, roles that see it; empty means every role; "safeguarding" means designated
+# safeguarding leads whatever their role). Shown when the endpoint exists.
 STAFF_NAV = [
     ("results.dashboard", "Dashboard", ()),
     ("results.activity_list", "Results", ()),
@@ -21,8 +23,8 @@ STAFF_NAV = [
     ("admin.service_list", "Services", ("admin",)),
     ("admin.staff_list", "Staff", ("admin",)),
     ("admin.participation_types", "Participation types", ("admin",)),
-    ("admin.audit_log", "Audit log", ("admin",)),
-    ("results.phrase_list", "Safeguarding phrases", ("admin",)),
+    ("admin.audit_log", "Audit log", ("admin", "safeguarding")),
+    ("results.phrase_list", "Safeguarding phrases", ("admin", "safeguarding")),
 ]
 
 
@@ -66,3 +68,4 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_uk_date, "uk_date")
     app.add_template_filter(format_uk_datetime, "uk_datetime")
     app.add_template_filter(format_uk_time, "uk_time")
+    app.add_template_filter(action_label, "action_label")

@@ -177,3 +177,30 @@ def _line(event: AuditEvent, email: str | None, service: str | None) -> AuditLin
         service=service or "",
         details=details,
     )
+
+
+# Actions whose plain reading needs more than their code with spaces.
+_ACTION_WORDS = {
+    "sign_in": "Signed in",
+    "sign_in_failed": "Sign-in refused (wrong details)",
+    "sign_out": "Signed out",
+    "signed_out_everywhere": "Signed out everywhere",
+    "second_factor_failed": "Second factor refused",
+    "totp_enrolled": "Set up an authenticator app",
+    "totp_removed": "Removed an authenticator app",
+    "recovery_codes_issued": "Recovery codes made",
+    "flag_viewed": "Opened a flagged answer",
+    "free_text_viewed": "Read written answers",
+    "concern_raised": "Raised a concern",
+    "staff_created_cli": "Staff account made (command line)",
+}
+
+
+def action_label(action: str) -> str:
+    """The plain words for an audit action code ("activity_opened" -> "Activity opened")."""
+    if action in _ACTION_WORDS:
+        return _ACTION_WORDS[action]
+    for suffix, words in (("_started", "started"), ("_failed", "failed")):
+        if action.endswith(suffix) and action != suffix:
+            return f"{action_label(action.removesuffix(suffix))}: {words}"
+    return action.replace("_", " ").capitalize()

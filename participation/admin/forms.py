@@ -14,6 +14,8 @@ from wtforms.validators import DataRequired, Length
 from participation.models.staff import ROLES
 
 ROLE_CHOICES = [SelectChoice(role, role.capitalize()) for role in ROLES]
+# A new account starts with no role chosen: an administrator must pick one on purpose.
+NEW_ROLE_CHOICES = [SelectChoice("", "Choose a role"), *ROLE_CHOICES]
 
 
 class StaffForm(FlaskForm):
@@ -26,7 +28,9 @@ class StaffForm(FlaskForm):
             Length(max=254),
         ],
     )
-    role = SelectField("Role", choices=ROLE_CHOICES)
+    role = SelectField(
+        "Role", choices=NEW_ROLE_CHOICES, validators=[DataRequired("Choose a role.")]
+    )
     service_id = SelectField("Service", coerce=int)
     is_safeguarding_lead = BooleanField("Designated safeguarding lead")
 

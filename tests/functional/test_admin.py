@@ -83,6 +83,22 @@ def test_admin_invites_staff_and_the_password_is_shown_once(make, sign_in, db_se
     assert "staff_invited" in db_session.scalars(select(AuditEvent.action)).all()
 
 
+def test_a_new_account_has_no_role_until_the_admin_chooses_one(make, sign_in, db_session):
+    service = make.service("Invite Spoke")
+    client = sign_in(make.staff("admin"))
+    form = page(client.get("/admin/staff/new"))
+    chosen = form.select_one("select[name=role] option[selected]") or form.select_one(
+        "select[name=role] option"
+    )
+    assert chosen.get_text() == "Choose a role"
+    response = submit_form(
+        client, "/admin/staff/new", {"email": "no.role@example.org", "service_id": service.id}
+    )
+    errors = [a.get_text() for a in page(response).select(".error-summary a")]
+    assert errors == ["Choose a role."]
+    assert db_session.scalar(select(Staff).where(Staff.email == "no.role@example.org")) is None
+
+
 def test_admin_changes_role_and_deactivates(make, sign_in, db_session):
     target = make.staff("lead")
     client = sign_in(make.staff("admin"))

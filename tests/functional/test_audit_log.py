@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
+from participation.accounts.audit import action_label
 from participation.models import AuditEvent
 from tests.helpers import page, text_of
 
@@ -42,10 +43,22 @@ def event(
 
 
 def table_rows(response) -> list[list[str]]:
+    """The log's rows as text, with each action as its code (the cell shows plain words)."""
     return [
-        [td.get_text(" ", strip=True) for td in tr.select("td")]
+        [td.get("data-action") or td.get_text(" ", strip=True) for td in tr.select("td")]
         for tr in page(response).select("#audit-table tbody tr")
     ]
+
+
+def test_actions_read_as_plain_words(make, services, sign_in, db_session):
+    _hub, spoke, _other = services
+    event(db_session, "activity_opened", staff=make.staff("lead", spoke), service=spoke)
+    response = sign_in(make.staff("admin")).get("/admin/audit")
+    cells = page(response).select("#audit-table td[data-action]")
+    words = {cell["data-action"]: cell.get_text(strip=True) for cell in cells}
+    assert words["activity_opened"] == "Activity opened"
+    assert words["sign_in"] == "Signed in"
+    assert action_label("research_pack_downloaded_started") == "Research pack downloaded: started"
 
 
 def test_an_admin_reads_every_event_to_the_hour_in_uk_time(make, services, sign_in, db_session):
@@ -191,3 +204,15 @@ def test_the_csv_holds_the_filtered_events_with_safe_cells_and_reading_is_audite
         ("audit_log_viewed", admin.id, "theme_created"),
         ("audit_log_exported", admin.id, "theme_created"),
     ]
+
+
+def test_safeguarding_leads_find_the_log_in_the_menu_and_other_leads_do_not(
+    make, services, sign_in, app
+):
+    _hub, spoke, _other = services
+    guard = sign_in(make.staff("lead", spoke, safeguarding=True), into=app.test_client())
+    worker = sign_in(make.staff("lead", spoke), into=app.test_client())
+    menu = [a.get_text() for a in page(guard.get("/results/")).select("nav a")]
+    assert "Audit log" in menu and "Safeguarding phrases" in menu
+    menu = [a.get_text() for a in page(worker.get("/results/")).select("nav a")]
+    assert "Audit log" not in menu and "Safeguarding phrases" not in menu

@@ -153,6 +153,8 @@ def test_no_thanks_stores_nothing_and_shows_help(client, make, db_session):
     assert response.status_code == 200
     assert "Nothing has been saved" in text_of(response)
     assert "Childline" in text_of(response)
+    back = page(response).find("a", string="Go back to the start")
+    assert back["href"] == f"/j/{activity.join_code}"  # changing their mind is one tap
     db_session.refresh(activity)
     assert activity.joined_count == 0
     assert submissions_of(db_session, activity) == []
