@@ -220,3 +220,23 @@ def test_changed_question_wording_changes_the_etag_and_the_body(
     changed = live(client, activity, first.headers["ETag"].strip('"'))
     assert changed.status_code == 200
     assert changed.get_json()["questions"][0]["prompt"] == "How was today?"
+
+
+def test_the_projected_screen_shows_no_flag_count_and_no_email(make, sign_in, activity, db_session):
+    guard = make.staff("lead", activity.service, safeguarding=True)
+    answer = make.submission(activity, {1: [{"text": "he hits me at home"}]}).answers[0]
+    db_session.add(
+        Flag(
+            answer_id=answer.id,
+            activity_id=activity.id,
+            service_id=activity.service_id,
+            categories="physical_domestic_abuse",
+        )
+    )
+    db_session.flush()
+    client = sign_in(guard)
+    elsewhere = page(client.get("/results/"))
+    assert elsewhere.select_one("#nav-safeguarding .badge").get_text() == "1"
+    screen = page(client.get(f"/results/activities/{activity.id}/present"))
+    assert screen.select_one("#nav-safeguarding") is None
+    assert guard.email not in screen.get_text()
