@@ -63,6 +63,9 @@ class AuditFilterForm(FlaskForm):
         )
 
 
+FILTER_FIELDS = ("action", "staff_id", "date_from", "date_to")
+
+
 def _form() -> tuple[AuditFilterForm, audit.AuditFilters]:
     """The filter form read from the query string, and the filters (none when invalid)."""
     actions, people = audit.audit_choices(get_session(), current_user)
@@ -90,8 +93,9 @@ def audit_log():
     shown = audit.audit_page(db, current_user, filters, _page_number())
     audit.record(db, "audit_log_viewed", staff=current_user, page=shown.page, **_described(filters))
     db.commit()
-    # The query string carried on to other pages (url_for takes any values).
-    args: dict[str, Any] = {k: v for k, v in request.args.items() if k != "page" and v}
+    # Only the filters are carried on to other pages: url_for would also obey keys such as
+    # `_external` or `_anchor` if the query string were passed through whole.
+    args: dict[str, Any] = {k: v for k in FILTER_FIELDS if (v := request.args.get(k))}
     return render_template(
         "admin/audit_log.html",
         form=form,

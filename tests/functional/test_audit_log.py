@@ -216,3 +216,18 @@ def test_safeguarding_leads_find_the_log_in_the_menu_and_other_leads_do_not(
     assert "Audit log" in menu and "Safeguarding phrases" in menu
     menu = [a.get_text() for a in page(worker.get("/results/")).select("nav a")]
     assert "Audit log" not in menu and "Safeguarding phrases" not in menu
+
+
+def test_page_links_carry_only_the_filters(make, services, sign_in, db_session):
+    _hub, spoke, _other = services
+    lead = make.staff("lead", spoke)
+    for _ in range(60):
+        event(db_session, "activity_opened", staff=lead, service=spoke)
+    client = sign_in(make.staff("admin"))
+    doc = page(client.get("/admin/audit?action=activity_opened&_external=1&_anchor=x"))
+    links = [a["href"] for a in doc.select(".pagination a")] + [
+        a["href"] for a in doc.select("a") if "audit.csv" in a["href"]
+    ]
+    assert links and all(link.startswith("/admin/audit") for link in links)
+    assert all("_anchor" not in link and "#" not in link for link in links)
+    assert all("action=activity_opened" in link for link in links)
