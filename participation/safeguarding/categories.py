@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -50,12 +51,20 @@ RENAMED = {
 }
 
 
-def severity_of(keys: list[str] | tuple[str, ...]) -> Severity:
+# Queue order is most urgent first, so the lowest position is the most urgent category.
+QUEUE_ORDER = {category.key: position for position, category in enumerate(CATEGORY_LIST)}
+
+
+def most_urgent(keys: Iterable[str]) -> str | None:
+    """The most urgent known category among `keys` (old names read as their new ones)."""
+    known = [key for key in (RENAMED.get(key, key) for key in keys) if key in BY_KEY]
+    return min(known, key=QUEUE_ORDER.__getitem__, default=None)
+
+
+def severity_of(keys: Iterable[str]) -> Severity:
     """The most urgent severity among category `keys` (unknown keys count as CONCERN)."""
-    known = [
-        BY_KEY[RENAMED.get(key, key)].severity for key in keys if RENAMED.get(key, key) in BY_KEY
-    ]
-    return min(known, default=Severity.CONCERN)
+    key = most_urgent(keys)
+    return BY_KEY[key].severity if key else Severity.CONCERN
 
 
 def label_of(key: str) -> str:

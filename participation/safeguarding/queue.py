@@ -21,11 +21,11 @@ from participation.models import Activity, Flag, Service, Staff
 from participation.models.work import FLAG_NEW, FLAG_OUTCOMES
 from participation.problems import FieldProblem
 from participation.safeguarding.categories import (
-    BY_KEY,
     CATEGORIES,
-    CATEGORY_LIST,
+    QUEUE_ORDER,
     RENAMED,
     label_of,
+    most_urgent,
 )
 from participation.safeguarding.check import Match
 from participation.safeguarding.visibility import may_read_flagged
@@ -122,16 +122,10 @@ def category_labels(categories: str) -> tuple[str, ...]:
     return tuple(label_of(c) for c in categories.split(",") if c)
 
 
-_ORDER = {category.key: position for position, category in enumerate(CATEGORY_LIST)}
-
-
 def main_category(categories: str) -> str:
     """The most urgent of a flag's comma-separated categories (queue order breaks ties)."""
     keys = [RENAMED.get(c, c) for c in categories.split(",") if c]
-    known = [k for k in keys if k in BY_KEY]
-    if not known:
-        return keys[0] if keys else ""
-    return min(known, key=lambda k: (BY_KEY[k].severity, _ORDER[k]))
+    return most_urgent(keys) or (keys[0] if keys else "")
 
 
 def category_counts(session: Session, staff: Staff) -> tuple[CategoryCount, ...]:
@@ -145,7 +139,7 @@ def category_counts(session: Session, staff: Staff) -> tuple[CategoryCount, ...]
     for categories, count in session.execute(query):
         key = main_category(categories)
         counts[key] = counts.get(key, 0) + count
-    ordered = sorted(counts, key=lambda k: _ORDER.get(k, len(_ORDER)))
+    ordered = sorted(counts, key=lambda k: QUEUE_ORDER.get(k, len(QUEUE_ORDER)))
     return tuple(CategoryCount(k, label_of(k), counts[k]) for k in ordered)
 
 
