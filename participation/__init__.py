@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from participation.extensions import csrf
+from participation.extensions import csrf, make_limiter
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -22,7 +22,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         # Flask declares wsgi_app a method; wrapping it in middleware is Flask's documented way.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"])  # type: ignore[method-assign]
 
-    from participation import db, errors, logging_setup, security, templating, throttle
+    from participation import db, errors, logging_setup, security, templating
     from participation.auth import access
 
     logging_setup.init_app(app)
@@ -32,7 +32,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
         refuse_demo_accounts(app.extensions["engine"])
     csrf.init_app(app)
-    throttle.init_app(app)
+    make_limiter(app)
     access.init_app(app)
     security.init_app(app)
     templating.init_app(app)

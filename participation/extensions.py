@@ -11,6 +11,8 @@ from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
 
+from participation.throttle import client_key
+
 csrf = CSRFProtect()
 
 login_manager = LoginManager()
@@ -25,8 +27,6 @@ def make_limiter(app: Flask) -> Limiter:
 
     Decorator limits are not used: `participation.throttle` counts attempts itself.
     """
-    from participation.throttle import client_key
-
     limiter = Limiter(
         key_func=client_key,
         app=app,

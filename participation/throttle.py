@@ -20,8 +20,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from flask import Flask, current_app, request
-from flask_limiter import Limiter
+from flask import current_app, request
 from limits import parse
 
 log = logging.getLogger(__name__)
@@ -66,13 +65,6 @@ class ThrottleUnavailable(RuntimeError):
 def client_key() -> str:
     """A keyed hash of the client address, so limiter keys never hold the address itself."""
     return client_key_for("client:" + (request.remote_addr or "unknown"))
-
-
-def init_app(app: Flask) -> Limiter:
-    """Give `app` its rate limiter (made in `participation.extensions`)."""
-    from participation.extensions import make_limiter
-
-    return make_limiter(app)
 
 
 def _strategy():
