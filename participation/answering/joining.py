@@ -34,11 +34,6 @@ class JoinResult:
     problem: JoinProblem | None = None
 
     @property
-    def ok(self) -> bool:
-        """Whether the young person can join now."""
-        return self.problem is None
-
-    @property
     def joinable(self) -> Activity | None:
         """The activity when the young person can join it now, else None."""
         return self.activity if self.problem is None else None

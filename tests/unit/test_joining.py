@@ -23,7 +23,7 @@ from participation.models.activities import ARCHIVED, CLOSED, DRAFT, OPEN
 def test_codes_ignore_case_spaces_dashes_and_full_width(make, db_session, typed):
     activity = make.activity(join_code="JN4KD2")
     result = resolve_join_code(db_session, typed)
-    assert result.ok
+    assert result.joinable is not None
     assert result.activity.id == activity.id
     assert result.code == "JN4KD2"
 
@@ -32,7 +32,7 @@ def test_codes_ignore_case_spaces_dashes_and_full_width(make, db_session, typed)
 def test_unknown_or_malformed_codes(make, db_session, typed):
     make.activity(join_code="JN4KD2")
     result = resolve_join_code(db_session, typed)
-    assert not result.ok
+    assert result.joinable is None
     assert result.problem == JoinProblem.UNKNOWN
     assert result.activity is None
 
@@ -71,7 +71,7 @@ def test_an_archived_activity_reads_as_closed_and_a_live_one_wins(make, db_sessi
     assert resolve_join_code(db_session, "SAME23").problem == JoinProblem.CLOSED
     new = make.activity(join_code="SAME23")
     result = resolve_join_code(db_session, "SAME23")
-    assert result.ok and result.activity.id == new.id != old.id
+    assert result.joinable is not None and result.activity.id == new.id != old.id
 
 
 def test_a_lock_stops_joining_but_not_answering(make):
