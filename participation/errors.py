@@ -57,6 +57,13 @@ def render_error(code: int, description: str | None = None):
 _NOT_CARRIED = {"csrf_token", "password"}
 
 
+def posted_fields() -> list[tuple[str, str]]:
+    """What a form posted, to carry on a try-again page (never the CSRF token or a password)."""
+    if request.method != "POST":
+        return []
+    return [(k, v) for k, v in request.form.items(multi=True) if k not in _NOT_CARRIED]
+
+
 def render_busy():
     """The 503 "try again" page; a young person's posted form rides along so nothing is lost."""
     from participation.db import close_session
@@ -65,9 +72,7 @@ def render_busy():
     close_session()
     title, advice = MESSAGES[503]
     youth = is_youth_path(request.path)
-    carried = []
-    if youth and request.method == "POST":
-        carried = [(k, v) for k, v in request.form.items(multi=True) if k not in _NOT_CARRIED]
+    carried = posted_fields() if youth else []
     html = render_template(
         "errors/busy.html",
         layout="youth/base.html" if youth else "staff/base.html",

@@ -14,6 +14,7 @@ from flask import render_template, request
 
 from participation import throttle
 from participation.activities import group_size
+from participation.errors import posted_fields
 from participation.models import Activity
 
 # The lead has to press "Let more people join"; asking again sooner would not help.
@@ -23,7 +24,6 @@ GROUP_FULL_RETRY_SECONDS = 30
 GUESSING_RETRY_SECONDS = 600
 
 # Never echoed back into a page: a fresh token is added to the Try again form.
-_NOT_CARRIED = {"csrf_token"}
 
 
 def _windows(budget: int) -> tuple[throttle.Window, ...]:
@@ -33,10 +33,6 @@ def _windows(budget: int) -> tuple[throttle.Window, ...]:
     )
 
 
-def _carried() -> list[tuple[str, str]]:
-    return [(k, v) for k, v in request.form.items(multi=True) if k not in _NOT_CARRIED]
-
-
 def _refusal(activity: Activity, reason: str, wait: int, *, sending: bool = False):
     html = render_template(
         "youth/wait.html",
@@ -44,7 +40,7 @@ def _refusal(activity: Activity, reason: str, wait: int, *, sending: bool = Fals
         reason=reason,
         wait=wait,
         sending=sending,
-        carried=_carried(),
+        carried=posted_fields(),
         action=request.path,
     )
     return html, 429, {"Retry-After": str(wait)}
@@ -52,8 +48,7 @@ def _refusal(activity: Activity, reason: str, wait: int, *, sending: bool = Fals
 
 def too_many_tries():
     """The page for too many wrong codes; a typed code rides along for trying again later."""
-    carried = _carried() if request.method == "POST" else []
-    html = render_template("youth/too_many.html", carried=carried, action=request.path)
+    html = render_template("youth/too_many.html", carried=posted_fields(), action=request.path)
     return html, 429, {"Retry-After": str(GUESSING_RETRY_SECONDS)}
 
 
