@@ -44,6 +44,17 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
+@pytest.fixture
+def empty_database_url(tmp_path) -> Iterator[str]:
+    """An empty database of the kind the suite runs on (SQLite file or new PostgreSQL db)."""
+    base = os.environ.get("PARTICIPATION_TEST_DATABASE_URL")
+    if not base:
+        yield f"sqlite:///{tmp_path / 'upgrade.sqlite3'}"
+        return
+    with throwaway_postgres(base, "upgrade") as url:
+        yield url
+
+
 def prepare(url: str) -> None:
     """Migrate `url` to head and add the reference data."""
     upgrade(url)

@@ -1,8 +1,5 @@
 """Migrations build exactly the schema the models describe (on SQLite and PostgreSQL)."""
 
-import os
-from collections.abc import Iterator
-
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -18,7 +15,6 @@ from participation.commands.migrate import alembic_config, upgrade
 from participation.db import make_engine
 from participation.models import Base, Flag
 from participation.models.enums import QuestionKind
-from tests.databases import throwaway_postgres
 
 
 def test_migrated_database_matches_the_models(engine):
@@ -36,17 +32,6 @@ def test_migrations_form_one_numbered_line(database_url):
     for revision in revisions:
         assert revision.revision[:4].isdigit(), revision.revision
         assert revision.doc, f"migration {revision.revision} needs a description"
-
-
-@pytest.fixture
-def empty_database_url(tmp_path) -> Iterator[str]:
-    """An empty database of the kind the suite runs on (SQLite file or new PostgreSQL db)."""
-    base = os.environ.get("PARTICIPATION_TEST_DATABASE_URL")
-    if not base:
-        yield f"sqlite:///{tmp_path / 'upgrade.sqlite3'}"
-        return
-    with throwaway_postgres(base, "upgrade") as url:
-        yield url
 
 
 def _row_counts(url: str) -> dict[str, int]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from contextlib import nullcontext
 from datetime import datetime
 from typing import Any
 
@@ -16,7 +14,6 @@ from participation.commands.migrate import upgrade
 from participation.commands.seed import ensure_reference_data
 from participation.db import Base, make_engine
 from participation.models import Activity, Flag
-from tests.databases import throwaway_postgres
 from tests.factories import Factory
 from tests.functional.youth_journey import Journey, field_name
 from tests.helpers import submit_form
@@ -117,33 +114,30 @@ def test_a_flag_is_dated_to_the_hour(client, make, db_session):
     )
 
 
-def test_upgrading_rounds_flag_times_and_last_changes_to_the_hour(tmp_path):
-    server = os.environ.get("PARTICIPATION_TEST_DATABASE_URL")
-    place = throwaway_postgres(server, "flags") if server else nullcontext(None)
-    with place as postgres_url:
-        url = postgres_url or f"sqlite:///{tmp_path / 'old.sqlite3'}"
-        upgrade(url, "0009")  # the schema of today, before the rounding in 0010
-        engine = make_engine(url)
-        exact = datetime(2026, 3, 4, 15, 47, 12, 345678)  # noqa: DTZ001 - naive UTC
-        with Session(engine) as session:
-            ensure_reference_data(session)
-            make = Factory(session)
-            activity = make.activity()
-            submission = make.submission(activity, {4: [{"text": FLAGGED_TEXT}]})
-            session.add(
-                Flag(
-                    answer_id=submission.answers[0].id,
-                    activity_id=activity.id,
-                    service_id=activity.service_id,
-                    categories="running_away",
-                    created_at=exact,
-                )
+def test_upgrading_rounds_flag_times_and_last_changes_to_the_hour(empty_database_url):
+    url = empty_database_url
+    upgrade(url, "0009")  # the schema of today, before the rounding in 0010
+    engine = make_engine(url)
+    exact = datetime(2026, 3, 4, 15, 47, 12, 345678)  # noqa: DTZ001 - naive UTC
+    with Session(engine) as session:
+        ensure_reference_data(session)
+        make = Factory(session)
+        activity = make.activity()
+        submission = make.submission(activity, {4: [{"text": FLAGGED_TEXT}]})
+        session.add(
+            Flag(
+                answer_id=submission.answers[0].id,
+                activity_id=activity.id,
+                service_id=activity.service_id,
+                categories="running_away",
+                created_at=exact,
             )
-            activity.updated_at = exact
-            session.commit()
-        upgrade(url)
-        on_the_hour = exact.replace(minute=0, second=0, microsecond=0)
-        with Session(engine) as session:
-            assert session.scalars(select(Flag.created_at)).all() == [on_the_hour]
-            assert session.scalars(select(Activity.updated_at)).all() == [on_the_hour]
-        engine.dispose()
+        )
+        activity.updated_at = exact
+        session.commit()
+    upgrade(url)
+    on_the_hour = exact.replace(minute=0, second=0, microsecond=0)
+    with Session(engine) as session:
+        assert session.scalars(select(Flag.created_at)).all() == [on_the_hour]
+        assert session.scalars(select(Activity.updated_at)).all() == [on_the_hour]
+    engine.dispose()
