@@ -294,6 +294,7 @@ def _copy_spec(spec: dict[str, Any]) -> dict[str, Any]:
         "hint": spec.get("hint", ""),
         "options": [dict(option) for option in spec.get("options", [])],
         "settings": dict(spec.get("settings", {})),
+        **({"never_on_screen": True} if spec.get("never_on_screen") else {}),
     }
 
 
@@ -365,6 +366,7 @@ def duplicate_activity(session: Session, staff: Staff, activity: Activity) -> Ac
                 hint=question.hint,
                 options=[dict(option) for option in question.options],
                 settings=dict(question.settings),
+                never_on_screen=question.never_on_screen,
             )
         )
     session.flush()

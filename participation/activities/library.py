@@ -17,6 +17,11 @@ WAYS_TO_TAKE_PART = [
 ]
 
 
+def sensitive(spec: dict[str, Any]) -> dict[str, Any]:
+    """Mark a template question sensitive: its results never go on the shared big screen."""
+    return {**spec, "never_on_screen": True}
+
+
 def _reach_questions() -> list[dict[str, Any]]:
     return [question_spec(QuestionKind.REACH, "", topic=topic) for topic in REACH_TOPICS]
 
@@ -36,8 +41,10 @@ TEMPLATES: dict[str, dict[str, Any]] = {
                 "What do you like about how you take part here?",
                 max_length=600,
             ),
-            question_spec(
-                QuestionKind.FREE_TEXT, "How has taking part helped you?", max_length=600
+            sensitive(
+                question_spec(
+                    QuestionKind.FREE_TEXT, "How has taking part helped you?", max_length=600
+                )
             ),
             question_spec(
                 QuestionKind.MULTIPLE_CHOICE,
@@ -54,8 +61,10 @@ TEMPLATES: dict[str, dict[str, Any]] = {
                 "Do you know what you can expect when you take part?",
                 options=["Yes, I know", "I know a bit", "No, I don't know"],
             ),
-            question_spec(
-                QuestionKind.FREE_TEXT, "What is hard about taking part?", max_length=600
+            sensitive(
+                question_spec(
+                    QuestionKind.FREE_TEXT, "What is hard about taking part?", max_length=600
+                )
             ),
         ],
     },
@@ -98,15 +107,19 @@ TEMPLATES: dict[str, dict[str, Any]] = {
                 "How do you feel about the time you spend with your worker?",
             ),
             question_spec(QuestionKind.TRAFFIC_LIGHT, "Do you get a say in what you do together?"),
-            question_spec(
-                QuestionKind.SINGLE_CHOICE,
-                "Do you feel your worker listens to you?",
-                options=["Always", "Most of the time", "Sometimes", "Not really"],
+            sensitive(
+                question_spec(
+                    QuestionKind.SINGLE_CHOICE,
+                    "Do you feel your worker listens to you?",
+                    options=["Always", "Most of the time", "Sometimes", "Not really"],
+                )
             ),
-            question_spec(
-                QuestionKind.FREE_TEXT,
-                "Is there anything you would like to do differently?",
-                max_length=500,
+            sensitive(
+                question_spec(
+                    QuestionKind.FREE_TEXT,
+                    "Is there anything you would like to do differently?",
+                    max_length=500,
+                )
             ),
         ],
     },
@@ -117,7 +130,9 @@ TEMPLATES: dict[str, dict[str, Any]] = {
         "lundy_focus": "audience",
         "questions": [
             question_spec(QuestionKind.EMOJI_SCALE, "How do you feel about the group?"),
-            question_spec(QuestionKind.TRAFFIC_LIGHT, "Does the group feel like a safe space?"),
+            sensitive(
+                question_spec(QuestionKind.TRAFFIC_LIGHT, "Does the group feel like a safe space?")
+            ),
             question_spec(
                 QuestionKind.RANKING,
                 "What matters most to you in the group? Put them in order.",

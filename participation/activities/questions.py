@@ -67,6 +67,7 @@ class QuestionDraft:
     max_picks: int | None = None
     max_length: int | None = None
     topic: str | None = None
+    never_on_screen: bool | None = None  # None: the kind's default (reach questions: on)
 
 
 def draft_of(question: Question) -> QuestionDraft:
@@ -82,6 +83,7 @@ def draft_of(question: Question) -> QuestionDraft:
         max_picks=settings.get("max_picks"),
         max_length=settings.get("max_length"),
         topic=settings.get("topic"),
+        never_on_screen=question.never_on_screen,
     )
 
 
@@ -144,7 +146,16 @@ def build_question(draft: QuestionDraft) -> dict[str, Any]:
         settings["max_length"] = _text_length(draft, problems)
     if problems:
         raise ActivityError(*problems)
-    return {"kind": kind, "prompt": prompt, "hint": hint, "options": options, "settings": settings}
+    fields = {
+        "kind": kind,
+        "prompt": prompt,
+        "hint": hint,
+        "options": options,
+        "settings": settings,
+    }
+    if draft.never_on_screen is not None:
+        fields["never_on_screen"] = draft.never_on_screen
+    return fields
 
 
 def _wording_problems(prompt: str, hint: str) -> list[Problem]:

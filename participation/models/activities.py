@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -120,6 +121,11 @@ class ConsentVersion(Base):
     activity: Mapped[Activity] = relationship(back_populates="consent_versions")
 
 
+def _off_screen_by_default(context: Any) -> bool:
+    """Reach questions are kept off the big screen unless a lead says otherwise."""
+    return bool(context.get_current_parameters().get("kind") == QuestionKind.REACH)
+
+
 class Question(Base):
     """One question of an activity.
 
@@ -142,6 +148,10 @@ class Question(Base):
     hint: Mapped[str] = mapped_column(Text, default="")
     options: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Results never shown on the shared present screen; reach ("about you") questions start so.
+    never_on_screen: Mapped[bool] = mapped_column(
+        Boolean, default=_off_screen_by_default, server_default=false()
+    )
 
     activity: Mapped[Activity] = relationship(back_populates="questions")
 

@@ -270,6 +270,7 @@ class QuestionForm(FlaskForm):
     max_picks = WholeNumberField("Most options a young person can pick (optional)")
     max_length = WholeNumberField("Longest answer, in characters")
     topic = SelectField("What the question is about", choices=TOPIC_CHOICES, validate_choice=False)
+    never_on_screen = BooleanField("Never show this question's results on the big screen")
 
     def fill(self, draft: QuestionDraft) -> None:
         """Show a saved question."""
@@ -280,6 +281,7 @@ class QuestionForm(FlaskForm):
         self.max_picks.data = draft.max_picks
         self.max_length.data = draft.max_length
         self.topic.data = draft.topic or ""
+        self.never_on_screen.data = bool(draft.never_on_screen)
 
     def to_draft(self) -> QuestionDraft:
         """What was typed, as a draft for the domain to check."""
@@ -291,6 +293,7 @@ class QuestionForm(FlaskForm):
             max_picks=self.max_picks.data,
             max_length=self.max_length.data,
             topic=self.topic.data or None,
+            never_on_screen=bool(self.never_on_screen.data),
         )
 
 
