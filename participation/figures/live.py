@@ -79,7 +79,8 @@ def live_version(
     ).one()
     # Question wording and options are on the screen too (a draft's can still change).
     questions = [
-        (q.id, q.position, q.kind, q.prompt, q.options, q.settings) for q in activity.questions
+        (q.id, q.position, q.kind, q.prompt, q.options, q.settings, q.never_on_screen)
+        for q in activity.questions
     ]
     parts = (
         activity.id,

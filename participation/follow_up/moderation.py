@@ -141,3 +141,43 @@ def approved_for_screen(session: Session, activity: Activity, limit: int = 30) -
         .limit(limit)
     )
     return [redact(text) for text in session.scalars(query) if text]
+
+
+@dataclass(frozen=True)
+class Approvals:
+    """What came of approving several answers at once."""
+
+    approved: int
+    flagged: int
+    skipped: int
+
+    @property
+    def message(self) -> str:
+        """A sentence for staff saying what happened."""
+        parts = [f"Approved {self.approved} {'answer' if self.approved == 1 else 'answers'}."]
+        if self.flagged:
+            parts.append(
+                f"{self.flagged} went to the safeguarding lead instead: the safeguarding "
+                "check found words that may be a disclosure."
+            )
+        if self.skipped:
+            parts.append(f"{self.skipped} could not be approved (already decided, or withdrawn).")
+        return " ".join(parts)
+
+
+def approve_all(
+    session: Session, activity: Activity, answer_ids: list[int], staff: Staff
+) -> Approvals:
+    """Approve every answer the lead was shown, each checked as `moderate` checks one."""
+    approved = flagged = skipped = 0
+    for answer_id in dict.fromkeys(answer_ids):
+        try:
+            done = moderate(session, activity, answer_id, "approve", staff)
+        except ModerationError:
+            skipped += 1
+            continue
+        if done.flagged:
+            flagged += 1
+        else:
+            approved += 1
+    return Approvals(approved, flagged, skipped)

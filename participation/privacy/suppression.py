@@ -153,3 +153,21 @@ def mean_if_safe(total: float, n: int, k: int) -> float | None:
     if n < k:
         return None
     return total / n
+
+
+def screen_shares(counts: Mapping[K, int], answered: int, k: int) -> dict[K, int] | None:
+    """Each answer's whole-number share of `answered`, for the room's screen; None below k.
+
+    The present-screen rule, beside the per-cell rule above (which staff pages and every
+    export keep): a question's distribution is shown once at least k people answered
+    *that* question, and only as shares, never as per-cell counts. The room can see how
+    many are taking part, so small groups see a picture without a table of counts.
+    Shares are rounded to whole percents (a multiple-choice question's can sum past 100).
+    """
+    _check_k(k)
+    _check_count(answered, "answered")
+    for key, count in counts.items():
+        _check_count(count, f"count for {key!r}")
+    if answered < k:
+        return None
+    return {key: round(100 * count / answered) for key, count in counts.items()}

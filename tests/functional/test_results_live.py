@@ -49,13 +49,13 @@ def test_the_screen_shows_how_to_join_and_counts_but_no_results_below_k(
     assert (
         doc.find(id="join-link").get_text() == f"http://participation.test/j/{activity.join_code}"
     )
-    assert doc.select_one(".qr-wrap svg.qr")
+    assert doc.select_one(".pcorner__qr svg.qr")
     assert doc.find(id="live-joined").get_text() == "9"
     assert doc.find(id="live-submitted").get_text() == "4"
-    assert "once 5 people have sent their answers (1 more to go)" in text_of(response)
+    assert "once 5 people have answered this question (1 more to go)" in text_of(response)
     assert not doc.select("#live-results table") and "07700" not in doc.get_text()
-    assert doc.find("script", src="/static/live.js")
-    assert doc.find(id="refresh")["href"].endswith("/present")
+    assert doc.find("script", src="/static/present.js")
+    assert doc.find(id="refresh")["href"].endswith("/present?q=1")
 
     data = live(client, activity).get_json()
     assert data["submitted"] == 4 and data["ready"] is False and data["waiting_for"] == 1
@@ -93,7 +93,7 @@ def test_results_appear_at_k_and_only_approved_text_redacted(make, sign_in, acti
     data = live(client, activity).get_json()
     assert data["texts"] == ["Call me on [phone]"]
     assert "07700" not in data["html"] and "Call me on [phone]" in data["html"]
-    screen = page(client.get(f"/results/activities/{activity.id}/present"))
+    screen = page(client.get(f"/results/activities/{activity.id}/present?q=2"))
     assert [b.get_text() for b in screen.select("#live-texts blockquote")] == ["Call me on [phone]"]
 
 
