@@ -146,7 +146,7 @@ def build_question(draft: QuestionDraft) -> dict[str, Any]:
         settings["max_length"] = _text_length(draft, problems)
     if problems:
         raise ActivityError(*problems)
-    fields = {
+    fields: dict[str, Any] = {
         "kind": kind,
         "prompt": prompt,
         "hint": hint,
