@@ -45,7 +45,8 @@ def _corner(activity: Activity) -> dict[str, Any]:
     url = join_url(base_url, activity.join_code)
     return {
         "join_link": url,
-        "join_page": base_url.rstrip("/") + "/join",
+        # Shown without its scheme: shorter to read from the back and to type.
+        "join_page": base_url.rstrip("/").split("://", 1)[-1] + "/join",
         "qr": qr_svg(url, label=f"QR code to join: {url}"),
     }
 

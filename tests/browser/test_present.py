@@ -171,3 +171,24 @@ def test_a_lead_approves_60_answers_in_under_a_minute_with_keys(visit, live_serv
         ).all()
     assert states.count(APPROVED) == 60 and PENDING not in states
     lead.check("moderation: all approved")
+
+
+def test_the_leads_view_and_the_projector_follow_each_other(visit, live_server):
+    activity_id = _group_of_seven(live_server)
+    projector = visit("desktop")
+    sign_in(projector, LEAD)
+    projector.goto(f"/results/activities/{activity_id}/present")
+    laptop = projector.another_page()
+    laptop.goto(f"/results/activities/{activity_id}/present/lead")
+    expect(laptop.page.locator("#lead-moves")).to_be_visible()
+    laptop.check("lead's view")
+
+    laptop.page.get_by_role("button", name="Next question").click()
+    expect(projector.page.locator("#pq")).to_have_attribute("data-number", "2")
+    expect(laptop.page.locator("#lead-current")).to_have_text("2")
+    expect(laptop.page.locator("#lead-next")).to_contain_text("About today")
+
+    projector.page.keyboard.press("ArrowRight")
+    expect(laptop.page.locator("#lead-current")).to_have_text("3")
+    laptop.page.get_by_role("button", name="Hide or show results").click()
+    expect(projector.page.locator(".pq__results")).to_be_hidden()
