@@ -158,7 +158,29 @@
     tell();
   }
 
+  function counts(root) {
+    var url = root.getAttribute("data-json-url");
+    var etag = "";
+    function poll() {
+      if (document.hidden) { return; }
+      fetch(url, { headers: etag ? { "If-None-Match": "\"" + etag + "\"" } : {}, credentials: "same-origin", cache: "no-store", redirect: "manual" })
+        .then(function (response) {
+          if (response.status !== 200) { return null; }
+          etag = (response.headers.get("ETag") || "").replace(/"/g, "");
+          return response.json();
+        })
+        .then(function (data) {
+          if (!data) { return; }
+          document.getElementById("lead-joined").textContent = String(data.joined);
+          document.getElementById("lead-submitted").textContent = String(data.submitted);
+        })
+        .catch(function () {});
+    }
+    window.setInterval(poll, 3000);
+  }
+
   function lead(root) {
+    if (window.fetch) { counts(root); }
     var bc = channel(root.getAttribute("data-activity"));
     if (!bc) { return; }
     var rows = document.querySelectorAll("#lead-questions tbody tr");
