@@ -51,6 +51,7 @@ from participation.models.activities import (
     OPEN,
     STATUSES,
 )
+from participation.models.enums import QuestionKind
 
 CODE_ATTEMPTS = 10
 
@@ -294,7 +295,12 @@ def _copy_spec(spec: dict[str, Any]) -> dict[str, Any]:
         "hint": spec.get("hint", ""),
         "options": [dict(option) for option in spec.get("options", [])],
         "settings": dict(spec.get("settings", {})),
-        **({"never_on_screen": True} if spec.get("never_on_screen") else {}),
+        # Sensitive template questions and reach questions stay off the big screen.
+        **(
+            {"never_on_screen": True}
+            if spec.get("never_on_screen") or spec["kind"] == QuestionKind.REACH
+            else {}
+        ),
     }
 
 

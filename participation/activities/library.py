@@ -23,7 +23,7 @@ def sensitive(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def _reach_questions() -> list[dict[str, Any]]:
-    return [question_spec(QuestionKind.REACH, "", topic=topic) for topic in REACH_TOPICS]
+    return [sensitive(question_spec(QuestionKind.REACH, "", topic=topic)) for topic in REACH_TOPICS]
 
 
 TEMPLATES: dict[str, dict[str, Any]] = {

@@ -153,8 +153,10 @@ def build_question(draft: QuestionDraft) -> dict[str, Any]:
         "options": options,
         "settings": settings,
     }
-    if draft.never_on_screen is not None:
-        fields["never_on_screen"] = draft.never_on_screen
+    # Reach ("about you") questions start off the big screen unless the lead says otherwise.
+    never = kind == QuestionKind.REACH if draft.never_on_screen is None else draft.never_on_screen
+    if never or draft.never_on_screen is not None:
+        fields["never_on_screen"] = never
     return fields
 
 

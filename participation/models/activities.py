@@ -121,11 +121,6 @@ class ConsentVersion(Base):
     activity: Mapped[Activity] = relationship(back_populates="consent_versions")
 
 
-def _off_screen_by_default(context: Any) -> bool:
-    """Reach questions are kept off the big screen unless a lead says otherwise."""
-    return bool(context.get_current_parameters().get("kind") == QuestionKind.REACH)
-
-
 class Question(Base):
     """One question of an activity.
 
@@ -135,6 +130,8 @@ class Question(Base):
     """
 
     __tablename__ = "questions"
+    # Server defaults are read when used, not returned by every insert.
+    __mapper_args__ = {"eager_defaults": False}
     __table_args__ = (
         Index("ix_questions_activity_position", "activity_id", "position"),
         one_of("kind", QuestionKind, "kind"),
@@ -148,10 +145,9 @@ class Question(Base):
     hint: Mapped[str] = mapped_column(Text, default="")
     options: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    # Results never shown on the shared present screen; reach ("about you") questions start so.
-    never_on_screen: Mapped[bool] = mapped_column(
-        Boolean, default=_off_screen_by_default, server_default=false()
-    )
+    # Results never shown on the shared present screen. Only a server default, so an insert
+    # that does not set it leaves it out; the studio and templates set it for reach questions.
+    never_on_screen: Mapped[bool] = mapped_column(Boolean, server_default=false())
 
     activity: Mapped[Activity] = relationship(back_populates="questions")
 

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from participation.activities.kinds import question_spec
+from participation.activities.library import sensitive
 from participation.models import Activity, Answer, Question
 from participation.models.enums import QuestionKind
 from participation.models.submissions import APPROVED, PENDING
@@ -21,7 +22,7 @@ QUESTIONS = [
     question_spec(QuestionKind.EMOJI_SCALE, "How was today overall?"),
     question_spec(QuestionKind.TRAFFIC_LIGHT, "Did you feel listened to today?"),
     question_spec(QuestionKind.THREE_BOXES, "About today"),
-    question_spec(QuestionKind.REACH, "", topic="age_band"),
+    sensitive(question_spec(QuestionKind.REACH, "", topic="age_band")),
 ]
 SIZES = [(1920, 1080), (1280, 720)]
 FONT_SIZE = "el => parseFloat(getComputedStyle(el).fontSize)"

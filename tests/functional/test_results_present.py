@@ -7,6 +7,8 @@ from sqlalchemy import select
 
 from participation.activities.design import create_from_template
 from participation.activities.kinds import question_spec
+from participation.activities.library import sensitive
+from participation.activities.questions import QuestionDraft, add_question
 from participation.models import Answer, Question
 from participation.models.enums import QuestionKind
 from participation.models.submissions import APPROVED, PENDING
@@ -15,7 +17,7 @@ from tests.helpers import csrf_token, page, text_of
 QUESTIONS = [
     question_spec(QuestionKind.TRAFFIC_LIGHT, "Did you feel listened to?"),
     question_spec(QuestionKind.THREE_BOXES, "About today"),
-    question_spec(QuestionKind.REACH, "", topic="age_band"),
+    sensitive(question_spec(QuestionKind.REACH, "", topic="age_band")),
 ]
 
 
@@ -64,10 +66,8 @@ def test_a_question_shows_shares_once_k_answered_it(make, sign_in, activity, lea
     assert "fewer than" not in doc.get_text()
 
 
-def test_about_you_questions_never_show_on_the_big_screen(make, sign_in, activity, lead):
+def test_a_question_marked_never_on_the_big_screen_shows_no_results(make, sign_in, activity, lead):
     group(make, activity, 30)
-    reach = activity.questions[2]
-    assert reach.never_on_screen, "reach questions start off the big screen"
     doc = screen(sign_in(lead), activity, 3)
     assert doc.find(id="pq-private")
     assert not doc.select(".pchart, .ptable")
@@ -192,6 +192,10 @@ def test_templates_mark_sensitive_questions_and_the_form_changes_the_mark(
     assert marks["How do you feel about the group?"] is False
     reach = create_from_template(db_session, lead, "reach")
     assert all(q.never_on_screen for q in reach.questions)
+    added = add_question(db_session, lead, activity, QuestionDraft(kind="reach", topic="gender"))
+    plain = add_question(db_session, lead, activity, QuestionDraft(kind="free_text", prompt="Hi?"))
+    db_session.refresh(plain)
+    assert added.never_on_screen is True and plain.never_on_screen is False
     client = sign_in(lead)
     form = page(client.get(f"/studio/activities/{activity.id}/questions/new?kind=reach"))
     assert form.find("input", attrs={"name": "never_on_screen"}).has_attr("checked")

@@ -77,7 +77,7 @@ def pages_and_files(client, activity, flagged, theme) -> dict[str, str]:
         "moderation (pending)": f"{base}/moderation",
         "moderation (approved)": f"{base}/moderation?state=approved",
         "theme": f"/results/themes/{theme.id}",
-        "live screen": f"{base}/present",
+        "live screen": f"{base}/present?q=5",  # the free-text question
         "live JSON": f"{base}/live.json",
         "summary CSV": f"{research}/summary.csv",
         "responses CSV": f"{research}/responses.csv",
