@@ -6,7 +6,7 @@ import time
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from participation.activities.kinds import question_spec
 from participation.activities.library import sensitive
@@ -23,7 +23,9 @@ QUESTIONS = [
     question_spec(QuestionKind.TRAFFIC_LIGHT, "Did you feel listened to today?"),
     question_spec(QuestionKind.THREE_BOXES, "About today"),
     sensitive(question_spec(QuestionKind.REACH, "", topic="age_band")),
+    question_spec(QuestionKind.FREE_TEXT, "One word for today?"),
 ]
+WORDS = ["Fun", "fun day", "Pizza", "fun and pizza", "Loud", "Friends", "fun"]
 SIZES = [(1920, 1080), (1280, 720)]
 FONT_SIZE = "el => parseFloat(getComputedStyle(el).fontSize)"
 
@@ -42,8 +44,14 @@ def _group_of_seven(live_server) -> int:
                     1: [{"choice": 1 + person % 3}],
                     2: [{"part": 2, "text": f"More food please {person}"}],
                     3: [{"choice": 1}],
+                    4: [{"text": WORDS[person]}],
                 },
             )
+        session.execute(
+            update(Answer)
+            .where(Answer.question_id == activity.questions[4].id)
+            .values(moderation=APPROVED)
+        )
         first = session.scalars(
             select(Answer)
             .join(Question)
@@ -119,8 +127,15 @@ def test_the_present_screen_is_for_the_room(visit, live_server, width, height):
     page.keyboard.press("ArrowRight")
     expect(page.locator("#pq-private")).to_be_visible()
     assert page.locator(".pchart").count() == 0
+
+    # A word cloud of the approved short answers, with a text list for screen readers.
+    page.keyboard.press("ArrowRight")
+    expect(page.locator(".pcloud svg")).to_be_visible()
+    words = page.locator("ul[aria-label='Words written most often'] li").all_inner_texts()
+    assert words[0] == "fun: 4"
+    lead.check(f"present {width}x{height}: word cloud")
     page.keyboard.press("ArrowLeft")
-    expect(page.locator("#pq")).to_have_attribute("data-number", "3")
+    expect(page.locator("#pq")).to_have_attribute("data-number", "4")
 
 
 def test_the_present_screen_works_without_javascript(visit, live_server):
