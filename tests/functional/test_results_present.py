@@ -213,3 +213,30 @@ def test_templates_mark_sensitive_questions_and_the_form_changes_the_mark(
     )
     db_session.refresh(question)
     assert db_session.get(Question, question.id).never_on_screen is True
+
+
+def test_approve_all_sends_a_possible_disclosure_to_the_lead_instead(
+    make, sign_in, lead, db_session
+):
+    activity = make.activity(
+        lead.service, questions=[question_spec(QuestionKind.FREE_TEXT, "Anything else?")]
+    )
+    ordinary = make.submission(activity, {0: [{"text": "More trips"}]}).answers[0]
+    worrying = make.submission(activity, {0: [{"text": "my dad hits me when he drinks"}]})
+    client = sign_in(lead)
+    token = csrf_token(client.get("/results/"))
+    response = client.post(
+        f"/results/activities/{activity.id}/moderation/approve-all",
+        data={"csrf_token": token, "answer_id": [ordinary.id, worrying.answers[0].id, 999999]},
+        headers={"Accept": "application/json"},
+    )
+    result = response.get_json()
+    assert not result["ok"]
+    assert result["message"] == (
+        "Approved 1 answer. 1 went to the safeguarding lead instead: the safeguarding check "
+        "found words that may be a disclosure. 1 could not be approved (already decided, or "
+        "withdrawn)."
+    )
+    db_session.refresh(worrying.answers[0])
+    assert worrying.answers[0].moderation == PENDING
+    assert result["counts"]["approved"] == 1
