@@ -67,16 +67,16 @@ def _clouds(questions: tuple[ScreenQuestion, ...]) -> dict[int, Any]:
     }
 
 
-def _screen(db: Any, activity: Activity, stats: SubmissionStats) -> dict[str, Any]:
+def _screen(
+    db: Any, activity: Activity, stats: SubmissionStats, joining: Joining
+) -> dict[str, Any]:
     questions = screen_questions(db, activity, stats)
-    joining = _joining(activity)
     return {
         "activity": activity,
         "questions": questions,
         "clouds": _clouds(questions),
         "submitted": stats.submissions,
         "joining": joining,
-        "etag": live_version(db, activity, stats, joining),
         **_corner(activity),
     }
 
@@ -87,7 +87,9 @@ def present(activity_id: int):
     """The present screen: one question at a time, join details in a corner, no staff chrome."""
     db = get_session()
     activity = load_activity(db, current_user, activity_id)
-    screen = _screen(db, activity, submission_stats(db, activity.id))
+    stats = submission_stats(db, activity.id)
+    joining = _joining(activity)
+    screen = _screen(db, activity, stats, joining)
     number = _question_number(len(screen["questions"]))
     return render_template(
         "results/present.html",
@@ -96,6 +98,7 @@ def present(activity_id: int):
         results_hidden=request.args.get("hide") == "1",
         lock_form=LockForm(),
         form=EmptyForm(),
+        etag=live_version(db, activity, stats, joining),
         **screen,
     )
 
@@ -112,15 +115,14 @@ def present_json(activity_id: int):
     if request.if_none_match.contains(etag):
         response = current_app.response_class(status=304)
     else:
-        body = screen_body(etag, lambda: _present_body(db, activity, stats))
+        body = screen_body(etag, lambda: _present_body(db, activity, stats, joining))
         response = current_app.response_class(body, mimetype="application/json")
     response.set_etag(etag)
     return response
 
 
-def _present_body(db: Any, activity: Activity, stats: SubmissionStats) -> bytes:
-    screen = _screen(db, activity, stats)
-    joining = screen["joining"]
+def _present_body(db: Any, activity: Activity, stats: SubmissionStats, joining: Joining) -> bytes:
+    screen = _screen(db, activity, stats, joining)
     body = {
         "joined": activity.joined_count,
         "submitted": stats.submissions,
