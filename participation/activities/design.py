@@ -50,6 +50,7 @@ from participation.models.activities import (
     DRAFT,
     OPEN,
     STATUSES,
+    new_question_key,
 )
 
 CODE_ATTEMPTS = 10
@@ -289,6 +290,7 @@ def create_from_template(session: Session, staff: Staff, key: str) -> Activity:
 
 def _copy_spec(spec: dict[str, Any]) -> dict[str, Any]:
     return {
+        "key": spec.get("key") or new_question_key(),
         "kind": spec["kind"],
         "prompt": spec["prompt"],
         "hint": spec.get("hint", ""),
@@ -365,6 +367,7 @@ def duplicate_activity(session: Session, staff: Staff, activity: Activity) -> Ac
                 hint=question.hint,
                 options=[dict(option) for option in question.options],
                 settings=dict(question.settings),
+                key=question.key,
             )
         )
     session.flush()

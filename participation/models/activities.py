@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import secrets
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -81,6 +83,12 @@ class Activity(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     opened_at: Mapped[datetime | None] = mapped_column(DateTime)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # "You said, we did" shows on the activity's own /j/<CODE> page while published, up to
+    # and including `you_said_until` when set.
+    you_said_published: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=text("false")
+    )
+    you_said_until: Mapped[date | None] = mapped_column(Date)
 
     service: Mapped[Service] = relationship()
     participation_type: Mapped[ParticipationType] = relationship()
@@ -120,6 +128,11 @@ class ConsentVersion(Base):
     activity: Mapped[Activity] = relationship(back_populates="consent_versions")
 
 
+def new_question_key() -> str:
+    """A fresh key for a question written from scratch (not from a template or the bank)."""
+    return f"custom:{secrets.token_hex(8)}"
+
+
 class Question(Base):
     """One question of an activity.
 
@@ -142,6 +155,8 @@ class Question(Base):
     hint: Mapped[str] = mapped_column(Text, default="")
     options: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The question's identity across activities and rewordings: the dashboard groups by it.
+    key: Mapped[str] = mapped_column(String(80), default=new_question_key, index=True)
 
     activity: Mapped[Activity] = relationship(back_populates="questions")
 
