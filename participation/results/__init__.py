@@ -30,6 +30,7 @@ def badge_for_templates() -> dict[str, object]:
 from participation.results import (  # noqa: E402,F401
     live_routes,
     phrase_routes,
+    report_routes,
     routes,
     safeguarding_routes,
     work_routes,
