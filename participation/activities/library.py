@@ -289,3 +289,16 @@ def bank_groups() -> dict[str, list[dict[str, Any]]]:
     for item in BANK.values():
         groups[item["group"]].append(item)
     return groups
+
+
+# An example prompt for each kind of question, shown in the "Add a question" gallery.
+KIND_EXAMPLES: dict[str, str] = {
+    QuestionKind.EMOJI_SCALE: "How was today overall?",
+    QuestionKind.TRAFFIC_LIGHT: "Did you feel listened to today?",
+    QuestionKind.SINGLE_CHOICE: "Would you come to another workshop day?",
+    QuestionKind.MULTIPLE_CHOICE: "Which parts did you enjoy?",
+    QuestionKind.FREE_TEXT: "What would you change about the group?",
+    QuestionKind.THREE_BOXES: "Thinking about this service: working well, not working, change",
+    QuestionKind.RANKING: "What matters most to you in the group? Put them in order.",
+    QuestionKind.REACH: "How old are you? (with “Prefer not to say”)",
+}
