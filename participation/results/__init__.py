@@ -28,6 +28,7 @@ def badge_for_templates() -> dict[str, object]:
 
 # Importing the view modules registers their routes on bp.
 from participation.results import (  # noqa: E402,F401
+    bulk_routes,
     live_routes,
     phrase_routes,
     report_routes,

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField, StringField
+from wtforms import BooleanField, DateField, SelectChoice, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
 from participation.clock import YEARS_MESSAGE, in_sane_years
 from participation.figures.text_answers import MAX_SEARCH
 from participation.follow_up.themes import MAX_NAME
+
+
+def _stripped(value: str | None) -> str:
+    return (value or "").strip()
 
 
 class PublishForm(FlaskForm):
@@ -28,10 +32,14 @@ class BulkThemeForm(FlaskForm):
 
     theme_id = SelectField("Theme", coerce=int, default=0)
     new_theme = StringField(
-        "Or a new theme", validators=[Optional(), Length(max=MAX_NAME)], filters=[str.strip]
+        "Or a new theme", validators=[Optional(), Length(max=MAX_NAME)], filters=[_stripped]
     )
     operation = SelectField(
-        "Do", choices=[("apply", "Give the theme"), ("remove", "Take the theme off")]
+        "Do",
+        choices=[
+            SelectChoice("apply", "Give the theme"),
+            SelectChoice("remove", "Take the theme off"),
+        ],
     )
     everything_matching = BooleanField("All answers matching the search, on every page")
     search = StringField(validators=[Optional(), Length(max=MAX_SEARCH)])
