@@ -53,7 +53,12 @@
   var id = window.location.hash.slice(1);
   if (!/^question-\d+$/.test(id)) return;
   var target = document.getElementById(id);
-  if (target) target.focus();
+  if (!target) return;
+  target.focus();
+  // The browser scrolls to the anchor once the page has loaded; keep focus where it lands.
+  window.addEventListener("load", function () {
+    if (document.activeElement !== target) target.focus();
+  });
 })();
 
 // Written answers: one button ticks every answer on the page (without JS, tick each one or
