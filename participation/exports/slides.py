@@ -9,21 +9,32 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from typing import cast
 
 from pptx import Presentation
+from pptx.presentation import Presentation as Deck
 from pptx.slide import Slide
-from pptx.util import Emu, Inches, Pt
+from pptx.util import Emu, Inches, Length, Pt
 
 from participation.exports.chart_png import bar_chart_png
 from participation.exports.report_content import ChartItem, ReportContent
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
+
+
+def _emu(value: float) -> Length:
+    return cast(Length, Emu(int(value)))
+
+
+FULL_WIDTH = _emu(WIDTH - 2 * Inches(0.5))
 MARGIN = Inches(0.5)
 BLANK = 6  # the "Blank" layout of the default template
 MAX_TABLE_ROWS = 14
 
 
-def _text(slide: Slide, text: str, left: Emu, top: Emu, width: Emu, height: Emu, size: int) -> None:
+def _text(
+    slide: Slide, text: str, left: Length, top: Length, width: Length, height: Length, size: int
+) -> None:
     frame = slide.shapes.add_textbox(left, top, width, height).text_frame
     frame.word_wrap = True
     for number, line in enumerate(text.split("\n")):
@@ -32,11 +43,12 @@ def _text(slide: Slide, text: str, left: Emu, top: Emu, width: Emu, height: Emu,
         paragraph.font.size = Pt(size)
 
 
-def _slide(deck: Presentation, title: str, notes: str = "") -> Slide:
-    slide = deck.slides.add_slide(deck.slide_layouts[BLANK])
-    _text(slide, title, MARGIN, Inches(0.3), WIDTH - 2 * MARGIN, Inches(0.9), 26)
-    if notes:
-        slide.notes_slide.notes_text_frame.text = notes
+def _slide(deck: Deck, title: str, notes: str = "") -> Slide:
+    slide: Slide = deck.slides.add_slide(deck.slide_layouts[BLANK])
+    _text(slide, title, MARGIN, Inches(0.3), FULL_WIDTH, Inches(0.9), 26)
+    frame = slide.notes_slide.notes_text_frame if notes else None
+    if frame is not None:
+        frame.text = notes
     return slide
 
 
@@ -44,7 +56,7 @@ def _table(
     slide: Slide,
     header: Sequence[str],
     rows: Sequence[Sequence[str]],
-    box: tuple[Emu, Emu, Emu, Emu],
+    box: tuple[Length, Length, Length, Length],
     size: int = 12,
 ) -> None:
     rows = list(rows)[:MAX_TABLE_ROWS]
@@ -62,45 +74,45 @@ def _table(
                 paragraph.font.size = Pt(size)
 
 
-def _cover(deck: Presentation, content: ReportContent) -> None:
+def _cover(deck: Deck, content: ReportContent) -> None:
     slide = _slide(deck, content.title)
     facts = "\n".join(f"{label}: {value}" for label, value in content.facts)
     headline = "   ".join(f"{value} {label}" for label, value in content.headline)
-    _text(slide, content.intro, MARGIN, Inches(1.3), WIDTH - 2 * MARGIN, Inches(0.8), 18)
-    _text(slide, facts, MARGIN, Inches(2.2), WIDTH - 2 * MARGIN, Inches(2.6), 16)
-    _text(slide, headline, MARGIN, Inches(5.0), WIDTH - 2 * MARGIN, Inches(0.8), 22)
-    _text(slide, content.notice, MARGIN, Inches(6.0), WIDTH - 2 * MARGIN, Inches(1.2), 12)
+    _text(slide, content.intro, MARGIN, Inches(1.3), FULL_WIDTH, Inches(0.8), 18)
+    _text(slide, facts, MARGIN, Inches(2.2), FULL_WIDTH, Inches(2.6), 16)
+    _text(slide, headline, MARGIN, Inches(5.0), FULL_WIDTH, Inches(0.8), 22)
+    _text(slide, content.notice, MARGIN, Inches(6.0), FULL_WIDTH, Inches(1.2), 12)
 
 
-def _chart_slide(deck: Presentation, title: str, items: Sequence[ChartItem], plain: bool) -> None:
+def _chart_slide(deck: Deck, title: str, items: Sequence[ChartItem], plain: bool) -> None:
     notes = "\n".join(item.speaker_notes for item in items)
     slide = _slide(deck, title, notes)
     band = (HEIGHT - Inches(1.3) - MARGIN) / len(items)
     for number, item in enumerate(items):
-        top = Inches(1.2) + int(band * number)
-        picture_width = WIDTH - 2 * MARGIN if plain else int((WIDTH - 2 * MARGIN) * 0.58)
-        _text(slide, item.heading, MARGIN, top, WIDTH - 2 * MARGIN, Inches(0.5), 16)
+        top = _emu(Inches(1.2) + band * number)
+        picture_width = FULL_WIDTH if plain else _emu(FULL_WIDTH * 0.58)
+        _text(slide, item.heading, MARGIN, top, FULL_WIDTH, Inches(0.5), 16)
         png = bar_chart_png(item.bars, width=1600 if plain else 1200)
-        slide.shapes.add_picture(io.BytesIO(png), MARGIN, top + Inches(0.55), width=picture_width)
+        picture_top = _emu(top + Inches(0.55))
+        slide.shapes.add_picture(io.BytesIO(png), MARGIN, picture_top, width=picture_width)
         if not plain:
-            table_left = MARGIN + picture_width + Inches(0.2)
-            table_width = WIDTH - MARGIN - table_left
-            rows = [*item.rows, item.footer]
-            _table(
-                slide,
-                item.columns,
-                rows,
-                (table_left, top + Inches(0.55), table_width, int(band - Inches(0.7))),
-                size=10 if len(items) > 1 else 12,
+            table_left = _emu(MARGIN + picture_width + Inches(0.2))
+            box = (
+                table_left,
+                picture_top,
+                _emu(WIDTH - MARGIN - table_left),
+                _emu(band - Inches(0.7)),
             )
+            size = 10 if len(items) > 1 else 12
+            _table(slide, item.columns, [*item.rows, item.footer], box, size=size)
 
 
-def _themes_slide(deck: Presentation, content: ReportContent) -> None:
+def _themes_slide(deck: Deck, content: ReportContent) -> None:
     slide = _slide(deck, content.labels["themes"])
     labels = content.labels
     rows = [(theme.name, theme.count) for theme in content.themes]
     if rows:
-        box = (MARGIN, Inches(1.3), Inches(5.5), Inches(0.4) * (len(rows) + 1))
+        box = (MARGIN, Inches(1.3), Inches(5.5), _emu(Inches(0.4) * (len(rows) + 1)))
         _table(slide, (labels["theme"], labels["answers"]), rows, box, size=14)
     quotes = [q for theme in content.themes for q in theme.quotes] + list(content.quotes)
     if quotes:
@@ -108,11 +120,11 @@ def _themes_slide(deck: Presentation, content: ReportContent) -> None:
         _text(slide, text, Inches(6.4), Inches(1.3), Inches(6.4), Inches(5.7), 14)
 
 
-def _actions_slide(deck: Presentation, content: ReportContent) -> None:
+def _actions_slide(deck: Deck, content: ReportContent) -> None:
     slide = _slide(deck, content.labels["actions"])
     labels = content.labels
-    height = Inches(0.6) * (min(len(content.actions), MAX_TABLE_ROWS) + 1)
-    box = (MARGIN, Inches(1.3), WIDTH - 2 * MARGIN, height)
+    height = _emu(Inches(0.6) * (min(len(content.actions), MAX_TABLE_ROWS) + 1))
+    box = (MARGIN, Inches(1.3), FULL_WIDTH, height)
     _table(slide, (labels["you_said"], labels["we_did"]), content.actions, box, size=14)
 
 

@@ -7,6 +7,8 @@ as started, then completed or failed.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Response, abort, current_app, flash, g, redirect, url_for
 from flask_login import current_user
 
@@ -46,7 +48,7 @@ def _report(activity_id: int, fmt: str, young_people: bool):
     activity = load_activity(db, current_user, activity_id)
     audience = "young_people" if young_people else "staff"
     action = f"export_report_{fmt}"
-    detail = {"format": fmt, "audience": audience, "scope": "activity"}
+    detail: dict[str, Any] = {"format": fmt, "audience": audience, "scope": "activity"}
     audit.record(db, f"{action}_started", staff=current_user, target=activity, **detail)
     db.commit()
     g.db_committed = False  # the outcome below is a second write
