@@ -137,7 +137,7 @@ def _rank(value: float | None) -> str:
 def _chart_item(result: QuestionResult, chart_id: str, plain: bool) -> ChartItem:
     ranking = result.kind == QuestionKind.RANKING
     if plain:
-        columns: tuple[str, ...] = PLAIN_COLUMNS
+        columns: tuple[str, ...] = ("Answer", "Put it first") if ranking else PLAIN_COLUMNS
     elif ranking:
         columns = ("Answer", "Put it first", "Average place")
     else:
