@@ -136,8 +136,7 @@ def publishing_of(activity: Activity, today: date | None = None) -> Publishing:
 def public_actions(
     session: Session, activity: Activity, today: date | None = None
 ) -> list[PublicAction]:
-    """What the activity's `/j/<CODE>` page shows young people today: none unless published
-    (or closed), and none after the lead's last day."""
+    """The actions the activity's `/j/<CODE>` page shows today (none unless published or closed)."""
     if not publishing_of(activity, today).showing:
         return []
     return [PublicAction(a.you_said, a.we_did) for a in actions_for(session, activity)]
