@@ -16,7 +16,7 @@ from participation.activities.library import BANK
 from participation.activities.questions import MAX_QUESTIONS, _ensure_editable
 from participation.activities.settings import ActivityError
 from participation.models import Activity, Question, Staff
-from participation.models.activities import new_question_key
+from participation.models.activities import wording_key
 from participation.problems import NotFound
 
 
@@ -71,7 +71,7 @@ def link_question(session: Session, staff: Staff, question: Question, bank_key: 
             raise ActivityError(("bank_key", "Choose a bank question of the same kind."))
         question.key = item["key"]
     elif question.key in BANK:
-        question.key = new_question_key()
+        question.key = wording_key(question.kind, question.prompt)
     session.flush()
     audit.record(
         session,

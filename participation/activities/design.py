@@ -50,7 +50,6 @@ from participation.models.activities import (
     DRAFT,
     OPEN,
     STATUSES,
-    new_question_key,
 )
 
 CODE_ATTEMPTS = 10
@@ -290,7 +289,7 @@ def create_from_template(session: Session, staff: Staff, key: str) -> Activity:
 
 def _copy_spec(spec: dict[str, Any]) -> dict[str, Any]:
     return {
-        "key": spec.get("key") or new_question_key(),
+        **({"key": spec["key"]} if spec.get("key") else {}),
         "kind": spec["kind"],
         "prompt": spec["prompt"],
         "hint": spec.get("hint", ""),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import secrets
+import hashlib
 from datetime import date, datetime
 from typing import Any
 
@@ -19,6 +19,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from participation.clock import utcnow
@@ -128,9 +129,18 @@ class ConsentVersion(Base):
     activity: Mapped[Activity] = relationship(back_populates="consent_versions")
 
 
-def new_question_key() -> str:
-    """A fresh key for a question written from scratch (not from a template or the bank)."""
-    return f"custom:{secrets.token_hex(8)}"
+def wording_key(kind: str, prompt: str) -> str:
+    """The key of a lead's own question: from its kind and first wording, so questions worded
+    alike in different activities are counted together, and later rewording keeps the key."""
+    wording = " ".join(prompt.split()).casefold()
+    digest = hashlib.blake2s(f"{kind}\x1f{wording}".encode(), digest_size=8).hexdigest()
+    return f"wording:{digest}"
+
+
+def _first_wording_key(context: DefaultExecutionContext) -> str:
+    # SQLAlchemy leaves get_current_parameters unannotated (it returns the row's parameters).
+    parameters = context.get_current_parameters()  # type: ignore[no-untyped-call]
+    return wording_key(str(parameters["kind"]), parameters["prompt"] or "")
 
 
 class Question(Base):
@@ -156,7 +166,7 @@ class Question(Base):
     options: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # The question's identity across activities and rewordings: the dashboard groups by it.
-    key: Mapped[str] = mapped_column(String(80), default=new_question_key, index=True)
+    key: Mapped[str] = mapped_column(String(80), default=_first_wording_key, index=True)
 
     activity: Mapped[Activity] = relationship(back_populates="questions")
 

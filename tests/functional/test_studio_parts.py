@@ -128,7 +128,7 @@ def test_a_bank_question_keeps_its_key_through_rewording(lead_client, make, spok
 def test_a_custom_question_can_be_linked_to_a_bank_question(lead_client, make, spoke, db_session):
     activity = make.activity(spoke, status=DRAFT)
     question = activity.questions[1]  # a traffic light
-    assert question.key.startswith("custom:")
+    assert question.key.startswith("wording:")
     edit = url(activity, f"/questions/{question.id}")
     form = find_form(lead_client.get(edit), f"{edit}/link")
     offered = {o["value"] for o in form.find_all("option")}

@@ -8,8 +8,9 @@ Every question gets a stable key that the dashboard groups by:
 - a reach question: "reach:<topic>" (from its settings);
 - a question worded exactly as a template question of this release: that template's key,
   "template:<template>:<position in the template>";
-- any other question: "wording:<hash of its kind and wording>", so questions that were
-  grouped by identical wording before keep being grouped.
+- any other question: "wording:<hash of its kind and wording>" (as a new question of the
+  lead's own gets, `models.activities.wording_key`), so questions that were grouped by
+  identical wording before keep being grouped.
 Activities get a "you said, we did" published flag and an optional last day to show it.
 Downgrading drops the columns (the keys cannot be kept without them).
 """
