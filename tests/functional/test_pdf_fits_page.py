@@ -66,7 +66,7 @@ def busy_activity(make):
         ),
         question_spec(QuestionKind.REACH, "", topic="age_band"),
     ]
-    activity = make.activity(spoke, title=f"Summer group {LONG}", questions=questions)
+    activity = make.activity(spoke, title=f"Summer group {LONG}"[:120], questions=questions)
     for number in range(30):
         make.submission(
             activity,
