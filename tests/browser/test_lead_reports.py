@@ -145,3 +145,27 @@ def test_a_lead_builds_runs_themes_and_reports(visit, live_server):
     assert len(document.inline_shapes) >= 5
     rows = [[c.text for c in row.cells] for table in document.tables for row in table.rows]
     assert ["Happy", "16 (67%)"] in rows and ["Space to meet", "20"] in rows
+
+
+def test_you_said_we_did_reaches_young_people_at_the_code(visit, live_server):
+    activity = live_server.add_activity(title="Friday club (browser test)")
+    lead = visit("desktop")
+    page = lead.page
+    sign_in(lead, LEAD)
+    lead.goto(f"/results/activities/{activity.id}/actions")
+    page.get_by_label("You said").fill("The room is too small")
+    page.get_by_label("We did").fill("We moved the club to the big hall")
+    press(page, "Add action")
+    page.get_by_label(re.compile("^Show these to young people")).check()
+    press(page, "Save")
+    assert page.get_by_text("Young people now see these").is_visible()
+    lead.check("results: you said, we did published")
+
+    phone = visit("phone")
+    phone.goto(f"/j/{activity.code}")
+    assert heading(phone.page) == "You said, we did"
+    assert phone.page.get_by_text("We moved the club to the big hall").is_visible()
+    phone.check("youth: you said, we did at the code", youth=True)
+    phone.page.get_by_role("link", name="Take part").click()
+    phone.page.wait_for_load_state("load")
+    assert phone.page.get_by_role("button", name="Yes, I'll take part").is_visible()
