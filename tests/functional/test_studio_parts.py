@@ -164,3 +164,18 @@ def test_template_questions_share_keys_and_the_dashboard_groups_rewordings(
 def test_the_templates_give_every_question_a_key():
     for template in TEMPLATES.values():
         assert all(spec["key"] for spec in template["questions"])
+
+
+def test_unlinking_returns_a_question_to_its_own_wording_key(make, spoke, lead, db_session):
+    from participation.activities.bank import add_from_bank, link_question
+    from participation.activities.settings import ActivityError
+    from participation.problems import NotFound
+
+    activity = make.activity(spoke, status=DRAFT, questions=[])
+    question = add_from_bank(db_session, lead, activity, "bank:listened-to")
+    with pytest.raises(ActivityError):
+        link_question(db_session, lead, question, "bank:know-help")  # a different kind
+    with pytest.raises(NotFound):
+        add_from_bank(db_session, lead, activity, "bank:no-such-question")
+    link_question(db_session, lead, question, "")
+    assert question.key.startswith("wording:")
