@@ -290,6 +290,7 @@ def create_from_template(session: Session, staff: Staff, key: str) -> Activity:
 
 def _copy_spec(spec: dict[str, Any]) -> dict[str, Any]:
     return {
+        **({"key": spec["key"]} if spec.get("key") else {}),
         "kind": spec["kind"],
         "prompt": spec["prompt"],
         "hint": spec.get("hint", ""),
@@ -373,6 +374,7 @@ def duplicate_activity(session: Session, staff: Staff, activity: Activity) -> Ac
                 options=[dict(option) for option in question.options],
                 settings=dict(question.settings),
                 never_on_screen=question.never_on_screen,
+                key=question.key,
             )
         )
     session.flush()

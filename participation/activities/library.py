@@ -193,3 +193,127 @@ TEMPLATES: dict[str, dict[str, Any]] = {
         ],
     },
 }
+
+
+def _give_template_keys() -> None:
+    # A template question keeps one key in every activity made from it, so the dashboard
+    # counts it as one question however leads reword it. Reach questions share their topic's.
+    for template_key, template in TEMPLATES.items():
+        for number, spec in enumerate(template["questions"], start=1):
+            topic = spec["settings"].get("topic")
+            spec["key"] = f"reach:{topic}" if topic else f"template:{template_key}:{number}"
+
+
+_give_template_keys()
+
+
+# --- the question bank -------------------------------------------------------------------
+
+BANK_GROUPS = {
+    "reflection": "Reflection prompts",
+    "reach": "Reach questions",
+    "outcome": "Outcome questions",
+}
+
+
+def _bank_item(group: str, slug: str, spec: dict[str, Any]) -> dict[str, Any]:
+    return {**spec, "group": group, "key": f"bank:{slug}"}
+
+
+# Worded from the Hub and Spoke participation strand: its reflection questions ("what is
+# working well, what are the challenges, what would you like to see change"), its reach
+# monitoring and its outcome for young people ("outcomes improve for young people").
+BANK: dict[str, dict[str, Any]] = {
+    item["key"]: item
+    for item in (
+        _bank_item(
+            "reflection",
+            "working-well",
+            question_spec(
+                QuestionKind.FREE_TEXT,
+                "Thinking about this service, what is working well?",
+                max_length=600,
+            ),
+        ),
+        _bank_item(
+            "reflection",
+            "challenges",
+            question_spec(QuestionKind.FREE_TEXT, "What is hard or not working?", max_length=600),
+        ),
+        _bank_item(
+            "reflection",
+            "change",
+            question_spec(
+                QuestionKind.FREE_TEXT, "What would you like to see change?", max_length=600
+            ),
+        ),
+        _bank_item(
+            "reflection",
+            "three-boxes",
+            question_spec(QuestionKind.THREE_BOXES, "Thinking about this service"),
+        ),
+        *(
+            {**spec, "group": "reach", "key": f"reach:{spec['settings']['topic']}"}
+            for spec in _reach_questions()
+        ),
+        _bank_item(
+            "outcome",
+            "feel-safer",
+            question_spec(
+                QuestionKind.TRAFFIC_LIGHT, "Do you feel safer than when you first came here?"
+            ),
+        ),
+        _bank_item(
+            "outcome",
+            "know-help",
+            question_spec(
+                QuestionKind.SINGLE_CHOICE,
+                "Do you know where to get help if you need it?",
+                options=["Yes", "I think so", "No"],
+            ),
+        ),
+        _bank_item(
+            "outcome",
+            "speak-up",
+            question_spec(
+                QuestionKind.EMOJI_SCALE,
+                "How confident do you feel about speaking up for yourself?",
+            ),
+        ),
+        _bank_item(
+            "outcome",
+            "listened-to",
+            question_spec(QuestionKind.TRAFFIC_LIGHT, "Do you feel listened to here?"),
+        ),
+        _bank_item(
+            "outcome",
+            "difference",
+            question_spec(
+                QuestionKind.FREE_TEXT,
+                "What difference has coming here made to you?",
+                max_length=600,
+            ),
+        ),
+    )
+}
+
+
+def bank_groups() -> dict[str, list[dict[str, Any]]]:
+    """The bank's questions by group, in the order leads see them."""
+    groups: dict[str, list[dict[str, Any]]] = {group: [] for group in BANK_GROUPS}
+    for item in BANK.values():
+        groups[item["group"]].append(item)
+    return groups
+
+
+# An example prompt for each kind of question, shown in the "Add a question" gallery.
+KIND_EXAMPLES: dict[str, str] = {
+    QuestionKind.EMOJI_SCALE: "How was today overall?",
+    QuestionKind.TRAFFIC_LIGHT: "Did you feel listened to today?",
+    QuestionKind.SINGLE_CHOICE: "Would you come to another workshop day?",
+    QuestionKind.MULTIPLE_CHOICE: "Which parts did you enjoy?",
+    QuestionKind.FREE_TEXT: "What would you change about the group?",
+    QuestionKind.THREE_BOXES: "Thinking about this service: working well, not working, change",
+    QuestionKind.RANKING: "What matters most to you in the group? Put them in order.",
+    QuestionKind.REACH: "How old are you? (with “Prefer not to say”)",
+}

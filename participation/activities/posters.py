@@ -65,15 +65,23 @@ def render_pdf(html: str) -> bytes:
     return pdf
 
 
+def poster_html(activity: Activity, join_url: str) -> str:
+    """The A4 poster as self-contained HTML."""
+    return render_template("pdf/poster.html", **join_details(activity, join_url))
+
+
+def handout_html(activity: Activity, join_url: str) -> str:
+    """The handout of 8 cut-out cards as self-contained HTML."""
+    return render_template(
+        "pdf/handout.html", cards=range(CARDS_PER_HANDOUT), **join_details(activity, join_url)
+    )
+
+
 def poster_pdf(activity: Activity, join_url: str) -> bytes:
     """An A4 poster for a wall or a projector table."""
-    html = render_template("pdf/poster.html", **join_details(activity, join_url))
-    return render_pdf(html)
+    return render_pdf(poster_html(activity, join_url))
 
 
 def handout_pdf(activity: Activity, join_url: str) -> bytes:
     """An A4 sheet of 8 cards to cut out and hand round."""
-    html = render_template(
-        "pdf/handout.html", cards=range(CARDS_PER_HANDOUT), **join_details(activity, join_url)
-    )
-    return render_pdf(html)
+    return render_pdf(handout_html(activity, join_url))

@@ -35,6 +35,7 @@ from participation.figures.results import (
     question_chart,
 )
 from participation.follow_up.actions import actions_for
+from participation.follow_up.theme_quotes import picked_quotes_by_theme
 from participation.follow_up.themes import activity_theme_counts
 from participation.models import (
     Activity,
@@ -91,6 +92,7 @@ class ActivitySection:
     themes: tuple[ThemeCount, ...]
     quotes: tuple[str, ...]
     actions: tuple[tuple[str, str], ...]
+    theme_quotes: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def suppressed_numbers(self) -> int:
@@ -206,6 +208,9 @@ def activity_section(session: Session, activity: Activity) -> ActivitySection:
         themes=theme_counts(session, activity),
         quotes=approved_quotes(session, activity) if figures.enough_answers else (),
         actions=activity_actions(session, activity),
+        theme_quotes=picked_quotes_by_theme(session, activity, _shared_quote_clause(activity))
+        if figures.enough_answers
+        else {},
     )
 
 
@@ -291,15 +296,26 @@ def scope_report(session: Session, staff: Staff, filters: DashboardFilters) -> R
 # --- PDF ------------------------------------------------------------------------------
 
 
-def report_html(report: Report) -> str:
-    """The report as self-contained HTML for the PDF (its CSS is inside the page)."""
+def report_html(report: Report, *, young_people: bool = False) -> str:
+    """The report as self-contained HTML for the PDF (its CSS is inside the page).
+
+    One activity's report is laid out from `report_content`, like its slides and document;
+    a service or participation type's report keeps its own across-activities layout.
+    """
+    if report.dashboard is None and len(report.sections) == 1:
+        # Imported here: report_content builds on this module's Report.
+        from participation.exports.report_content import report_content
+
+        content = report_content(report, young_people=young_people)
+        template = "pdf/young_people.html" if young_people else "pdf/summary.html"
+        return render_template(template, content=content)
     return render_template("pdf/report.html", report=report, cell_text=cell_text)
 
 
-def report_pdf(report: Report) -> bytes:
+def report_pdf(report: Report, *, young_people: bool = False) -> bytes:
     """The report as PDF bytes, made in a separate process within the configured time limit."""
     timeout = float(current_app.config.get("PDF_TIMEOUT_SECONDS", 30))
-    return html_to_pdf(report_html(report), timeout=timeout)
+    return html_to_pdf(report_html(report, young_people=young_people), timeout=timeout)
 
 
 def activity_pdf(session: Session, activity: Activity) -> bytes:

@@ -48,8 +48,8 @@ SCALE_KINDS = (QuestionKind.EMOJI_SCALE, QuestionKind.TRAFFIC_LIGHT)
 SCALE_MAX: dict[str, int] = {QuestionKind.EMOJI_SCALE: 5, QuestionKind.TRAFFIC_LIGHT: 3}
 # Kinds storing any number of rows per young person, so "answered" needs COUNT(DISTINCT).
 MULTI_ROW_KINDS = (QuestionKind.MULTIPLE_CHOICE, QuestionKind.THREE_BOXES)
-# (id, activity id, kind, prompt) of a question in scope
-QuestionRow = Row[int, int, str, str]
+# (id, activity id, kind, prompt, key) of a question in scope
+QuestionRow = Row[int, int, str, str, str]
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,11 @@ class ScaleMean:
 
 @dataclass(frozen=True)
 class CommonQuestion:
-    """A scale question (same wording and kind) asked in one or more activities of a type."""
+    """A scale question (same key and kind) asked in one or more activities of a type.
+
+    Questions share a key when they come from one template or bank question, or when a lead
+    linked them; `wordings` lists every wording grouped under it (newest first).
+    """
 
     kind: str
     prompt: str
@@ -83,6 +87,7 @@ class CommonQuestion:
     passed_percent: float | None
     mean: float | None
     scale_max: int
+    wordings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -133,6 +138,7 @@ class _Tally:
     scale_kinds: set[str] = field(default_factory=set)
     scale_n: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     scale_sum: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    wordings: dict[str, None] = field(default_factory=dict)  # insertion-ordered set
 
     def add_question(self, kind: str, asked: int, answered: int, choice_sum: int) -> None:
         """Add one question's sums."""
@@ -142,6 +148,11 @@ class _Tally:
             self.scale_kinds.add(kind)
             self.scale_n[kind] += answered
             self.scale_sum[kind] += choice_sum
+
+
+def _newest(tally: _Tally) -> str:
+    # Questions come in activity order, so the last wording seen is the newest activity's.
+    return next(reversed(tally.wordings), "")
 
 
 def _bounds(filters: DashboardFilters) -> tuple[datetime | None, datetime | None]:
@@ -270,7 +281,7 @@ def dashboard_figures(session: Session, staff: Staff, filters: DashboardFilters)
     k = max((row.k_threshold for row in activities), default=DEFAULT_K)
     k = max(k, DEFAULT_K)
     questions = session.execute(
-        select(Question.id, Question.activity_id, Question.kind, Question.prompt)
+        select(Question.id, Question.activity_id, Question.kind, Question.prompt, Question.key)
         .where(Question.activity_id.in_(ids))
         .order_by(Question.activity_id, Question.position)
     ).all()
@@ -283,7 +294,7 @@ def dashboard_figures(session: Session, staff: Staff, filters: DashboardFilters)
     where = {a.id: (a.participation_type_id, a.service_id) for a in activities}
     by_type: dict[int, _Tally] = defaultdict(_Tally)
     by_service: dict[tuple[int, int], _Tally] = defaultdict(_Tally)
-    by_prompt: dict[tuple[int, str, str], _Tally] = defaultdict(_Tally)
+    by_key: dict[tuple[int, str, str], _Tally] = defaultdict(_Tally)
     people_type: dict[int, int] = defaultdict(int)
     people_service: dict[tuple[int, int], int] = defaultdict(int)
     for activity_id, (type_id, service_id) in where.items():
@@ -299,8 +310,10 @@ def dashboard_figures(session: Session, staff: Staff, filters: DashboardFilters)
         for tally in (by_type[type_id], by_service[(type_id, service_id)]):
             tally.add_question(q.kind, asked, answered, choice_sum)
         if q.kind in SCALE_KINDS:
-            tally = by_prompt[(type_id, q.kind, q.prompt)]
+            tally = by_key[(type_id, q.kind, q.key)]
             tally.add_question(q.kind, asked, answered, choice_sum)
+            tally.wordings.pop(q.prompt, None)
+            tally.wordings[q.prompt] = None
             tally.activities.add(q.activity_id)
 
     type_rows = session.execute(
@@ -347,15 +360,16 @@ def dashboard_figures(session: Session, staff: Staff, filters: DashboardFilters)
         common = tuple(
             CommonQuestion(
                 kind=kind,
-                prompt=prompt,
+                prompt=_newest(tally),
+                wordings=tuple(reversed(tally.wordings)),
                 activities=len(tally.activities),
                 answered=suppress_value(tally.scale_n[kind], k),
                 passed_percent=_share(tally, tally.asked, k),
                 mean=mean_if_safe(float(tally.scale_sum[kind]), tally.scale_n[kind], k),
                 scale_max=SCALE_MAX[kind],
             )
-            for (t, kind, prompt), tally in sorted(
-                by_prompt.items(), key=lambda item: (-len(item[1].activities), item[0][2])
+            for (t, kind, _key), tally in sorted(
+                by_key.items(), key=lambda item: (-len(item[1].activities), _newest(item[1]))
             )
             if t == type_id
         )

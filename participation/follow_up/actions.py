@@ -1,19 +1,22 @@
 """“You said, we did”: what staff did in response to an activity or one of its themes.
 
 Staff record actions on any activity they can see. Young people see them on the activity's
-own `/j/<CODE>` page once it has closed (`public_actions`), in the words staff wrote.
+own `/j/<CODE>` page once the lead publishes them or the activity closes
+(`participation.follow_up.you_said`), in the words staff wrote.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from participation.accounts import audit
+from participation.clock import utcnow
 from participation.models import Action, Activity, Staff, Theme
-from participation.models.activities import CLOSED
+from participation.models.activities import ARCHIVED, CLOSED
 from participation.problems import FieldProblem
 
 MAX_TEXT = 1000
@@ -109,8 +112,31 @@ def get_action(session: Session, activity: Activity, action_id: int) -> Action |
     return action if action is not None and action.activity_id == activity.id else None
 
 
-def public_actions(session: Session, activity: Activity) -> list[PublicAction]:
-    """What the activity's `/j/<CODE>` page may show young people: nothing until it closes."""
-    if activity.status != CLOSED:
+@dataclass(frozen=True)
+class Publishing:
+    """Whether the actions are published, until when, and whether young people see them now."""
+
+    published: bool
+    until: date | None
+    showing: bool
+
+
+def publishing_of(activity: Activity, today: date | None = None) -> Publishing:
+    """The activity's publishing choice and whether its actions show on `today` (UTC)."""
+    today = today or utcnow().date()
+    expired = activity.you_said_until is not None and today > activity.you_said_until
+    showing = (
+        activity.status != ARCHIVED
+        and not expired
+        and (activity.you_said_published or activity.status == CLOSED)
+    )
+    return Publishing(activity.you_said_published, activity.you_said_until, showing)
+
+
+def public_actions(
+    session: Session, activity: Activity, today: date | None = None
+) -> list[PublicAction]:
+    """The actions the activity's `/j/<CODE>` page shows today (none unless published or closed)."""
+    if not publishing_of(activity, today).showing:
         return []
     return [PublicAction(a.you_said, a.we_did) for a in actions_for(session, activity)]

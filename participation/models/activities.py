@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import hashlib
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -18,6 +20,7 @@ from sqlalchemy import (
     false,
     text,
 )
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from participation.clock import utcnow
@@ -82,6 +85,12 @@ class Activity(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     opened_at: Mapped[datetime | None] = mapped_column(DateTime)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # "You said, we did" shows on the activity's own /j/<CODE> page while published, up to
+    # and including `you_said_until` when set.
+    you_said_published: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=text("false")
+    )
+    you_said_until: Mapped[date | None] = mapped_column(Date)
 
     service: Mapped[Service] = relationship()
     participation_type: Mapped[ParticipationType] = relationship()
@@ -121,6 +130,20 @@ class ConsentVersion(Base):
     activity: Mapped[Activity] = relationship(back_populates="consent_versions")
 
 
+def wording_key(kind: str, prompt: str) -> str:
+    """The key of a lead's own question: from its kind and first wording, so questions worded
+    alike in different activities are counted together, and later rewording keeps the key."""
+    wording = " ".join(prompt.split()).casefold()
+    digest = hashlib.blake2s(f"{kind}\x1f{wording}".encode(), digest_size=8).hexdigest()
+    return f"wording:{digest}"
+
+
+def _first_wording_key(context: DefaultExecutionContext) -> str:
+    # SQLAlchemy leaves get_current_parameters unannotated (it returns the row's parameters).
+    parameters = context.get_current_parameters()  # type: ignore[no-untyped-call]
+    return wording_key(str(parameters["kind"]), parameters["prompt"] or "")
+
+
 class Question(Base):
     """One question of an activity.
 
@@ -148,6 +171,8 @@ class Question(Base):
     # Results never shown on the shared present screen. Only a server default, so an insert
     # that does not set it leaves it out; the studio and templates set it for reach questions.
     never_on_screen: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    # The question's identity across activities and rewordings: the dashboard groups by it.
+    key: Mapped[str] = mapped_column(String(80), default=_first_wording_key, index=True)
 
     activity: Mapped[Activity] = relationship(back_populates="questions")
 

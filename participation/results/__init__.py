@@ -28,9 +28,11 @@ def badge_for_templates() -> dict[str, object]:
 
 # Importing the view modules registers their routes on bp.
 from participation.results import (  # noqa: E402,F401
+    bulk_routes,
     moderation_routes,
     phrase_routes,
     present_routes,
+    report_routes,
     routes,
     safeguarding_routes,
     work_routes,

@@ -32,6 +32,7 @@ from participation.models import Activity, ParticipationType, Service, Submissio
 from participation.models.staff import ADMIN, LEAD
 from participation.privacy.suppression import suppress_value
 from participation.results import bp
+from participation.results.bulk_routes import bulk_context
 from participation.results.common import load_activity, page_number
 from participation.results.concern_forms import ConcernForm
 from participation.results.forms import (
@@ -166,6 +167,7 @@ def free_text(activity_id: int):
         found=found,
         search=search,
         question_id=question_id or 0,
+        **bulk_context(db, activity, search, question_id or 0),
     )
 
 

@@ -39,6 +39,7 @@ from participation.results.forms import (
     ThemeForm,
     choices,
 )
+from participation.results.report_forms import PublishForm
 
 
 def _theme(db, theme_id: int) -> Theme:
@@ -187,6 +188,9 @@ def action_list(activity_id: int):
         theme_names={t.id: t.name for t in themes},
         shown_to_young_people=bool(public_actions(db, activity)),
         form=form,
+        publish_form=PublishForm(
+            published=activity.you_said_published, until=activity.you_said_until
+        ),
     )
 
 

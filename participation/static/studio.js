@@ -45,3 +45,33 @@
     }).then(function () { window.location.reload(); });
   });
 })();
+
+// Back on the activity page after Move, Change or Remove: the address names the question, and
+// the browser has scrolled to it; moving focus there too lets keyboard users carry on.
+(function () {
+  "use strict";
+  var id = window.location.hash.slice(1);
+  if (!/^question-\d+$/.test(id)) return;
+  var target = document.getElementById(id);
+  if (!target) return;
+  target.focus();
+  // The browser scrolls to the anchor once the page has loaded; keep focus where it lands.
+  window.addEventListener("load", function () {
+    if (document.activeElement !== target) target.focus();
+  });
+})();
+
+// Written answers: one button ticks every answer on the page (without JS, tick each one or
+// choose "all answers matching the search").
+(function () {
+  "use strict";
+  var button = document.querySelector("[data-select-page]");
+  if (!button) return;
+  button.hidden = false;
+  button.addEventListener("click", function () {
+    var boxes = document.querySelectorAll("input[name=answer_id]");
+    var all = Array.prototype.every.call(boxes, function (box) { return box.checked; });
+    Array.prototype.forEach.call(boxes, function (box) { box.checked = !all; });
+    button.textContent = all ? "Tick every answer on this page" : "Untick every answer on this page";
+  });
+})();

@@ -324,3 +324,15 @@ class OrderForm(FlaskForm):
 
 class EmptyForm(FlaskForm):
     """A form with only a CSRF token, for buttons that change something."""
+
+
+class LinkForm(FlaskForm):
+    """Group a question with a bank question on the dashboard ("" for none)."""
+
+    bank_key = SelectField("Count it with this bank question", validate_choice=True)
+
+    def set_choices(self, items: list[dict[str, Any]]) -> None:
+        """Offer the bank questions of the question's kind, and "none"."""
+        self.bank_key.choices = [SelectChoice("", "None: count it on its own")] + [
+            SelectChoice(item["key"], item["prompt"]) for item in items
+        ]

@@ -17,7 +17,6 @@ from participation import throttle
 from participation.answering.joining import (
     JoinProblem,
     JoinResult,
-    actions_for,
     activity_for_answering,
     answering_problem,
     count_join,
@@ -34,6 +33,7 @@ from participation.answering.submissions import (
 )
 from participation.db import get_session
 from participation.extensions import csrf
+from participation.follow_up.actions import public_actions
 from participation.models import Activity, ConsentVersion
 from participation.models.activities import RESEARCH_ASK
 from participation.youth import bp, kiosk, limits
@@ -107,6 +107,15 @@ def join_code(code: str):
     redirect_to = kiosk.redirect_if_elsewhere(result.activity)
     if redirect_to is not None:
         return redirect_to
+    if result.activity is not None and "start" not in request.args:
+        shown = public_actions(db, result.activity)
+        if shown:  # the lead published "you said, we did" here
+            return render_template(
+                "youth/you_said.html",
+                activity=result.activity,
+                actions=shown,
+                can_start=result.joinable is not None,
+            )
     if result.joinable is None:
         return _problem_page(result)
     return _consent_page(result.joinable)
@@ -117,7 +126,7 @@ def _problem_page(result: JoinResult):
         return _too_many_tries()
     actions = []
     if result.problem == JoinProblem.CLOSED and result.activity is not None:
-        actions = actions_for(get_session(), result.activity.id)
+        actions = public_actions(get_session(), result.activity)
     status = PROBLEM_STATUS.get(result.reason, 200)
     return render_template(
         "youth/problem.html",

@@ -16,9 +16,9 @@ pytestmark = pytest.mark.browser
 
 
 def start_kiosk(visitor, activity_id: int) -> None:
-    """From the activity's page, a signed-in lead turns this device into a kiosk."""
+    """From the activity's Share part, a signed-in lead turns this device into a kiosk."""
     page = visitor.page
-    visitor.goto(f"/studio/activities/{activity_id}")
+    visitor.goto(f"/studio/activities/{activity_id}/share")
     start = page.get_by_role("button", name="Start kiosk mode on this device")
     assert "one shared tablet" in start.evaluate(
         "button => document.getElementById(button.getAttribute('aria-describedby')).textContent"

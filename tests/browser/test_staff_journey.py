@@ -34,6 +34,10 @@ def test_template_edit_open_present_and_moderate(visit, live_server):
     lead.check("studio: new draft from a template")
 
     # Edit: a new title and the smallest group shown, so three answers are enough.
+    page.get_by_role("navigation", name="Parts of this activity").get_by_role(
+        "link", name="Settings"
+    ).click()
+    page.wait_for_load_state("load")
     page.get_by_label("Title", exact=True).fill(TITLE)
     page.get_by_label("Smallest group shown (k)").fill("3")
     press(page, "Save settings")

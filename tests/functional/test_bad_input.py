@@ -35,7 +35,7 @@ def test_control_characters_in_any_staff_field_are_refused(sign_in, make, junk, 
     lead = make.staff()
     activity = make.activity(lead.service, title="Before")
     client = sign_in(lead)
-    url = f"/studio/activities/{activity.id}"
+    url = f"/studio/activities/{activity.id}/settings"
     response = send_form(client, client.get(url), url, {"title": f"After{junk}"})
     assert response.status_code == 400
     assert CONTROL_ADVICE in text_of(response)
@@ -98,7 +98,7 @@ def test_a_huge_number_in_a_form_is_no_500(sign_in, make):
     lead = make.staff()
     activity = make.activity(lead.service)
     client = sign_in(lead)
-    url = f"/studio/activities/{activity.id}"
+    url = f"/studio/activities/{activity.id}/settings"
     for field in ("k_threshold", "retention_days", "participation_type_id", "service_id"):
         response = send_form(client, client.get(url), url, {field: "9" * 23})
         assert response.status_code in (200, 400), field
@@ -131,7 +131,7 @@ def test_an_opening_time_in_year_9999_is_explained(sign_in, make):
     lead = make.staff()
     activity = make.activity(lead.service)
     client = sign_in(lead)
-    url = f"/studio/activities/{activity.id}"
+    url = f"/studio/activities/{activity.id}/settings"
     response = send_form(client, client.get(url), url, {"closes_at": "9999-12-31T23:59"})
     assert response.status_code == 200
     assert field_error(response, "closes_at") == YEARS_MESSAGE

@@ -189,6 +189,7 @@ def _records(make, db_session) -> dict[str, Any]:
         "passkey_id": passkey.id,
         "group_key": flag.group_key,
         "number": release.number,
+        "fmt": "pdf",
         "hub": hub,
         "activity": activity,
         "activity_id": activity.id,

@@ -120,7 +120,7 @@ def test_the_lead_the_young_person_and_the_researcher_read_the_same_thing(
     activity = answered(make, spoke, option)
     wording = RESEARCH_WORDING[option]
     consent_page = text_of(client.get(f"/j/{activity.join_code}"))
-    settings = sign_in(make.staff("lead", spoke)).get(f"/studio/activities/{activity.id}")
+    settings = sign_in(make.staff("lead", spoke)).get(f"/studio/activities/{activity.id}/settings")
     labels = [label.get_text(" ", strip=True) for label in page(settings).select("label")]
     assert wording.lead in labels, "the settings form offers the option in these words"
     if option == RESEARCH_ASK:

@@ -36,6 +36,10 @@ def edit_url(activity) -> str:
     return f"/studio/activities/{activity.id}"
 
 
+def settings_url(activity) -> str:
+    return f"/studio/activities/{activity.id}/settings"
+
+
 def count_activities(db_session) -> int:
     return db_session.scalar(select(func.count()).select_from(Activity))
 
@@ -210,15 +214,15 @@ def test_editing_the_consent_statement_makes_a_new_version(lead_client, make, sp
     make.submission(activity, {0: [{"choice": 5}]})
     response = send_form(
         lead_client,
-        lead_client.get(edit_url(activity)),
-        edit_url(activity),
+        lead_client.get(settings_url(activity)),
+        settings_url(activity),
         {"consent_statement": "New wording: you can skip anything."},
     )
     assert response.status_code == 302
     db_session.expire_all()
     versions = [(v.version, v.statement) for v in activity.consent_versions]
     assert versions == [(1, "Old wording."), (2, "New wording: you can skip anything.")]
-    edit = lead_client.get(edit_url(activity))
+    edit = lead_client.get(settings_url(activity))
     assert page(edit).find(id="consent_statement").get_text().strip() == (
         "New wording: you can skip anything."
     )
@@ -229,8 +233,8 @@ def test_every_setting_saves(lead_client, make, spoke, db_session):
     activity = make.activity(spoke, status=DRAFT)
     response = send_form(
         lead_client,
-        lead_client.get(edit_url(activity)),
-        edit_url(activity),
+        lead_client.get(settings_url(activity)),
+        settings_url(activity),
         {
             "title": "Renamed",
             "intro": "Quick questions about the trip.",
@@ -267,7 +271,7 @@ def test_every_setting_saves(lead_client, make, spoke, db_session):
         }
     ]
     # The form shows the saved values back, in UK time.
-    soup = page(lead_client.get(edit_url(activity)))
+    soup = page(lead_client.get(settings_url(activity)))
     assert soup.find(id="opens_at")["value"] == "2030-07-01T09:30"
     assert soup.find(id="own_help_links").has_attr("checked")
 
@@ -333,7 +337,7 @@ def test_a_new_code_retires_the_old_one(lead_client, make, spoke, db_session):
     activity = make.activity(spoke)
     old = activity.join_code
     url = edit_url(activity)
-    response = press(lead_client, url, f"{url}/code", follow_redirects=True)
+    response = press(lead_client, f"{url}/share", f"{url}/code", follow_redirects=True)
     db_session.expire_all()
     assert activity.join_code != old
     assert f"The new code is {activity.join_code}" in text_of(response)
@@ -352,7 +356,9 @@ def test_a_chosen_code_that_is_taken_is_refused_next_to_the_field(
     activity = make.activity(spoke)
     old = activity.join_code
     url = edit_url(activity)
-    response = send_form(lead_client, lead_client.get(url), f"{url}/code", {"code": "pqrs23"})
+    response = send_form(
+        lead_client, lead_client.get(f"{url}/share"), f"{url}/code", {"code": "pqrs23"}
+    )
     assert response.status_code == 200
     message = "That code is already in use. Choose another, or leave it blank for a random code."
     assert errors_on(response) == {"code": message}
@@ -364,7 +370,9 @@ def test_a_chosen_code_that_is_taken_is_refused_next_to_the_field(
         .select_from(RetiredJoinCode)
         .where(RetiredJoinCode.activity_id == activity.id)
     )
-    response = send_form(lead_client, lead_client.get(url), f"{url}/code", {"code": "wxyz45"})
+    response = send_form(
+        lead_client, lead_client.get(f"{url}/share"), f"{url}/code", {"code": "wxyz45"}
+    )
     assert response.status_code == 302
     db_session.expire_all()
     assert activity.join_code == "WXYZ45"

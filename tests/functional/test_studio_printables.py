@@ -110,7 +110,7 @@ def test_the_handout_has_eight_cards(lead_client, activity):
 
 
 def test_the_page_shows_the_qr_code_and_links_to_every_download(lead_client, activity):
-    soup = page(lead_client.get(f"/studio/activities/{activity.id}"))
+    soup = page(lead_client.get(f"/studio/activities/{activity.id}/share"))
     section = soup.find(id="join-code")
     assert section.find("svg")["aria-label"] == f"QR code for {BASE_URL}/j/{activity.join_code}"
     links = {a["href"] for a in section.find_all("a", href=True)}

@@ -41,7 +41,7 @@ def questions_url(activity) -> str:
 def add(client, activity, kind: str, fields: dict[str, str]):
     """Pick the kind on the first page, then fill in and send the question form."""
     picker = client.get(f"{questions_url(activity)}/new")
-    kinds = {i["value"] for i in page(picker).find_all("input", attrs={"name": "kind"})}
+    kinds = {card["data-kind"] for card in page(picker).select(".kind-gallery [data-kind]")}
     assert kind in kinds
     form_page = client.get(f"{questions_url(activity)}/new?kind={kind}")
     assert form_page.status_code == 200
@@ -68,7 +68,10 @@ def test_a_lead_adds_one_question_of_each_kind(lead_client, draft, db_session):
         # The form posts back to the page it came from, kind included.
         response = add(lead_client, draft, kind, fields)
         assert response.status_code == 302, (kind, errors_on(response))
-        assert response.headers["Location"].endswith(f"/studio/activities/{draft.id}#questions")
+        added = max(q.id for q in db_session.scalars(select(Question)))
+        assert response.headers["Location"].endswith(
+            f"/studio/activities/{draft.id}#question-{added}"
+        )
     db_session.expire_all()
     questions = draft.questions
     assert [q.kind for q in questions] == [kind for kind, _ in ONE_OF_EACH]

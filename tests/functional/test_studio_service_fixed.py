@@ -26,7 +26,7 @@ def hub_lead(make, hub):
 
 
 def edit_url(activity) -> str:
-    return f"/studio/activities/{activity.id}"
+    return f"/studio/activities/{activity.id}/settings"
 
 
 def test_the_service_field_is_fixed_and_says_why_once_answered(

@@ -26,7 +26,7 @@ def test_a_lead_starts_kiosk_mode_from_the_activity_page(make, sign_in, db_sessi
     spoke = make.service()
     activity = make.activity(spoke, join_code="KIOSK5")
     client = sign_in(make.staff("lead", spoke))
-    studio = client.get(f"/studio/activities/{activity.id}")
+    studio = client.get(f"/studio/activities/{activity.id}/share")
     form = kiosk_form(studio)
     assert form is not None, "no kiosk button on an open activity"
     button = form.find("button")
@@ -50,7 +50,7 @@ def test_no_kiosk_button_on_an_activity_young_people_cannot_answer(make, sign_in
     client = sign_in(make.staff("lead", spoke))
     for status in (DRAFT, CLOSED):
         activity = make.activity(spoke, status=status)
-        assert kiosk_form(client.get(f"/studio/activities/{activity.id}")) is None, status
+        assert kiosk_form(client.get(f"/studio/activities/{activity.id}/share")) is None, status
 
 
 def test_only_signed_in_leads_and_admins_of_the_service_can_start_kiosk_mode(

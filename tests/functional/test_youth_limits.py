@@ -272,7 +272,7 @@ def test_young_people_still_join_and_send_when_the_limiter_storage_is_down(app, 
 def test_the_lead_sets_the_expected_group_size_on_the_settings_form(make, sign_in, db_session):
     activity = two_questions(make)
     client = sign_in(make.staff("lead", activity.service))
-    url = f"/studio/activities/{activity.id}"
+    url = f"/studio/activities/{activity.id}/settings"
     form = find_form(client.get(url), url)
     assert form.find("input", attrs={"name": "expected_group_size"})["value"] == "30"
 

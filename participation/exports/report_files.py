@@ -1,0 +1,49 @@
+"""One activity's summary report as a file: PDF, PowerPoint or Word, for staff or young people.
+
+Every format is laid out from the same `ReportContent`, itself made from the suppressed and
+redacted `Report` the research page's summary uses, so each file shows exactly what the
+results page would.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from participation.exports.document import report_docx
+from participation.exports.report_content import report_content
+from participation.exports.slides import report_pptx
+from participation.exports.summary import activity_report, report_pdf
+from participation.models import Activity
+
+MIMETYPES = {
+    "pdf": "application/pdf",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+FORMATS = tuple(MIMETYPES)
+
+
+@dataclass(frozen=True)
+class ReportFile:
+    """A made report: its bytes, media type and file extension."""
+
+    body: bytes
+    mimetype: str
+    extension: str
+
+
+def activity_report_file(
+    session: Session, activity: Activity, fmt: str, *, young_people: bool = False
+) -> ReportFile:
+    """Make one activity's report in `fmt` ("pdf", "pptx" or "docx"); PdfError if a PDF fails."""
+    if fmt not in MIMETYPES:
+        raise ValueError(f"unknown report format {fmt!r}")
+    report = activity_report(session, activity)
+    if fmt == "pdf":
+        body = report_pdf(report, young_people=young_people)
+    else:
+        content = report_content(report, young_people=young_people)
+        body = report_pptx(content) if fmt == "pptx" else report_docx(content)
+    return ReportFile(body, MIMETYPES[fmt], fmt)
