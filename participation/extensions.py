@@ -6,6 +6,8 @@ never pulls in the app factory (and with it every other blueprint).
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask
 from flask_limiter import Limiter
 from flask_login import LoginManager
@@ -36,4 +38,21 @@ def make_limiter(app: Flask) -> Limiter:
         key_prefix=app.config.get("RATELIMIT_KEY_PREFIX", "participation"),
     )
     app.extensions["throttle"] = limiter
+    _drop_request_hooks(app, limiter)
     return limiter
+
+
+def _drop_request_hooks(app: Flask, limiter: Limiter) -> None:
+    """Remove the limiter's per-request hooks: with no decorator limits they only cost time."""
+
+    def belongs(hook: object) -> bool:
+        return getattr(hook, "__self__", None) is limiter or limiter in getattr(hook, "args", ())
+
+    hook_lists: tuple[dict[Any, list[Any]], ...] = (
+        app.before_request_funcs,
+        app.after_request_funcs,
+        app.teardown_request_funcs,
+    )
+    for hooks in hook_lists:
+        for hook in [hook for hook in hooks.get(None, []) if belongs(hook)]:
+            hooks[None].remove(hook)
