@@ -29,8 +29,8 @@ ROOT = BENCH_DIR.parent
 # The scripts run as `python bench/<name>.py` from a checkout: make the package importable.
 sys.path.insert(0, str(ROOT))
 
-from participation.activities.design import MAX_GROUP  # noqa: E402
 from participation.activities.kinds import question_spec  # noqa: E402
+from participation.activities.settings import MAX_GROUP  # noqa: E402
 from participation.commands.migrate import upgrade  # noqa: E402
 from participation.commands.seed import ensure_reference_data  # noqa: E402
 from participation.db import make_engine  # noqa: E402

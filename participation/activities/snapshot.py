@@ -20,11 +20,10 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Any, TypeVar
 
-from sqlalchemy import Table, select
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from participation.models import Activity, ConsentVersion, Question, Service
-from participation.models.activities import ARCHIVED
 
 # Columns kept out of the snapshot on purpose (they change without a new content version).
 NOT_IN_SNAPSHOT = {"activities": frozenset({"joined_count"})}
@@ -161,41 +160,43 @@ _lock = threading.Lock()
 _kept: dict[int, ActivityData] = {}
 
 
-def _activities() -> Table:
-    return Activity.__table__  # type: ignore[return-value]
-
-
 # What tells one activity's content apart: its version, and when it was made (an id can be
 # used again after a rollback or a restored backup; its creation time cannot).
 Stamp = tuple[int, datetime]
 
 
+# Read on every young person's request, so sent as plain SQL: no statement to build or compile.
+_BY_CODE = (
+    "SELECT id, content_version, created_at FROM activities "
+    "WHERE join_code = {0} AND status != 'archived'"
+)
+_BY_ID = "SELECT content_version, created_at FROM activities WHERE id = {0}"
+
+
+def _placeholder(connection: Connection) -> str:
+    return "?" if connection.dialect.paramstyle == "qmark" else "%s"
+
+
+def _stamp(version: int, created_at: datetime | str) -> Stamp:
+    if isinstance(created_at, str):  # SQLite keeps times as text
+        created_at = datetime.fromisoformat(created_at)
+    return (version, created_at)
+
+
 def version_by_code(session: Session, code: str) -> tuple[int, Stamp] | None:
     """The id and content stamp of the joinable (not archived) activity with `code`."""
-    table = _activities()
-    row = (
-        session.connection()
-        .execute(
-            select(table.c.id, table.c.content_version, table.c.created_at).where(
-                table.c.join_code == code, table.c.status != ARCHIVED
-            )
-        )
-        .first()
-    )
-    return (row[0], (row[1], row[2])) if row is not None else None
+    connection = session.connection()
+    row = connection.exec_driver_sql(_BY_CODE.format(_placeholder(connection)), (code,)).first()
+    return (row[0], _stamp(row[1], row[2])) if row is not None else None
 
 
 def version_of(session: Session, activity_id: int) -> Stamp | None:
     """The content stamp of an activity now (None when it is gone)."""
-    table = _activities()
-    row = (
-        session.connection()
-        .execute(
-            select(table.c.content_version, table.c.created_at).where(table.c.id == activity_id)
-        )
-        .first()
-    )
-    return (row[0], row[1]) if row is not None else None
+    connection = session.connection()
+    row = connection.exec_driver_sql(
+        _BY_ID.format(_placeholder(connection)), (activity_id,)
+    ).first()
+    return _stamp(row[0], row[1]) if row is not None else None
 
 
 def load(session: Session, activity_id: int) -> ActivityData | None:

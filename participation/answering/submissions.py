@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, exists, func, insert, select
+from sqlalchemy import Table, delete, exists, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -289,22 +289,21 @@ def validate_answers(
 # the key is cheap to read (one aggregate query) and changes with any add, edit or toggle.
 _matcher_lock = threading.Lock()
 _matcher_cache: dict[str, Any] = {"key": None, "matcher": None}
+# Read on every send with a written answer: plain SQL, nothing to build or compile.
+_PHRASES_KEY = (
+    "SELECT count(id), max(id), sum(id), sum(length(phrase) + length(category)) "
+    "FROM safeguarding_phrases WHERE is_active = {0}"
+)
 
 
 def active_matcher(session: Session) -> Matcher:
     """The compiled matcher for the shipped rules and those leads added, cached between requests."""
     active = SafeguardingPhrase.is_active.is_(True)
+    connection = session.connection()
     key = tuple(
-        session.execute(
-            select(
-                func.count(SafeguardingPhrase.id),
-                func.max(SafeguardingPhrase.id),
-                func.sum(SafeguardingPhrase.id),
-                func.sum(
-                    func.length(SafeguardingPhrase.phrase)
-                    + func.length(SafeguardingPhrase.category)
-                ),
-            ).where(active)
+        connection.exec_driver_sql(
+            _PHRASES_KEY.format("?" if connection.dialect.paramstyle == "qmark" else "%s"),
+            (True,),
         ).one()
     )
     with _matcher_lock:
