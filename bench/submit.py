@@ -213,6 +213,12 @@ class Server:
     target: str  # the join code ("" for hello)
     url: str | None = None  # its database
     rounds: list[Phase] = field(default_factory=list)
+    warm_up: Phase | None = None  # the first seconds, not counted in the figures
+
+    @property
+    def phases(self) -> list[Phase]:
+        """Every phase driven, warm-up included (for errors and stored = thanks)."""
+        return [self.warm_up, *self.rounds] if self.warm_up else list(self.rounds)
 
     @property
     def ports(self) -> list[int]:
@@ -376,11 +382,11 @@ def report(servers: dict[str, Server], args: argparse.Namespace, backend: str) -
         figures[f"{server.name}_p50_ms"] = median([p.percentile_ms(0.50) for p in server.rounds])
         figures[f"{server.name}_p95_ms"] = median([p.percentile_ms(0.95) for p in server.rounds])
         figures[f"{server.name}_p99_ms"] = median([p.percentile_ms(0.99) for p in server.rounds])
-    errors = [e for server in servers.values() for p in server.rounds for e in p.errors]
+    errors = [e for server in servers.values() for p in server.phases for e in p.errors]
     stored = {}
     for server in servers.values():
         if server.url is not None:
-            thanks = sum(p.total_submissions for p in server.rounds)
+            thanks = sum(p.total_submissions for p in server.phases)
             rows, answers = common.count_rows(server.url)
             stored[server.name] = (rows, answers, thanks)
     lost = sum(thanks - rows for rows, _, thanks in stored.values())
@@ -513,7 +519,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"load average at the start: {common.machine()['load_average']}", flush=True)
         # Each worker's first requests import modules and compile templates: not counted.
         for server in order:
-            drive(server.ports, server.target, server.mode, args.clients, 3, 0, server.instances)
+            server.warm_up = drive(
+                server.ports, server.target, server.mode, args.clients, 3, 0, server.instances
+            )
         print("warmed up every server", flush=True)
         for number in range(args.rounds):
             turn = order[number % len(order) :] + order[: number % len(order)]

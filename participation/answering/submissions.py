@@ -8,6 +8,7 @@ pick any; a string for free text; a list of up to three strings for three boxes;
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import unicodedata
@@ -357,18 +358,26 @@ def _replay(
     )
 
 
-def _insert_once(session: Session, values: dict[str, Any]) -> int | None:
-    """Insert a submission unless its idempotency key is taken; its new id, or None."""
+@functools.cache
+def _insert_once_statement(dialect_name: str) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING id, built once per database kind."""
     table = cast(Table, Submission.__table__)
-    connection = session.connection()
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    statement = (
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    return (
         dialect.insert(table)
-        .values(values)
         .on_conflict_do_nothing(index_elements=["activity_id", "idempotency_key"])
         .returning(table.c.id)
     )
-    return connection.execute(statement).scalar()
+
+
+_INSERT_ANSWERS = insert(cast(Table, Answer.__table__))
+
+
+def _insert_once(session: Session, values: dict[str, Any]) -> int | None:
+    """Insert a submission unless its idempotency key is taken; its new id, or None."""
+    connection = session.connection()
+    statement = _insert_once_statement(connection.dialect.name)
+    return connection.execute(statement, values).scalar()
 
 
 def _insert_answers(session: Session, submission_id: int, rows: list[AnswerRow]) -> None:
@@ -376,7 +385,7 @@ def _insert_answers(session: Session, submission_id: int, rows: list[AnswerRow])
     if not rows:
         return
     session.connection().execute(
-        insert(cast(Table, Answer.__table__)),
+        _INSERT_ANSWERS,
         [
             {
                 "submission_id": submission_id,
