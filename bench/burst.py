@@ -28,6 +28,7 @@ import common
 
 THANKS_MARKER = "Your answers have been sent."
 TIMEOUT_SECONDS = 30
+SETTLE_SECONDS = 3
 
 
 @dataclass
@@ -127,6 +128,9 @@ def run(url: str, code: str, phones: int, spread: float, env: dict[str, str], lo
     server = common.Gunicorn(None, production_settings(), env, logs)
     try:
         server.wait_ready("/join")
+        # A QR code goes up in front of a server that has been running: each worker warms
+        # up when it starts (gunicorn_conf.post_worker_init); let them all finish first.
+        time.sleep(SETTLE_SECONDS)
         outcomes, seconds = burst(server.port, code, phones, spread)
     finally:
         server.stop()

@@ -22,35 +22,30 @@ access_log_format = '%(t)s "%(r)s" %(s)s %(b)s %(M)sms'
 forwarded_allow_ips = os.environ.get("PARTICIPATION_FORWARDED_ALLOW_IPS", "127.0.0.1")
 proxy_allow_ips = forwarded_allow_ips
 
-# The app is made once in the master and forked: workers share its imported code and start
-# with young people's templates compiled, so the first phones of a burst wait no longer than
-# the rest (see when_ready), and a recycled worker starts warm too.
-preload_app = True
+# Each worker warms up after loading the app and before taking its first request (see
+# post_worker_init), so the first phones of a burst wait no longer than the rest. The app is
+# not preloaded in the master: `systemctl reload` (HUP) must load new code after an upgrade.
 
 # Young people's pages, and the layout, components and error pages they use.
 _WARM_TEMPLATES = ("youth/", "layout", "components/", "errors/")
 
 
-def when_ready(server):
-    """In the master, before forking: compile the templates, close any database connection."""
-    app = server.app.callable
+def post_worker_init(worker):
+    """In each new worker, before its first request: compile templates, warm the data."""
+    app = worker.wsgi
     environment = getattr(app, "jinja_env", None)
     if environment is not None:
         for name in environment.list_templates(filter_func=lambda n: n.startswith(_WARM_TEMPLATES)):
             environment.get_template(name)
-    extensions = getattr(app, "extensions", {})
-    if "sessionmaker" in extensions:
-        _warm_data(server, app)
-    engine = extensions.get("engine")
-    if engine is not None:
-        engine.dispose()
+    if "sessionmaker" in getattr(app, "extensions", {}):
+        _warm_data(worker, app)
 
 
-def _warm_data(server, app):
-    """Compile the safeguarding check and read the open activities once, for every worker.
+def _warm_data(worker, app):
+    """Compile the safeguarding check and read the open activities once.
 
-    Otherwise each new worker does both on its first requests (about a third of a second for
-    the check), and the first phones of a burst wait behind it.
+    Otherwise a new worker does both on its first requests (about a third of a second for the
+    check), and the phones that reach it first wait behind it.
     """
     from sqlalchemy import select
 
@@ -66,12 +61,5 @@ def _warm_data(server, app):
             open_ids = session.scalars(select(Activity.id).where(Activity.status == OPEN))
             for activity_id in list(open_ids)[: snapshot.MAX_KEPT]:
                 snapshot.load(session, activity_id)
-    except Exception:  # a cold start is slower, never a reason not to start
-        server.log.exception("Warming up before forking failed; workers will start cold")
-
-
-def post_fork(server, _worker):
-    """In each new worker: never use a connection the master opened (they cannot be shared)."""
-    engine = getattr(server.app.callable, "extensions", {}).get("engine")
-    if engine is not None:
-        engine.dispose(close=False)
+    except Exception:  # a cold start is slower, never a reason not to serve
+        worker.log.exception("Warming up failed; this worker starts cold")
