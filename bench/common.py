@@ -336,7 +336,7 @@ class Client:
         try:
             self.conn.request(method, path, body=body, headers=headers)
             response = self.conn.getresponse()
-            data = response.read().decode()
+            data = response.read().decode(errors="replace")  # downloads are bytes
         except (http.client.HTTPException, OSError):
             self.conn.close()
             raise

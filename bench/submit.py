@@ -1,19 +1,28 @@
-"""Young people's submissions under load, against a bare Flask "hello" under the same gunicorn.
+"""Young people's submissions under load: the app against the same-stack floor and a bare "hello".
 
-    .venv/bin/python bench/submit.py                  # SQLite, 200 phones, 20 s per phase
-    .venv/bin/python bench/submit.py --postgres       # two instances, PostgreSQL + Redis
+    .venv/bin/python bench/submit.py                  # SQLite, 100 phones, 3 rounds of 10 s
+    .venv/bin/python bench/submit.py --rounds 5       # more rounds, steadier medians
+    .venv/bin/python bench/submit.py --postgres       # the app on PostgreSQL + Redis (no floor)
     .venv/bin/python bench/submit.py --paged          # one question per page (13 requests)
 
-Each phone does the whole journey: GET /j/<code> (consent page), POST "yes" with the CSRF
-token, then the answers (all ten on one page by default, as DESIGN.md's target says: "GET
-form + POST 10 answers"), and expects the thanks page. See bench/README.md.
+Three servers run under the same gunicorn settings (participation/gunicorn_conf.py): the
+bare hello app (bench/hello_app.py), the floor (bench/floor_app.py: the same journey on the
+same stack with nothing extra) and the real app, each on its own fresh database holding the
+same open activity of ten questions. The phases are interleaved: every round drives each
+server in turn (in a rotating order), so whatever else the machine is doing falls on all
+three alike. Each phone does the whole journey: GET /j/<code> (consent page), POST "yes" with
+the CSRF token, then the answers (all ten on one page by default), and expects the thanks
+page. See bench/README.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import random
 import resource
+import statistics
 import sys
 import tempfile
 import threading
@@ -96,7 +105,7 @@ class Phone(threading.Thread):
 
 @dataclass
 class Phase:
-    """The figures of one phase (hello or app)."""
+    """The figures of one phase (hello, floor or app) in one round."""
 
     name: str
     seconds: float
@@ -111,6 +120,7 @@ class Phase:
     total_requests: int
     total_server_cpu: float
     total_client_cpu: float
+    load_average: float = 0.0
 
     @property
     def rps(self) -> float:
@@ -119,6 +129,20 @@ class Phase:
     @property
     def sps(self) -> float:
         return self.submissions / self.seconds
+
+    @property
+    def cpu_ms_per_request(self) -> float:
+        """Server CPU per request over the whole phase (warm-up included: no edge effects)."""
+        return 1000 * self.total_server_cpu / max(self.total_requests, 1)
+
+    @property
+    def cpu_ms_per_submission(self) -> float:
+        """Server CPU per stored submission over the whole phase."""
+        return 1000 * self.total_server_cpu / max(self.total_submissions, 1)
+
+    def percentile_ms(self, share: float) -> float:
+        """A request latency percentile inside the measured window, in milliseconds."""
+        return common.percentile(self.latencies, share) * 1000
 
 
 def drive(
@@ -179,105 +203,229 @@ def drive(
     )
 
 
-def run_phase(
-    app: str | None,
-    env: dict[str, str],
-    instances: int,
-    settings: common.ServerSettings,
-    mode: str,
-    target: str,
-    args: argparse.Namespace,
-    log_dir: Path,
-) -> Phase:
-    """Start the servers, drive them, stop them."""
-    servers = [common.Gunicorn(app, settings, env, log_dir) for _ in range(instances)]
-    try:
-        for server in servers:
-            server.wait_ready("/" if app else "/join")
-        return drive(
-            [s.port for s in servers],
-            target,
-            mode,
-            args.clients,
-            args.seconds,
-            args.warmup,
-            servers,
-        )
-    finally:
-        for server in servers:
-            server.stop()
+@dataclass
+class Server:
+    """One of the three servers of a run, with what it is driven with."""
+
+    name: str  # hello, floor or app
+    instances: list[common.Gunicorn]
+    mode: str  # the phones' mode: hello, one-page or paged
+    target: str  # the join code ("" for hello)
+    url: str | None = None  # its database
+    rounds: list[Phase] = field(default_factory=list)
+    warm_up: Phase | None = None  # the first seconds, not counted in the figures
+
+    @property
+    def phases(self) -> list[Phase]:
+        """Every phase driven, warm-up included (for errors and stored = thanks)."""
+        return [self.warm_up, *self.rounds] if self.warm_up else list(self.rounds)
+
+    @property
+    def ports(self) -> list[int]:
+        return [instance.port for instance in self.instances]
 
 
-def report(
-    hello: Phase,
-    real: Phase,
-    stored: tuple[int, int],
-    settings: common.ServerSettings,
-    args: argparse.Namespace,
-    backend: str,
-) -> int:
-    """Print the table and the JSON line; the exit status (0 when every check holds)."""
-    per_submission = 13 if args.paged else 3
+def start(name: str, app: str | None, env: dict[str, str], count: int, args, log_dir: Path):
+    """Start `count` gunicorn instances of one app and wait until they answer."""
+    settings = server_settings(args)
+    instances = [common.Gunicorn(app, settings, env, log_dir) for _ in range(count)]
+    for instance in instances:
+        instance.wait_ready("/" if app else "/join")
+    print(f"{name}: {settings.describe()} × {count} instance(s) ready", flush=True)
+    return instances
+
+
+def server_settings(args: argparse.Namespace) -> common.ServerSettings:
+    """The gunicorn settings every server of the run gets."""
+    # Defaults chosen on the 2-core machine (see bench/README.md): 4 sync workers for one
+    # instance; two instances share the same 2 cores, so 2 workers each.
+    return common.ServerSettings(
+        workers=args.workers or (4 if args.instances == 1 else 2),
+        threads=args.threads or 1,
+        worker_class=args.worker_class,
+    )
+
+
+def median(values: list[float]) -> float:
+    """The median (0 for none)."""
+    return statistics.median(values) if values else 0.0
+
+
+@dataclass
+class Round:
+    """The comparisons within one round."""
+
+    app_cpu: float
+    floor_cpu: float | None
+    hello_cpu: float
+    app_sps: float
+    floor_sps: float | None
+    hello_rps: float
+
+    @property
+    def floor_ratio(self) -> float | None:
+        """App CPU per submission ÷ floor CPU per submission."""
+        return self.app_cpu / self.floor_cpu if self.floor_cpu else None
+
+    @property
+    def hello_ratio_cpu(self) -> float:
+        """Hello CPU per request ÷ app CPU per submission (how many hellos one send costs)."""
+        return self.hello_cpu / self.app_cpu if self.app_cpu else 0.0
+
+    @property
+    def hello_ratio_rate(self) -> float:
+        """App submissions/s ÷ hello requests/s."""
+        return self.app_sps / self.hello_rps if self.hello_rps else 0.0
+
+
+def compare(servers: dict[str, Server], number: int) -> Round:
+    """The ratios of round `number`."""
+    hello, app = servers["hello"].rounds[number], servers["app"].rounds[number]
+    floor = servers["floor"].rounds[number] if "floor" in servers else None
+    return Round(
+        app_cpu=app.cpu_ms_per_submission,
+        floor_cpu=floor.cpu_ms_per_submission if floor else None,
+        hello_cpu=hello.cpu_ms_per_request,
+        app_sps=app.sps,
+        floor_sps=floor.sps if floor else None,
+        hello_rps=hello.rps,
+    )
+
+
+def _fmt(value: float | None, pattern: str) -> str:
+    return "-" if value is None else format(value, pattern)
+
+
+def print_rounds(servers: dict[str, Server], rounds: list[Round]) -> None:
+    """One line per round and server, then the round's ratios."""
     rows = []
-    for phase in (hello, real):
+    for number, ratios in enumerate(rounds):
+        for server in servers.values():
+            phase = server.rounds[number]
+            rows.append(
+                [
+                    number + 1,
+                    server.name,
+                    f"{phase.rps:.0f}",
+                    "-" if server.name == "hello" else f"{phase.sps:.1f}",
+                    f"{phase.cpu_ms_per_request:.2f}"
+                    if server.name == "hello"
+                    else f"{phase.cpu_ms_per_submission:.2f}",
+                    f"{phase.percentile_ms(0.50):.0f}",
+                    f"{phase.percentile_ms(0.95):.0f}",
+                    f"{phase.percentile_ms(0.99):.0f}",
+                    len(phase.errors),
+                    f"{phase.server_cpu / phase.seconds:.2f}",
+                    f"{phase.client_cpu / phase.seconds:.2f}",
+                    f"{phase.load_average:.2f}",
+                ]
+            )
         rows.append(
             [
-                "hello" if phase is hello else f"journey ({'paged' if args.paged else 'one page'})",
-                f"{phase.rps:.0f}",
-                "-" if phase is hello else f"{phase.sps:.1f}",
-                f"{percentile_ms(phase.latencies, 0.50):.0f}",
-                f"{percentile_ms(phase.latencies, 0.95):.0f}",
-                f"{percentile_ms(phase.latencies, 0.99):.0f}",
-                len(phase.errors),
-                f"{phase.server_cpu / phase.seconds:.2f}",
-                f"{phase.client_cpu / phase.seconds:.2f}",
+                number + 1,
+                "ratios",
+                f"app/floor CPU {_fmt(ratios.floor_ratio, '.2f')}",
+                f"hello by CPU {ratios.hello_ratio_cpu:.3f}",
+                f"by rate {ratios.hello_ratio_rate:.3f}",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
             ]
         )
-    print()
-    print(
-        f"{backend}, {settings.describe()} per instance, {args.instances} instance(s), {args.clients} phones, {args.seconds:.0f} s (+{args.warmup:.0f} s warm-up), {common.machine()['cpus']} CPUs, load average {common.machine()['load_average']}"
-    )
     common.print_table(
         [
-            "phase",
+            "round",
+            "server",
             "req/s",
             "subm/s",
+            "CPU ms/op",
             "p50 ms",
             "p95 ms",
             "p99 ms",
             "errors",
             "server CPUs",
             "client CPUs",
+            "load",
         ],
         rows,
     )
-    ratio = real.sps / hello.rps if hello.rps else 0.0
-    submissions, answers = stored
-    lost = real.total_submissions - submissions
+
+
+def report(servers: dict[str, Server], args: argparse.Namespace, backend: str) -> int:
+    """Print the rounds, the medians and the checks; the exit status (0 when all hold)."""
+    rounds = [compare(servers, number) for number in range(args.rounds)]
+    settings = server_settings(args)
     print()
     print(
-        f"submissions/s ÷ hello requests/s = {real.sps:.1f} / {hello.rps:.0f} = {ratio:.3f}  (target ≥ 0.25)"
+        f"{backend}, {settings.describe()} per instance, {args.instances} instance(s), "
+        f"{args.clients} phones, {args.rounds} rounds of {args.seconds:.0f} s "
+        f"(+{args.warmup:.0f} s warm-up) per server, {common.machine()['cpus']} CPUs"
+    )
+    print_rounds(servers, rounds)
+    floor_ratios = [r.floor_ratio for r in rounds if r.floor_ratio is not None]
+    figures: dict[str, Any] = {
+        "app_cpu_ms_per_submission": median([r.app_cpu for r in rounds]),
+        "floor_cpu_ms_per_submission": median([r.floor_cpu for r in rounds if r.floor_cpu]),
+        "hello_cpu_ms_per_request": median([r.hello_cpu for r in rounds]),
+        "app_over_floor": median(floor_ratios) if floor_ratios else None,
+        "hello_ratio_cpu": median([r.hello_ratio_cpu for r in rounds]),
+        "hello_ratio_rate": median([r.hello_ratio_rate for r in rounds]),
+        "app_submissions_per_s": median([r.app_sps for r in rounds]),
+        "floor_submissions_per_s": median([r.floor_sps for r in rounds if r.floor_sps]),
+        "hello_rps": median([r.hello_rps for r in rounds]),
+    }
+    for server in servers.values():
+        figures[f"{server.name}_p50_ms"] = median([p.percentile_ms(0.50) for p in server.rounds])
+        figures[f"{server.name}_p95_ms"] = median([p.percentile_ms(0.95) for p in server.rounds])
+        figures[f"{server.name}_p99_ms"] = median([p.percentile_ms(0.99) for p in server.rounds])
+    errors = [e for server in servers.values() for p in server.phases for e in p.errors]
+    stored = {}
+    for server in servers.values():
+        if server.url is not None:
+            thanks = sum(p.total_submissions for p in server.phases)
+            rows, answers = common.count_rows(server.url)
+            stored[server.name] = (rows, answers, thanks)
+    lost = sum(thanks - rows for rows, _, thanks in stored.values())
+    print()
+    print("medians over the rounds:")
+    if figures["app_over_floor"] is not None:
+        print(
+            f"  server CPU per submission: app {figures['app_cpu_ms_per_submission']:.2f} ms, "
+            f"floor {figures['floor_cpu_ms_per_submission']:.2f} ms -> app ÷ floor "
+            f"{figures['app_over_floor']:.2f}  (target ≤ 1.2)"
+        )
+    print(
+        f"  hello ratio by CPU: {figures['hello_cpu_ms_per_request']:.3f} ms per hello ÷ "
+        f"{figures['app_cpu_ms_per_submission']:.2f} ms per submission = "
+        f"{figures['hello_ratio_cpu']:.3f}  (target ≥ 0.06); by rate "
+        f"{figures['hello_ratio_rate']:.3f}"
     )
     print(
-        f"request-for-request: journey req/s ÷ hello req/s = {real.rps / hello.rps:.3f}  ({per_submission} requests per submission)"
+        f"  submissions/s: app {figures['app_submissions_per_s']:.1f}  (target ≥ 100), floor "
+        f"{_fmt(figures['floor_submissions_per_s'] or None, '.1f')}; hello "
+        f"{figures['hello_rps']:.0f} req/s"
     )
-    # CPU per operation does not depend on what else the machine is doing, unlike rates.
-    hello_cpu_ms = 1000 * hello.total_server_cpu / max(hello.total_requests, 1)
-    journey_cpu_ms = 1000 * real.total_server_cpu / max(real.total_submissions, 1)
-    cpu_ratio = hello_cpu_ms / journey_cpu_ms if journey_cpu_ms else 0.0
-    print(
-        f"server CPU: {hello_cpu_ms:.2f} ms per hello request, {journey_cpu_ms:.1f} ms per submission "
-        f"-> CPU-bound ratio {cpu_ratio:.3f}"
-    )
-    print(
-        f"stored: {submissions} submissions, {answers} answers; thanks pages (2xx) received: {real.total_submissions}; lost: {lost}"
-    )
-    for error in sorted(set(real.errors + hello.errors))[:10]:
-        print(f"  error: {error}")
+    for server in servers.values():
+        print(
+            f"  {server.name} latency p50/p95/p99: {figures[server.name + '_p50_ms']:.0f} / "
+            f"{figures[server.name + '_p95_ms']:.0f} / {figures[server.name + '_p99_ms']:.0f} ms"
+        )
+    for name, (rows, answers, thanks) in stored.items():
+        print(f"  {name}: stored {rows} submissions ({answers} answers) = {thanks} thanks pages")
+    print(f"  errors: {len(errors)}; lost: {lost}")
+    for error in sorted(set(errors))[:10]:
+        print(f"    error: {error}")
     checks = {
-        "ratio": ratio >= 0.25,
-        "zero_errors": not real.errors and not hello.errors,
-        "rows_equal_2xx": submissions == real.total_submissions,
+        "app_cpu_within_1.2x_floor": figures["app_over_floor"] is None
+        or figures["app_over_floor"] <= 1.2,
+        "hello_ratio_cpu_0.06": figures["hello_ratio_cpu"] >= 0.06,
+        "100_submissions_per_s": figures["app_submissions_per_s"] >= 100,
+        "zero_errors": not errors,
+        "zero_lost": all(rows == thanks for rows, _, thanks in stored.values()),
     }
     print(
         "checks: " + ", ".join(f"{name} {'PASS' if ok else 'MISS'}" for name, ok in checks.items())
@@ -289,26 +437,16 @@ def report(
             "settings": settings.describe(),
             "instances": args.instances,
             "clients": args.clients,
+            "rounds": args.rounds,
             "seconds": args.seconds,
             "paged": args.paged,
-            "hello_rps": round(hello.rps, 1),
-            "journey_rps": round(real.rps, 1),
-            "submissions_per_s": round(real.sps, 2),
-            "ratio": round(ratio, 4),
-            "p50_ms": round(percentile_ms(real.latencies, 0.50), 1),
-            "p95_ms": round(percentile_ms(real.latencies, 0.95), 1),
-            "p99_ms": round(percentile_ms(real.latencies, 0.99), 1),
-            "hello_p99_ms": round(percentile_ms(hello.latencies, 0.99), 1),
-            "errors": len(real.errors) + len(hello.errors),
-            "submissions_2xx": real.total_submissions,
-            "submissions_stored": submissions,
-            "answers_stored": answers,
+            **{k: round(v, 4) if isinstance(v, float) else v for k, v in figures.items()},
+            "errors": len(errors),
+            "stored": {name: list(values) for name, values in stored.items()},
             "lost": lost,
-            "server_cpus_busy": round(real.server_cpu / real.seconds, 2),
-            "server_cpu_ms_per_hello": round(hello_cpu_ms, 3),
-            "server_cpu_ms_per_submission": round(journey_cpu_ms, 2),
-            "cpu_bound_ratio": round(cpu_ratio, 4),
-            "client_cpus_busy": round(real.client_cpu / real.seconds, 2),
+            "load_averages": [
+                round(p.load_average, 2) for server in servers.values() for p in server.rounds
+            ],
             "checks": {name: "PASS" if ok else "MISS" for name, ok in checks.items()},
             **common.machine(),
         },
@@ -316,21 +454,17 @@ def report(
     return 0 if all(checks.values()) else 1
 
 
-def percentile_ms(values: list[float], share: float) -> float:
-    return common.percentile(values, share) * 1000
-
-
-def main(argv: list[str] | None = None) -> int:
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    """The command line."""
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--clients", type=int, default=200, help="concurrent phones (default 200)")
+    parser.add_argument("--clients", type=int, default=50, help="concurrent phones (default 50)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds (default 3)")
     parser.add_argument(
-        "--seconds", type=float, default=20, help="measured seconds per phase (default 20)"
+        "--seconds", type=float, default=10, help="measured seconds per server and round"
     )
-    parser.add_argument(
-        "--warmup", type=float, default=3, help="seconds before measuring (default 3)"
-    )
+    parser.add_argument("--warmup", type=float, default=2, help="seconds before measuring")
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers per instance")
     parser.add_argument(
         "--threads", type=int, default=None, help="threads per worker (>1 means gthread)"
@@ -342,48 +476,74 @@ def main(argv: list[str] | None = None) -> int:
         "--paged", action="store_true", help="one question per page (13 requests a submission)"
     )
     parser.add_argument(
-        "--postgres", action="store_true", help="two instances sharing PostgreSQL and Redis"
+        "--postgres", action="store_true", help="the app on PostgreSQL and Redis (no floor)"
     )
-    parser.add_argument(
-        "--instances",
-        type=int,
-        default=None,
-        help="gunicorn instances (default 1, or 2 with --postgres)",
-    )
+    parser.add_argument("--instances", type=int, default=None, help="gunicorn instances of the app")
     parser.add_argument(
         "--redis", default=common.DEFAULT_REDIS, help="Redis for --postgres rate limits"
     )
     parser.add_argument("--logs", type=Path, help="keep gunicorn's logs in this folder")
     args = parser.parse_args(argv)
     args.instances = args.instances or (2 if args.postgres else 1)
-    # Defaults chosen on the 2-core machine (see bench/README.md): 4 sync workers for one
-    # instance; two instances share the same 2 cores, so 2 workers each.
-    settings = common.ServerSettings(
-        workers=args.workers or (4 if args.instances == 1 else 2),
-        threads=args.threads or 1,
-        worker_class=args.worker_class,
-    )
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
     mode = "paged" if args.paged else "one-page"
-    with tempfile.TemporaryDirectory(prefix="participation-bench-logs-") as logs:
-        log_dir = args.logs or Path(logs)
+    with contextlib.ExitStack() as stack:
+        logs = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="participation-bench-")))
+        log_dir = args.logs or logs
         log_dir.mkdir(parents=True, exist_ok=True)
-        print(f"hello: {settings.describe()} × {args.instances} instance(s) ...", flush=True)
-        hello = run_phase("hello_app:app", {}, args.instances, settings, "hello", "", args, log_dir)
-        database = common.fresh_postgres() if args.postgres else common.fresh_sqlite()
-        with database as url:
+        servers: dict[str, Server] = {}
+        hello = start("hello", "hello_app:app", {}, args.instances, args, log_dir)
+        servers["hello"] = Server("hello", hello, "hello", "")
+        if not args.postgres:
+            url = stack.enter_context(common.fresh_sqlite())
             _, code = common.create_open_activity(url, one_page=not args.paged)
             env = {"PARTICIPATION_DATABASE_URL": url}
-            if args.postgres:
-                env["PARTICIPATION_RATELIMIT_STORAGE_URI"] = args.redis
-            print(
-                f"app ({'PostgreSQL' if args.postgres else 'SQLite'}): {settings.describe()} × {args.instances} instance(s) ...",
-                flush=True,
+            floor = start("floor", "floor_app:app", env, args.instances, args, log_dir)
+            servers["floor"] = Server("floor", floor, mode, code, url)
+        database = common.fresh_postgres() if args.postgres else common.fresh_sqlite()
+        url = stack.enter_context(database)
+        _, code = common.create_open_activity(url, one_page=not args.paged)
+        env = {"PARTICIPATION_DATABASE_URL": url}
+        if args.postgres:
+            env["PARTICIPATION_RATELIMIT_STORAGE_URI"] = args.redis
+        servers["app"] = Server(
+            "app", start("app", None, env, args.instances, args, log_dir), mode, code, url
+        )
+        for server in servers.values():
+            stack.callback(lambda s=server: [i.stop() for i in s.instances])
+        order = list(servers.values())
+        print(f"load average at the start: {common.machine()['load_average']}", flush=True)
+        # Each worker's first requests import modules and compile templates: not counted.
+        for server in order:
+            server.warm_up = drive(
+                server.ports, server.target, server.mode, args.clients, 3, 0, server.instances
             )
-            real = run_phase(None, env, args.instances, settings, mode, code, args, log_dir)
-            stored = common.count_rows(url)
-    return report(
-        hello, real, stored, settings, args, "PostgreSQL + Redis" if args.postgres else "SQLite"
-    )
+        print("warmed up every server", flush=True)
+        for number in range(args.rounds):
+            turn = order[number % len(order) :] + order[: number % len(order)]
+            for server in turn:
+                load = os.getloadavg()[0]
+                phase = drive(
+                    server.ports,
+                    server.target,
+                    server.mode,
+                    args.clients,
+                    args.seconds,
+                    args.warmup,
+                    server.instances,
+                )
+                phase.load_average = load
+                server.rounds.append(phase)
+                print(
+                    f"round {number + 1} {server.name}: {phase.total_requests} requests, "
+                    f"load average {load:.2f}",
+                    flush=True,
+                )
+        return report(servers, args, "PostgreSQL + Redis" if args.postgres else "SQLite")
 
 
 if __name__ == "__main__":

@@ -27,6 +27,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     logging_setup.init_app(app)
     db.init_app(app)
+    from participation.activities import content_version
+
+    content_version.install()
     if app.config["ENV"] == "production" and not app.config.get("CLI"):
         from participation.config import refuse_demo_accounts
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from participation.accounts import audit
 from participation.activities.settings import MAX_GROUP, ActivityError
+from participation.activities.snapshot import AnyActivity
 from participation.models import Activity, Staff
 from participation.models.activities import ARCHIVED
 
@@ -54,7 +55,7 @@ class Joining:
         return self.joined >= self.allowance
 
 
-def joining_of(activity: Activity, joined: int) -> Joining:
+def joining_of(activity: AnyActivity, joined: int) -> Joining:
     """The joining figures of `activity`, given how many joined this session."""
     size = activity.expected_group_size
     return Joining(expected=size, allowance=join_allowance(size), joined=joined)

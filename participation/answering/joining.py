@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from participation.activities import snapshot
 from participation.activities.codes import normalise_join_code
+from participation.activities.snapshot import ActivityData, AnyActivity
 from participation.clock import utcnow
 from participation.models import Action, Activity, RetiredJoinCode
 from participation.models.activities import ARCHIVED, CLOSED, DRAFT
@@ -30,13 +32,14 @@ class JoinResult:
     """What a code leads to: an activity that can be joined, or a problem (maybe with the activity)."""
 
     code: str
-    activity: Activity | None = None
+    activity: AnyActivity | None = None
     problem: JoinProblem | None = None
 
     @property
-    def joinable(self) -> Activity | None:
+    def joinable(self) -> ActivityData | None:
         """The activity when the young person can join it now, else None."""
-        return self.activity if self.problem is None else None
+        activity = self.activity
+        return activity if self.problem is None and isinstance(activity, ActivityData) else None
 
     @property
     def reason(self) -> JoinProblem:
@@ -49,11 +52,8 @@ def resolve_join_code(session: Session, raw: str, now: datetime | None = None) -
     code = normalise_join_code(raw)
     if not code or len(code) > 6:
         return JoinResult(code, problem=JoinProblem.UNKNOWN)
-    activity = session.scalar(
-        select(Activity)
-        .options(joinedload(Activity.service))
-        .where(Activity.join_code == code, Activity.status != ARCHIVED)
-    )
+    found = snapshot.version_by_code(session, code)
+    activity = snapshot.at_version(session, *found) if found is not None else None
     if activity is None:
         archived = session.scalar(
             select(Activity)
@@ -73,12 +73,12 @@ def resolve_join_code(session: Session, raw: str, now: datetime | None = None) -
     return JoinResult(code, activity, problem)
 
 
-def activity_for_answering(session: Session, activity_id: int) -> Activity | None:
-    """The activity a young person is answering, with its service's help links to hand."""
-    return session.get(Activity, activity_id, options=[joinedload(Activity.service)])
+def activity_for_answering(session: Session, activity_id: int) -> ActivityData | None:
+    """The activity a young person is answering as it is now, with its questions and service."""
+    return snapshot.current(session, activity_id)
 
 
-def answering_problem(activity: Activity, now: datetime | None = None) -> JoinProblem | None:
+def answering_problem(activity: AnyActivity, now: datetime | None = None) -> JoinProblem | None:
     """Why answers cannot be sent to `activity` now (a lock stops joining, not answering)."""
     now = now or utcnow()
     if activity.status in (CLOSED, ARCHIVED):
@@ -92,13 +92,13 @@ def answering_problem(activity: Activity, now: datetime | None = None) -> JoinPr
 
 def count_join(session: Session, activity_id: int) -> None:
     """Add one to the activity's joined count in the database (safe with many joining at once)."""
-    session.execute(
-        update(Activity)
-        .where(Activity.id == activity_id)
-        # Setting updated_at to itself stops its onupdate: a join is no change by staff, and
-        # its exact time must leave no trace.
-        .values(joined_count=Activity.joined_count + 1, updated_at=Activity.updated_at)
-        .execution_options(synchronize_session=False)
+    # Plain SQL: no onupdate of updated_at (a join is no change by staff, and its exact time
+    # must leave no trace), no new content version, and nothing to compile on a busy path.
+    connection = session.connection()
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    connection.exec_driver_sql(
+        f"UPDATE activities SET joined_count = joined_count + 1 WHERE id = {mark}",  # noqa: S608
+        (activity_id,),
     )
 
 

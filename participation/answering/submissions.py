@@ -8,6 +8,7 @@ pick any; a string for free text; a list of up to three strings for three boxes;
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import unicodedata
@@ -17,8 +18,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, exists, func, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Table, delete, exists, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from participation.activities.codes import (
@@ -28,14 +29,13 @@ from participation.activities.codes import (
     valid_idempotency_key,
 )
 from participation.activities.kinds import DEFAULT_MAX_LENGTH
+from participation.activities.snapshot import AnyActivity, AnyConsent, AnyQuestion
 from participation.answering.joining import JoinProblem, answering_problem
 from participation.clock import to_hour, utcnow
 from participation.models import (
     Activity,
     Answer,
-    ConsentVersion,
     Flag,
-    Question,
     SafeguardingPhrase,
     Submission,
 )
@@ -90,14 +90,23 @@ class AnswerRow:
 
 @dataclass
 class SubmissionResult:
-    """What happened on submit: the stored submission and whether anything was flagged."""
+    """What happened on submit: the stored submission's id and whether anything was flagged."""
 
-    submission: Submission
+    submission_id: int
     flagged: bool
     created: bool
     # Known only when this call made the code or was given the matching one.
     withdrawal_code: str | None = None
     categories: list[str] = field(default_factory=list)
+    session: Session | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def submission(self) -> Submission:
+        """The stored submission, loaded on first use (the send itself never needs it)."""
+        assert self.session is not None
+        found = self.session.get(Submission, self.submission_id)
+        assert found is not None
+        return found
 
 
 class WithdrawOutcome(StrEnum):
@@ -117,7 +126,7 @@ def clean_text(value: object) -> str:
     return unicodedata.normalize("NFC", text).strip()
 
 
-def max_length(question: Question) -> int:
+def max_length(question: AnyQuestion) -> int:
     """The most characters a text answer to `question` may have."""
     return int((question.settings or {}).get("max_length") or DEFAULT_MAX_LENGTH)
 
@@ -145,14 +154,14 @@ def is_passed(value: object) -> bool:
     return False
 
 
-def _too_long(question: Question, text: str) -> str:
+def _too_long(question: AnyQuestion, text: str) -> str:
     return (
         f"Your answer has {len(text):,} characters. "
         f"Make it {max_length(question):,} characters or fewer."
     )
 
 
-def _check_one(question: Question, value: object) -> tuple[list[AnswerRow], dict[ErrorKey, str]]:
+def _check_one(question: AnyQuestion, value: object) -> tuple[list[AnswerRow], dict[ErrorKey, str]]:
     """Rows for one question's value, or errors keyed by (question id, part)."""
     if is_passed(value):
         return [], {}
@@ -166,7 +175,7 @@ def _check_one(question: Question, value: object) -> tuple[list[AnswerRow], dict
 
 
 def _check_single(
-    question: Question, value: object, codes: set[int]
+    question: AnyQuestion, value: object, codes: set[int]
 ) -> tuple[list[AnswerRow], dict[ErrorKey, str]]:
     code = _as_code(value)
     if code is None or code not in codes:
@@ -175,7 +184,7 @@ def _check_single(
 
 
 def _check_multiple(
-    question: Question, value: object, codes: set[int]
+    question: AnyQuestion, value: object, codes: set[int]
 ) -> tuple[list[AnswerRow], dict[ErrorKey, str]]:
     qid = question.id
     values = value if isinstance(value, list | tuple) else [value]
@@ -189,7 +198,7 @@ def _check_multiple(
 
 
 def _check_free_text(
-    question: Question, value: object, _codes: set[int]
+    question: AnyQuestion, value: object, _codes: set[int]
 ) -> tuple[list[AnswerRow], dict[ErrorKey, str]]:
     text = clean_text(value)
     if len(text) > max_length(question):
@@ -198,7 +207,7 @@ def _check_free_text(
 
 
 def _check_three_boxes(
-    question: Question, value: object, _codes: set[int]
+    question: AnyQuestion, value: object, _codes: set[int]
 ) -> tuple[list[AnswerRow], dict[ErrorKey, str]]:
     qid = question.id
     boxes = list(value) if isinstance(value, list | tuple) else None
@@ -216,7 +225,7 @@ def _check_three_boxes(
 
 
 def _check_ranking(
-    question: Question, value: object, codes: set[int]
+    question: AnyQuestion, value: object, codes: set[int]
 ) -> tuple[list[AnswerRow], dict[ErrorKey, str]]:
     qid = question.id
     if not isinstance(value, Mapping):
@@ -242,7 +251,7 @@ def _check_ranking(
     return [AnswerRow(qid, part=index, choice=code) for index, code in enumerate(ordered)], {}
 
 
-Check = Callable[[Question, object, set[int]], tuple[list[AnswerRow], dict[ErrorKey, str]]]
+Check = Callable[[AnyQuestion, object, set[int]], tuple[list[AnswerRow], dict[ErrorKey, str]]]
 _CHECKS: dict[str, Check] = {
     QuestionKind.MULTIPLE_CHOICE: _check_multiple,
     QuestionKind.FREE_TEXT: _check_free_text,
@@ -251,13 +260,13 @@ _CHECKS: dict[str, Check] = {
 }
 
 
-def check_answer(question: Question, value: object) -> dict[ErrorKey, str]:
+def check_answer(question: AnyQuestion, value: object) -> dict[ErrorKey, str]:
     """The problems with one question's value ({} when it can be stored or is passed)."""
     return _check_one(question, value)[1]
 
 
 def validate_answers(
-    activity: Activity, answers: Mapping[Any, object]
+    activity: AnyActivity, answers: Mapping[Any, object]
 ) -> tuple[list[AnswerRow], dict[ErrorKey, str]]:
     """Check answers against the activity's own questions; rows to store, or errors."""
     questions = {question.id: question for question in activity.questions}
@@ -281,22 +290,21 @@ def validate_answers(
 # the key is cheap to read (one aggregate query) and changes with any add, edit or toggle.
 _matcher_lock = threading.Lock()
 _matcher_cache: dict[str, Any] = {"key": None, "matcher": None}
+# Read on every send with a written answer: plain SQL, nothing to build or compile.
+_PHRASES_KEY = (
+    "SELECT count(id), max(id), sum(id), sum(length(phrase) + length(category)) "
+    "FROM safeguarding_phrases WHERE is_active = {0}"
+)
 
 
 def active_matcher(session: Session) -> Matcher:
     """The compiled matcher for the shipped rules and those leads added, cached between requests."""
     active = SafeguardingPhrase.is_active.is_(True)
+    connection = session.connection()
     key = tuple(
-        session.execute(
-            select(
-                func.count(SafeguardingPhrase.id),
-                func.max(SafeguardingPhrase.id),
-                func.sum(SafeguardingPhrase.id),
-                func.sum(
-                    func.length(SafeguardingPhrase.phrase)
-                    + func.length(SafeguardingPhrase.category)
-                ),
-            ).where(active)
+        connection.exec_driver_sql(
+            _PHRASES_KEY.format("?" if connection.dialect.paramstyle == "qmark" else "%s"),
+            (True,),
         ).one()
     )
     with _matcher_lock:
@@ -314,12 +322,13 @@ def active_matcher(session: Session) -> Matcher:
     return matcher
 
 
-def _existing(session: Session, activity_id: int, idempotency_key: str) -> Submission | None:
-    return session.scalar(
-        select(Submission).where(
+def _existing(session: Session, activity_id: int, idempotency_key: str) -> tuple[int, str] | None:
+    row = session.execute(
+        select(Submission.id, Submission.withdrawal_code_hash).where(
             Submission.activity_id == activity_id, Submission.idempotency_key == idempotency_key
         )
-    )
+    ).first()
+    return (row[0], row[1]) if row is not None else None
 
 
 def is_flagged(session: Session, submission_id: int) -> bool:
@@ -334,23 +343,68 @@ def already_submitted(session: Session, activity_id: int, idempotency_key: str) 
 
 
 def _replay(
-    session: Session, existing: Submission, withdrawal_code: str | None, secret: str
+    session: Session, existing: tuple[int, str], withdrawal_code: str | None, secret: str
 ) -> SubmissionResult:
+    submission_id, code_hash = existing
     same_code = withdrawal_code is not None and (
-        hash_withdrawal_code(withdrawal_code, secret) == existing.withdrawal_code_hash
+        hash_withdrawal_code(withdrawal_code, secret) == code_hash
     )
     return SubmissionResult(
-        existing,
-        is_flagged(session, existing.id),
+        submission_id,
+        is_flagged(session, submission_id),
         created=False,
         withdrawal_code=withdrawal_code if same_code else None,
+        session=session,
+    )
+
+
+@functools.cache
+def _insert_once_statement(dialect_name: str) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING id, built once per database kind."""
+    table = cast(Table, Submission.__table__)
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    return (
+        dialect.insert(table)
+        .on_conflict_do_nothing(index_elements=["activity_id", "idempotency_key"])
+        .returning(table.c.id)
+    )
+
+
+_INSERT_ANSWERS = insert(cast(Table, Answer.__table__))
+
+
+def _insert_once(session: Session, values: dict[str, Any]) -> int | None:
+    """Insert a submission unless its idempotency key is taken; its new id, or None."""
+    connection = session.connection()
+    statement = _insert_once_statement(connection.dialect.name)
+    return connection.execute(statement, values).scalar()
+
+
+def _insert_answers(session: Session, submission_id: int, rows: list[AnswerRow]) -> None:
+    """Every answer row of a submission in one executemany."""
+    if not rows:
+        return
+    session.connection().execute(
+        _INSERT_ANSWERS,
+        [
+            {
+                "submission_id": submission_id,
+                "question_id": row.question_id,
+                "part": row.part,
+                "choice": row.choice,
+                "text": row.text,
+                "moderation": PENDING if row.text is not None else None,
+                "is_quote": False,
+            }
+            for row in rows
+        ],
     )
 
 
 def record_submission(
     session: Session,
-    activity: Activity,
-    consent_version: ConsentVersion,
+    activity: AnyActivity,
+    consent_version: AnyConsent,
     research_consent: bool,
     answers: Mapping[Any, object],
     idempotency_key: str,
@@ -368,68 +422,51 @@ def record_submission(
         raise ValueError("a valid idempotency key is required")
     if consent_version.activity_id != activity.id:
         raise ValueError("the consent version belongs to another activity")
-    existing = _existing(session, activity.id, idempotency_key)
-    if existing is not None:
-        return _replay(session, existing, withdrawal_code, secret)
     rows, errors = validate_answers(activity, answers)
-    if errors:
-        raise InvalidAnswers(errors)
     problem = answering_problem(activity, now)
-    if problem is not None:
-        raise ActivityNotAccepting(problem)
-
+    if errors or problem is not None:
+        # A repeat of a send that was stored before (say, just before the activity closed)
+        # still gets its thanks page.
+        existing = _existing(session, activity.id, idempotency_key)
+        if existing is not None:
+            return _replay(session, existing, withdrawal_code, secret)
+        if errors:
+            raise InvalidAnswers(errors)
+        raise ActivityNotAccepting(cast(JoinProblem, problem))
     code = withdrawal_code or new_withdrawal_code()
-    submission = Submission(
-        activity_id=activity.id,
-        consent_version_id=consent_version.id,
-        research_consent=bool(research_consent),
-        withdrawal_code_hash=hash_withdrawal_code(code, secret),
-        idempotency_key=idempotency_key,
-        submitted_hour=to_hour(now or utcnow()),
+    # One statement decides a double tap, even one racing in another worker: the second
+    # insert does nothing and the first row is handed back.
+    submission_id = _insert_once(
+        session,
+        {
+            "activity_id": activity.id,
+            "consent_version_id": consent_version.id,
+            "research_consent": bool(research_consent),
+            "withdrawal_code_hash": hash_withdrawal_code(code, secret),
+            "idempotency_key": idempotency_key,
+            "submitted_hour": to_hour(now or utcnow()),
+        },
     )
-    try:
-        # A savepoint, so a double tap racing this one in another worker leaves the outer
-        # transaction usable and we can hand back the row that won.
-        with session.begin_nested():
-            session.add(submission)
-            session.flush()
-    except IntegrityError:
-        session.expunge(submission) if submission in session else None
+    if submission_id is None:
         existing = _existing(session, activity.id, idempotency_key)
         if existing is None:
-            raise
+            raise RuntimeError("a submission's key was taken but its row cannot be found")
         return _replay(session, existing, withdrawal_code, secret)
-    if rows:
-        # One executemany on the table: the ORM would send a statement per answer for its id,
-        # and split the rows by which columns are None.
-        session.execute(
-            insert(cast(Table, Answer.__table__)),
-            [
-                {
-                    "submission_id": submission.id,
-                    "question_id": row.question_id,
-                    "part": row.part,
-                    "choice": row.choice,
-                    "text": row.text,
-                    "moderation": PENDING if row.text is not None else None,
-                    "is_quote": False,
-                }
-                for row in rows
-            ],
-        )
-    categories = _flag_text_answers(session, activity, submission.id, rows, now)
+    _insert_answers(session, submission_id, rows)
+    categories = _flag_text_answers(session, activity, submission_id, rows, now)
     return SubmissionResult(
-        submission,
+        submission_id,
         flagged=bool(categories),
         created=True,
         withdrawal_code=code,
         categories=categories,
+        session=session,
     )
 
 
 def _flag_text_answers(
     session: Session,
-    activity: Activity,
+    activity: AnyActivity,
     submission_id: int,
     rows: list[AnswerRow],
     now: datetime | None = None,

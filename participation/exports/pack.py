@@ -166,6 +166,19 @@ def sav_cell(column: Column, value: object) -> object:
 
 
 def write_sav(path: Path, columns: Sequence[Column], rows: Sequence[Sequence[object]]) -> None:
+    """Write the .sav file in a short-lived child process (errors are raised here as there).
+
+    pandas and pyreadstat take about 50 MB once imported, and a web worker would keep them
+    for the rest of its life after one research pack; the child takes them away with it.
+    """
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("forkserver")) as child:
+        child.submit(write_sav_here, path, list(columns), [list(row) for row in rows]).result()
+
+
+def write_sav_here(path: Path, columns: Sequence[Column], rows: Sequence[Sequence[object]]) -> None:
     """Write rows to an SPSS .sav file with variable labels, value labels and missing codes."""
     import pandas as pd
     import pyreadstat

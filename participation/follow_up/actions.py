@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from participation.accounts import audit
+from participation.activities.snapshot import AnyActivity
 from participation.clock import utcnow
 from participation.models import Action, Activity, Staff, Theme
 from participation.models.activities import ARCHIVED, CLOSED
@@ -43,7 +44,7 @@ def _clean(field: str, value: str, what: str) -> str:
     return value
 
 
-def actions_for(session: Session, activity: Activity) -> list[Action]:
+def actions_for(session: Session, activity: AnyActivity) -> list[Action]:
     """The activity's actions, oldest first."""
     query = (
         select(Action)
@@ -121,7 +122,7 @@ class Publishing:
     showing: bool
 
 
-def publishing_of(activity: Activity, today: date | None = None) -> Publishing:
+def publishing_of(activity: AnyActivity, today: date | None = None) -> Publishing:
     """The activity's publishing choice and whether its actions show on `today` (UTC)."""
     today = today or utcnow().date()
     expired = activity.you_said_until is not None and today > activity.you_said_until
@@ -134,7 +135,7 @@ def publishing_of(activity: Activity, today: date | None = None) -> Publishing:
 
 
 def public_actions(
-    session: Session, activity: Activity, today: date | None = None
+    session: Session, activity: AnyActivity, today: date | None = None
 ) -> list[PublicAction]:
     """The actions the activity's `/j/<CODE>` page shows today (none unless published or closed)."""
     if not publishing_of(activity, today).showing:

@@ -55,6 +55,8 @@ class Activity(Base):
         Index("ix_activities_service_type", "service_id", "participation_type_id"),
         one_of("status", ActivityStatus, "status"),
     )
+    # The database sets content_version; it is read when first needed, not after every insert.
+    __mapper_args__ = {"eager_defaults": False}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), index=True)
@@ -80,6 +82,9 @@ class Activity(Base):
     # None inherits the service's help links.
     signposting: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     joined_count: Mapped[int] = mapped_column(Integer, default=0)
+    # One more for every change to what young people see or may do (see
+    # participation.activities.content_version); their pages keep the activity per version.
+    content_version: Mapped[int] = mapped_column(Integer, server_default="1")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from participation.accounts import audit
+from participation.activities.snapshot import ActivityData
 from participation.clock import to_hour, utcnow
 from participation.figures.text_answers import find_text_answer
 from participation.models import Activity, Flag, Staff
@@ -62,7 +63,7 @@ def burst_key(session: Session, activity_id: int, text: str, answer_id: int, now
 
 def new_flag(
     session: Session,
-    activity: Activity,
+    activity: Activity | ActivityData,
     answer_id: int,
     text: str,
     categories: list[str],

@@ -11,15 +11,15 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
+from participation.activities.snapshot import AnyQuestion
 from participation.answering.submissions import BOXES, ErrorKey, clean_text
-from participation.models import Question
 from participation.models.enums import QuestionKind
 
 # Far beyond any real question; stops a crafted form from growing the draft without bound.
 _MAX_VALUES = 50
 
 
-def base_name(question: Question) -> str:
+def base_name(question: AnyQuestion) -> str:
     """The input name (and first input id) of a question."""
     return f"q{question.id}"
 
@@ -29,7 +29,7 @@ def _int_or_raw(value: str) -> int | str:
     return int(value) if value.isdigit() and len(value) <= 6 else value[:20]
 
 
-def read_value(form: MultiDict[str, str], question: Question) -> Any:
+def read_value(form: MultiDict[str, str], question: AnyQuestion) -> Any:
     """The value a posted form gives one question (None when left empty)."""
     base = base_name(question)
     if question.kind == QuestionKind.FREE_TEXT:
@@ -51,7 +51,7 @@ def read_value(form: MultiDict[str, str], question: Question) -> Any:
     return _int_or_raw(raw) if raw else None
 
 
-def display_value(question: Question, value: Any) -> Any:
+def display_value(question: AnyQuestion, value: Any) -> Any:
     """A stored-in-draft value in the shape the question component expects."""
     if value is None:
         return None
@@ -64,7 +64,9 @@ def display_value(question: Question, value: Any) -> Any:
     return value
 
 
-def input_errors(errors: Mapping[ErrorKey, str], questions: Iterable[Question]) -> dict[str, str]:
+def input_errors(
+    errors: Mapping[ErrorKey, str], questions: Iterable[AnyQuestion]
+) -> dict[str, str]:
     """Errors keyed by the input id they belong to, for the component and error summary."""
     by_id = {}
     wanted = {question.id for question in questions}
@@ -76,7 +78,7 @@ def input_errors(errors: Mapping[ErrorKey, str], questions: Iterable[Question]) 
     return by_id
 
 
-def summary(question: Question, value: Any) -> list[str]:
+def summary(question: AnyQuestion, value: Any) -> list[str]:
     """What was answered, in words, for the check page (empty means passed)."""
     value = display_value(question, value)
     if value in (None, "", [], {}):

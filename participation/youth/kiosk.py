@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from flask import redirect, session, url_for
 
+from participation.activities.snapshot import AnyActivity
 from participation.db import get_session
 from participation.models import Activity
 
@@ -42,7 +43,7 @@ def redirect_to_start():
     return redirect(start_url(), 303)
 
 
-def redirect_if_elsewhere(activity: Activity | None):
+def redirect_if_elsewhere(activity: AnyActivity | None):
     """In kiosk mode, a start page for any other activity leads back to the kiosk's own."""
     kiosk_id = active_activity_id()
     if kiosk_id is None or (activity is not None and activity.id == kiosk_id):

@@ -14,8 +14,8 @@ from flask import render_template, request
 
 from participation import throttle
 from participation.activities import group_size
+from participation.activities.snapshot import AnyActivity
 from participation.errors import posted_fields
-from participation.models import Activity
 
 # The lead has to press "Let more people join"; asking again sooner would not help.
 GROUP_FULL_RETRY_SECONDS = 30
@@ -33,7 +33,7 @@ def _windows(budget: int) -> tuple[throttle.Window, ...]:
     )
 
 
-def _refusal(activity: Activity, reason: str, wait: int, *, sending: bool = False):
+def _refusal(activity: AnyActivity, reason: str, wait: int, *, sending: bool = False):
     html = render_template(
         "youth/wait.html",
         activity=activity,
@@ -52,7 +52,7 @@ def too_many_tries():
     return html, 429, {"Retry-After": str(GUESSING_RETRY_SECONDS)}
 
 
-def admit_joiner(activity: Activity):
+def admit_joiner(activity: AnyActivity):
     """Count a young person saying yes; a kind "please wait" page when they may not join yet."""
     joined = throttle.joined_this_session(activity.id)
     if group_size.joining_of(activity, joined).full:
@@ -65,7 +65,7 @@ def admit_joiner(activity: Activity):
     return None
 
 
-def admit_send(activity: Activity):
+def admit_send(activity: AnyActivity):
     """Count a send from this client; a kind "please wait" page when it has sent too many."""
     budget = group_size.send_allowance(activity.expected_group_size)
     wait = throttle.spend("send", _windows(budget), str(activity.id), throttle.client_key())

@@ -14,6 +14,7 @@ from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms import ValidationError
 
 from participation import throttle
+from participation.activities.snapshot import ActivityData
 from participation.answering.joining import (
     JoinProblem,
     JoinResult,
@@ -34,7 +35,6 @@ from participation.answering.submissions import (
 from participation.db import get_session
 from participation.extensions import csrf
 from participation.follow_up.actions import public_actions
-from participation.models import Activity, ConsentVersion
 from participation.models.activities import RESEARCH_ASK
 from participation.youth import bp, kiosk, limits
 from participation.youth import draft as drafts
@@ -136,7 +136,7 @@ def _problem_page(result: JoinResult):
     ), status
 
 
-def _consent_page(activity: Activity, *, research: bool = False, notice: str | None = None):
+def _consent_page(activity: ActivityData, *, research: bool = False, notice: str | None = None):
     return render_template(
         "youth/consent.html",
         activity=activity,
@@ -173,7 +173,7 @@ def consent(code: str):
     return _render_step(activity, draft, 0)
 
 
-def _questions_on(activity: Activity, step: int | str) -> list:
+def _questions_on(activity: ActivityData, step: int | str) -> list:
     if step == "all":
         return list(activity.questions)
     if isinstance(step, int) and 0 <= step < len(activity.questions):
@@ -181,7 +181,7 @@ def _questions_on(activity: Activity, step: int | str) -> list:
     return []
 
 
-def _parse_step(activity: Activity, raw: str | None) -> int | str:
+def _parse_step(activity: ActivityData, raw: str | None) -> int | str:
     if raw == "all" and activity.one_page:
         return "all"
     if raw and raw.isdigit():
@@ -190,7 +190,7 @@ def _parse_step(activity: Activity, raw: str | None) -> int | str:
 
 
 def _render_step(
-    activity: Activity,
+    activity: ActivityData,
     draft: Draft,
     step: int | str,
     *,
@@ -232,7 +232,7 @@ def _render_step(
     return render_template(template, **context), status
 
 
-def _load_draft() -> tuple[Activity, Draft] | None:
+def _load_draft() -> tuple[ActivityData, Draft] | None:
     draft = drafts.decode(request.form.get("draft"))
     if draft is None:
         return None
@@ -254,7 +254,7 @@ def _lost_page():
     return render_template("youth/start_again.html"), 400
 
 
-def _closed_page(activity: Activity, draft: Draft, problem: JoinProblem):
+def _closed_page(activity: ActivityData, draft: Draft, problem: JoinProblem):
     rows = [(i, q, summary(q, draft.answer(q.id))) for i, q in enumerate(activity.questions)]
     return render_template(
         "youth/closed_while_answering.html", activity=activity, problem=problem.value, rows=rows
@@ -299,7 +299,7 @@ def answer():
 
 
 def _keep_answers_from_form(
-    activity: Activity, draft: Draft, step: int | str, *, passing: bool = False
+    activity: ActivityData, draft: Draft, step: int | str, *, passing: bool = False
 ) -> None:
     """Put what the page's inputs hold into the draft (a pass, or a "pass" tick, clears it)."""
     ticked = set(request.form.getlist("pass"))
@@ -310,7 +310,7 @@ def _keep_answers_from_form(
             draft.set_answer(question.id, read_value(request.form, question))
 
 
-def _finished_page(activity: Activity):
+def _finished_page(activity: ActivityData):
     return render_template("youth/finished.html", activity=activity)
 
 
@@ -335,8 +335,8 @@ def submit():
     _keep_answers_from_form(activity, draft, step)
     if not csrf_ok():
         return _render_step(activity, draft, step, notice=NOT_SENT_NOTICE)
-    consent_version = db.get(ConsentVersion, draft.consent_version_id)
-    if consent_version is None or consent_version.activity_id != activity.id:
+    consent_version = activity.consent_version(draft.consent_version_id)
+    if consent_version is None:
         return _lost_page()
     try:
         result = record_submission(
@@ -368,7 +368,7 @@ def submit():
     )
 
 
-def _first_step_with_error(activity: Activity, errors: dict) -> int:
+def _first_step_with_error(activity: ActivityData, errors: dict) -> int:
     wrong = {question_id for question_id, _ in errors}
     for index, question in enumerate(activity.questions):
         if question.id in wrong:

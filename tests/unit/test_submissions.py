@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from participation.activities.codes import hash_withdrawal_code, new_idempotency_key
 from participation.activities.kinds import PREFER_NOT_TO_SAY, question_spec
@@ -131,23 +131,27 @@ def test_the_same_key_twice_stores_one_submission(make, db_session):
     assert count == 1
 
 
-def test_a_racing_insert_with_the_same_key_returns_the_winner(make, db_session, monkeypatch):
+def test_a_racing_insert_with_the_same_key_returns_the_winner(make, db_session):
     activity = make.activity()
     key = new_idempotency_key()
-    winner = store(db_session, activity, {}, key)
-    # Pretend the first look-up missed it, as when another worker inserts in between.
-    real = submissions._existing
-    calls = []
-
-    def miss_once(session, activity_id, idempotency_key):
-        calls.append(1)
-        return None if len(calls) == 1 else real(session, activity_id, idempotency_key)
-
-    monkeypatch.setattr(submissions, "_existing", miss_once)
-    again = store(db_session, activity, {ids(activity)[0]: 2}, key)
+    # Another worker's row with the same key, stored between this worker's check and insert.
+    winner_id = db_session.execute(
+        insert(Submission)
+        .values(
+            activity_id=activity.id,
+            consent_version_id=activity.current_consent.id,
+            research_consent=False,
+            withdrawal_code_hash=hash_withdrawal_code("a-b-c-d", TEST_SECRET),
+            idempotency_key=key,
+            submitted_hour=at(2026, 3, 4, 15),
+        )
+        .returning(Submission.id)
+    ).scalar_one()
+    again = store(db_session, activity, {ids(activity)[0]: 2}, key, withdrawal_code="a-b-c-d")
     assert not again.created
-    assert again.submission.id == winner.submission.id
-    assert rows_of(db_session, winner.submission.id) == []
+    assert again.submission_id == winner_id
+    assert again.withdrawal_code == "a-b-c-d"
+    assert rows_of(db_session, winner_id) == []
 
 
 @pytest.mark.parametrize(
@@ -355,7 +359,7 @@ def test_withdrawing_removes_a_flag_but_not_the_record_of_what_staff_did(make, d
 
     assert withdraw(db_session, code, TEST_SECRET) == WithdrawOutcome.WITHDRAWN
     db_session.flush()
-    assert db_session.get(Submission, result.submission.id) is None
+    assert db_session.get(Submission, result.submission_id) is None
     assert db_session.scalar(select(func.count()).select_from(Flag)) == 0
     trail = db_session.execute(
         select(AuditEvent.action, AuditEvent.detail).where(AuditEvent.staff_id == lead.id)
