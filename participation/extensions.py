@@ -7,6 +7,7 @@ never pulls in the app factory (and with it every other blueprint).
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
@@ -14,6 +15,9 @@ from flask_wtf import CSRFProtect
 from participation.throttle import client_key
 
 csrf = CSRFProtect()
+
+# Young people's pages speak English or Welsh (participation/translations); staff pages English.
+babel = Babel()
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.sign_in"

@@ -23,6 +23,7 @@ from participation.answering.joining import (
     count_join,
     resolve_join_code,
 )
+from participation.answering.languages import record_language
 from participation.answering.submissions import (
     ActivityNotAccepting,
     InvalidAnswers,
@@ -36,7 +37,7 @@ from participation.db import get_session
 from participation.extensions import csrf
 from participation.models import Activity, ConsentVersion
 from participation.models.activities import RESEARCH_ASK
-from participation.youth import bp, kiosk, limits
+from participation.youth import bp, kiosk, limits, nudge, pages, preferences
 from participation.youth import draft as drafts
 from participation.youth.draft import Draft
 from participation.youth.fields import display_value, input_errors, read_value, summary
@@ -189,6 +190,7 @@ def _render_step(
     notice: str | None = None,
     status: int = 200,
     then_check: bool = False,
+    unanswered: bool = False,
 ):
     """Render the page for `step`: a question, the check page, or every question at once."""
     if activity.one_page:
@@ -214,6 +216,7 @@ def _render_step(
             question=question,
             answer=display_value(question, draft.answer(question.id)),
             then_check=then_check,
+            unanswered=unanswered,
         )
     else:
         template = "youth/check.html"
@@ -272,6 +275,8 @@ def answer():
     problem = answering_problem(activity)
     if problem is not None:
         return _closed_page(activity, draft, problem)
+    if preferences.switch_pressed():
+        return _render_step(activity, draft, step, then_check=then_check)
     goto = request.form.get("goto", "")
     if goto.isdigit():
         return _render_step(
@@ -286,6 +291,8 @@ def answer():
             return _render_step(
                 activity, draft, step, errors=errors, status=400, then_check=then_check
             )
+        if nudge.should_ask(request.form, questions, draft):
+            return _render_step(activity, draft, step, then_check=then_check, unanswered=True)
     return _render_step(activity, draft, len(activity.questions) if then_check else here + 1)
 
 
@@ -347,15 +354,22 @@ def submit():
     except ActivityNotAccepting as closed:
         db.rollback()
         return _closed_page(activity, draft, closed.problem)
+    if result.created:
+        record_language(db, result.submission.id, preferences.language())
     db.commit()
     session["ended"] = time.time()
+    if kiosk.active():
+        # Post/redirect/get: Back from the next person's start never offers to re-send.
+        pages.remember_kiosk_thanks(activity.id, result.withdrawal_code, result.flagged)
+        return redirect(url_for("youth.kiosk_thanks"), 303)
     return render_template(
         "youth/thanks.html",
         activity=activity,
         withdrawal_code=result.withdrawal_code,
         flagged=result.flagged,
-        kiosk=kiosk.active(),
-        kiosk_start=kiosk.start_url() if kiosk.active() else None,
+        kiosk=False,
+        kiosk_start=None,
+        draft_token=drafts.encode(draft),
     )
 
 

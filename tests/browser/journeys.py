@@ -82,7 +82,7 @@ def answer_every_kind(visitor: Visitor, *, check: bool = True) -> None:
     page = visitor.page
 
     def at(number: int, kind: str) -> None:
-        assert page.locator(".progress").inner_text().strip() == f"{number} of 8"
+        assert page.locator(".progress__words").inner_text().strip() == f"Question {number} of 8"
         if check:
             visitor.check(f"question: {kind}", youth=True)
 
