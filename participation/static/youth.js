@@ -74,7 +74,9 @@
         button.textContent = "\u25A0 " + stop;
         speechSynthesis.speak(say);
       });
-      area.insertBefore(button, area.firstChild);
+      var slot = area.id && document.querySelector("[data-listen-slot='" + area.id + "']");
+      if (slot) slot.appendChild(button);
+      else area.insertBefore(button, area.firstChild);
     });
   }
 
