@@ -66,10 +66,10 @@ def say_yes(visitor: Visitor, code: str, *, research: bool, check: bool = True) 
     page = visitor.page
     visitor.goto(f"/j/{code}")
     assert page.get_by_role("button", name="Yes, I'll take part").is_visible()
-    # Said by the default statement, or listed below a statement in the lead's own words.
+    # Said first in the short layer (and again in the full statement behind "Read everything").
     assert page.get_by_text(
         re.compile("nobody can tell which answers are yours", re.I)
-    ).is_visible()
+    ).first.is_visible()
     if check:
         visitor.check("consent", youth=True)
     if research:
