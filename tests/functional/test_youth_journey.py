@@ -308,6 +308,8 @@ def test_back_keeps_an_unchecked_answer_and_next_then_checks_it(client, make, db
     journey.press("back", {field_name(free_text): "x" * 250})
     assert journey.progress() == "4 of 8"
     draft_with_long_text = hidden_fields(journey.last)
+    journey.press("next")  # nothing chosen on question 4: first asked "pass this one?"
+    assert journey.soup.find(class_="nudge") is not None
     journey.press("next")
     assert journey.soup.find("textarea").get_text() == "x" * 250
     response = journey.press("next")
