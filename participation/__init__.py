@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from participation.extensions import csrf, make_limiter
+from participation.extensions import babel, csrf, make_limiter
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -35,6 +35,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
         refuse_demo_accounts(app.extensions["engine"])
     csrf.init_app(app)
+    from participation.youth.preferences import locale_for_request
+
+    babel.init_app(app, locale_selector=locale_for_request)
     make_limiter(app)
     access.init_app(app)
     security.init_app(app)

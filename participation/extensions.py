@@ -10,6 +10,7 @@ import time
 from typing import Any
 
 from flask import Flask
+from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
@@ -18,6 +19,9 @@ from limits.storage import MemoryStorage
 from participation.throttle import client_key
 
 csrf = CSRFProtect()
+
+# Young people's pages speak English or Welsh (participation/translations); staff pages English.
+babel = Babel()
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.sign_in"

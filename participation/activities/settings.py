@@ -81,6 +81,7 @@ class ActivitySettings:
     one_page: bool = False
     signposting: list[dict[str, Any]] | None = None
     expected_group_size: int = 30
+    easy_read: bool = False
 
 
 # Fields copied straight between ActivitySettings and Activity.

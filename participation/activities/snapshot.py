@@ -58,6 +58,7 @@ class ConsentData:
     statement: str
     mode: str
     created_at: datetime
+    translations: Mapping[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +75,7 @@ class QuestionData:
     settings: Mapping[str, Any]
     key: str
     never_on_screen: bool
+    translations: Mapping[str, Any]
 
     def option_label(self, code: int) -> str:
         """The label of the option with `code`, or an empty string."""
@@ -112,6 +114,8 @@ class ActivityData:
     closed_at: datetime | None
     you_said_published: bool
     you_said_until: date | None
+    easy_read: bool
+    translations: Mapping[str, Any]
     service: ServiceData
     questions: tuple[QuestionData, ...]
     consent_versions: tuple[ConsentData, ...]

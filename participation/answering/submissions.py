@@ -31,6 +31,7 @@ from participation.activities.codes import (
 from participation.activities.kinds import DEFAULT_MAX_LENGTH
 from participation.activities.snapshot import AnyActivity, AnyConsent, AnyQuestion
 from participation.answering.joining import JoinProblem, answering_problem
+from participation.answering.languages import ANSWER_LANGUAGES
 from participation.clock import to_hour, utcnow
 from participation.models import (
     Activity,
@@ -412,6 +413,7 @@ def record_submission(
     *,
     withdrawal_code: str | None = None,
     now: datetime | None = None,
+    language: str = ANSWER_LANGUAGES[0],
 ) -> SubmissionResult:
     """Store one young person's answers once (a repeat with the same key returns the first).
 
@@ -422,6 +424,8 @@ def record_submission(
         raise ValueError("a valid idempotency key is required")
     if consent_version.activity_id != activity.id:
         raise ValueError("the consent version belongs to another activity")
+    if language not in ANSWER_LANGUAGES:
+        raise ValueError(f"unknown answering language {language!r}")
     rows, errors = validate_answers(activity, answers)
     problem = answering_problem(activity, now)
     if errors or problem is not None:
@@ -445,6 +449,7 @@ def record_submission(
             "withdrawal_code_hash": hash_withdrawal_code(code, secret),
             "idempotency_key": idempotency_key,
             "submitted_hour": to_hour(now or utcnow()),
+            "language": language,
         },
     )
     if submission_id is None:

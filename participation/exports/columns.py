@@ -28,6 +28,10 @@ MISSING_LABELS = {
     "": "Not applicable",
 }
 
+# The language a submission was answered in, as the young person chose it on the page.
+LANGUAGE = "language"
+LANGUAGE_LABELS = {"en": "English", "cy": "Welsh (Cymraeg)"}
+
 # Column roles.
 ROW, SERVICE, MONTH, CODE, OPTION, RANK, TEXT = (
     "row",
@@ -121,6 +125,15 @@ def response_columns(activity: Activity) -> list[Column]:
             "yearmonth",
             MONTH,
             "When the answers were sent, to the month only.",
+            quasi=True,
+        ),
+        Column(
+            "language",
+            "Language answered in",
+            "string",
+            LANGUAGE,
+            "The language the young person chose on the pages: en (English) or cy (Welsh); "
+            "never taken from browser settings. May be suppressed.",
             quasi=True,
         ),
     ]

@@ -60,10 +60,10 @@ def prepare_rows(
     """First pass: choose the rows and k-anonymise their quasi-identifiers."""
     k = activity.k_threshold
     reach = [c for c in columns if c.role == CODE and c.quasi]
-    names = ("service", "month", *(c.name for c in reach))
+    names = ("service", "month", "language", *(c.name for c in reach))
     # The hour as the driver gives it (SQLite: text), made a month once per distinct hour.
     hour = type_coerce(Submission.submitted_hour, String)
-    query = select(Submission.id, hour).where(*selection.clauses)
+    query = select(Submission.id, hour, Submission.language).where(*selection.clauses)
     if reach:
         query = query.add_columns(Answer.question_id, Answer.choice).outerjoin(
             Answer,
@@ -114,35 +114,36 @@ class _Months(dict[datetime | str, str]):
 
 
 def _keys_without_reach(records: Any, ids: array[int], service: str) -> list[tuple[object, ...]]:
-    """Each row's (service, month), one row per submission; ids collected in `ids`."""
+    """Each row's (service, month, language), one row per submission; ids collected in `ids`."""
     keys: list[tuple[object, ...]] = []
     key_of = _ServiceMonths(service)
     for batch in records.partitions():
         ids.extend(map(itemgetter(0), batch))
-        keys.extend(map(key_of.__getitem__, map(itemgetter(1), batch)))
+        keys.extend(map(key_of.__getitem__, map(itemgetter(1, 2), batch)))
     return keys
 
 
-class _ServiceMonths(dict[datetime | str, tuple[object, ...]]):
-    """(service, month) for each submission hour, one shared tuple per month."""
+class _ServiceMonths(dict[tuple[datetime | str, str], tuple[object, ...]]):
+    """(service, month, language) for each (hour, language), one shared tuple per combination."""
 
     def __init__(self, service: str) -> None:
         super().__init__()
         self.service, self.months = service, _Months()
         self.shared: dict[tuple[object, ...], tuple[object, ...]] = {}
 
-    def __missing__(self, hour: datetime | str) -> tuple[object, ...]:
-        key: tuple[object, ...] = (self.service, self.months[hour])
-        key = self[hour] = self.shared.setdefault(key, key)
+    def __missing__(self, hour_language: tuple[datetime | str, str]) -> tuple[object, ...]:
+        hour, language = hour_language
+        key: tuple[object, ...] = (self.service, self.months[hour], language)
+        key = self[hour_language] = self.shared.setdefault(key, key)
         return key
 
 
 def _keys_with_reach(
     records: Any, ids: array[int], service: str, reach: Sequence[Column]
 ) -> list[tuple[object, ...]]:
-    """Each row's (service, month, reach answers...), from a row per reach answer."""
+    """Each row's (service, month, language, reach answers...), from a row per reach answer."""
     months = _Months()
-    place = {c.question_id: 2 + i for i, c in enumerate(reach)}
+    place = {c.question_id: 3 + i for i, c in enumerate(reach)}
     # Rows share one tuple per distinct combination, so this list costs a pointer a row.
     shared: dict[tuple[object, ...], tuple[object, ...]] = {}
     keys: list[tuple[object, ...]] = []
@@ -155,9 +156,9 @@ def _keys_with_reach(
                 keys.append(shared.setdefault(key, key))
             current = record[0]
             ids.append(current)
-            values = [service, months[record[1]], *[PASSED] * len(reach)]
-        if record[2] is not None and record[3] is not None:
-            values[place[record[2]]] = record[3]
+            values = [service, months[record[1]], record[2], *[PASSED] * len(reach)]
+        if record[3] is not None and record[4] is not None:
+            values[place[record[3]]] = record[4]
     if current is not None:
         key = tuple(values)
         keys.append(shared.setdefault(key, key))

@@ -79,6 +79,10 @@ class Activity(Base):
     lundy_focus: Mapped[str | None] = mapped_column(String(10))
     hart_rung: Mapped[int | None] = mapped_column(Integer)
     one_page: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Easy read on from the start (young people can still switch it off, or on elsewhere).
+    easy_read: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # Second-language wording: {"cy": {"title": ..., "intro": ...}} (see activities/translations.py).
+    translations: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default="{}")
     # None inherits the service's help links.
     signposting: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     joined_count: Mapped[int] = mapped_column(Integer, default=0)
@@ -130,6 +134,8 @@ class ConsentVersion(Base):
     version: Mapped[int] = mapped_column(Integer)
     statement: Mapped[str] = mapped_column(Text)
     mode: Mapped[str] = mapped_column(String(12), default=CONSENT_SELF)
+    # The statement in a second language, {"cy": "..."}: part of this version, never edited in place.
+    translations: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default="{}")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     activity: Mapped[Activity] = relationship(back_populates="consent_versions")
@@ -178,6 +184,9 @@ class Question(Base):
     never_on_screen: Mapped[bool] = mapped_column(Boolean, server_default=false())
     # The question's identity across activities and rewordings: the dashboard groups by it.
     key: Mapped[str] = mapped_column(String(80), default=_first_wording_key, index=True)
+    # {"cy": {"prompt": ..., "hint": ..., "options": {"1": ...}, "boxes": [...]}}; answers
+    # are stored against the question and option codes whichever language was shown.
+    translations: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default="{}")
 
     activity: Mapped[Activity] = relationship(back_populates="questions")
 

@@ -43,6 +43,8 @@ class Submission(Base):
     idempotency_key: Mapped[str] = mapped_column(String(64))
     # Rounded down to the hour: a precise time could single someone out.
     submitted_hour: Mapped[datetime] = mapped_column(DateTime)
+    # The language the young person answered in ("en" or "cy"), as they chose it on the page.
+    language: Mapped[str] = mapped_column(String(5), default="en", server_default="en")
 
     activity: Mapped[Activity] = relationship()
     consent_version: Mapped[ConsentVersion] = relationship()

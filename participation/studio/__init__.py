@@ -4,4 +4,8 @@ from flask import Blueprint
 
 bp = Blueprint("studio", __name__, url_prefix="/studio")
 
-from participation.studio import kiosk_routes, routes  # noqa: E402,F401 - registers the views
+from participation.studio import (  # noqa: E402,F401 - registers the views
+    kiosk_routes,
+    routes,
+    translation_routes,
+)

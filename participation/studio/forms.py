@@ -155,6 +155,7 @@ class SettingsForm(FlaskForm):
     one_page = RadioField("How questions are shown", choices=LAYOUT_CHOICES, default="0")
     own_help_links = BooleanField("Use different help links for this activity")
     help_links = TextAreaField("Help links for this activity")
+    easy_read = BooleanField("Start in easy read")
 
     # Set by fix_service once young people have answered: the service can't change then.
     service_fixed: int | None = None
@@ -189,6 +190,7 @@ class SettingsForm(FlaskForm):
         self.one_page.data = "1" if settings.one_page else "0"
         self.own_help_links.data = settings.signposting is not None
         self.help_links.data = format_help_links(settings.signposting)
+        self.easy_read.data = settings.easy_read
 
     def to_settings(self) -> ActivitySettings:
         """What was typed, as settings for the domain to check."""
@@ -213,6 +215,7 @@ class SettingsForm(FlaskForm):
             signposting=parse_help_links(self.help_links.data or "")
             if self.own_help_links.data
             else None,
+            easy_read=bool(self.easy_read.data),
         )
 
 

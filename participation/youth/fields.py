@@ -14,6 +14,8 @@ from werkzeug.datastructures import MultiDict
 from participation.activities.snapshot import AnyQuestion
 from participation.answering.submissions import BOXES, ErrorKey, clean_text
 from participation.models.enums import QuestionKind
+from participation.youth.messages import translated
+from participation.youth.wording import box_prompts, label_for_code
 
 # Far beyond any real question; stops a crafted form from growing the draft without bound.
 _MAX_VALUES = 50
@@ -74,7 +76,7 @@ def input_errors(
         if question_id not in wanted:
             continue
         suffix = "" if part is None else f"_{part}"
-        by_id[f"q{question_id}{suffix}"] = message
+        by_id[f"q{question_id}{suffix}"] = translated(message)
     return by_id
 
 
@@ -86,7 +88,7 @@ def summary(question: AnyQuestion, value: Any) -> list[str]:
     if question.kind == QuestionKind.FREE_TEXT:
         return [str(value)]
     if question.kind == QuestionKind.THREE_BOXES:
-        prompts = (question.settings or {}).get("boxes") or [""] * BOXES
+        prompts = box_prompts(question)
         return [
             f"{prompts[part]} {text}".strip()
             for part, text in enumerate(value[:BOXES])
@@ -94,6 +96,6 @@ def summary(question: AnyQuestion, value: Any) -> list[str]:
         ]
     if question.kind == QuestionKind.RANKING:
         ordered = sorted(value.items(), key=lambda item: item[1])
-        return [f"{place}. {question.option_label(code) or '?'}" for code, place in ordered]
+        return [f"{place}. {label_for_code(question, code) or '?'}" for code, place in ordered]
     values = value if isinstance(value, list) else [value]
-    return [question.option_label(v) if isinstance(v, int) else "?" for v in values]
+    return [label_for_code(question, v) if isinstance(v, int) else "?" for v in values]

@@ -36,7 +36,7 @@ from participation.db import get_session
 from participation.extensions import csrf
 from participation.follow_up.actions import public_actions
 from participation.models.activities import RESEARCH_ASK
-from participation.youth import bp, kiosk, limits
+from participation.youth import bp, kiosk, limits, nudge, pages, preferences
 from participation.youth import draft as drafts
 from participation.youth.draft import Draft
 from participation.youth.fields import display_value, input_errors, read_value, summary
@@ -198,6 +198,7 @@ def _render_step(
     notice: str | None = None,
     status: int = 200,
     then_check: bool = False,
+    unanswered: bool = False,
 ):
     """Render the page for `step`: a question, the check page, or every question at once."""
     if activity.one_page:
@@ -223,6 +224,7 @@ def _render_step(
             question=question,
             answer=display_value(question, draft.answer(question.id)),
             then_check=then_check,
+            unanswered=unanswered,
         )
     else:
         template = "youth/check.html"
@@ -281,6 +283,8 @@ def answer():
     problem = answering_problem(activity)
     if problem is not None:
         return _closed_page(activity, draft, problem)
+    if preferences.switch_pressed():
+        return _render_step(activity, draft, step, then_check=then_check)
     goto = request.form.get("goto", "")
     if goto.isdigit():
         return _render_step(
@@ -295,6 +299,8 @@ def answer():
             return _render_step(
                 activity, draft, step, errors=errors, status=400, then_check=then_check
             )
+        if nudge.should_ask(request.form, questions, draft):
+            return _render_step(activity, draft, step, then_check=then_check, unanswered=True)
     return _render_step(activity, draft, len(activity.questions) if then_check else here + 1)
 
 
@@ -348,6 +354,7 @@ def submit():
             draft.key,
             current_app.config["SECRET_KEY"],
             withdrawal_code=draft.withdrawal_code,
+            language=preferences.language(),
         )
     except InvalidAnswers as invalid:
         db.rollback()
@@ -358,13 +365,18 @@ def submit():
         return _closed_page(activity, draft, closed.problem)
     db.commit()
     session["ended"] = time.time()
+    if kiosk.active():
+        # Post/redirect/get: Back from the next person's start never offers to re-send.
+        pages.remember_kiosk_thanks(activity.id, result.withdrawal_code, result.flagged)
+        return redirect(url_for("youth.kiosk_thanks"), 303)
     return render_template(
         "youth/thanks.html",
         activity=activity,
         withdrawal_code=result.withdrawal_code,
         flagged=result.flagged,
-        kiosk=kiosk.active(),
-        kiosk_start=kiosk.start_url() if kiosk.active() else None,
+        kiosk=False,
+        kiosk_start=None,
+        draft_token=drafts.encode(draft),
     )
 
 

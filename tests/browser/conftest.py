@@ -29,6 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from participation.activities import content_version
 from participation.commands.demo import DEMO_PASSWORD, DEMO_TOTP_SECRETS, load_demo
 from participation.commands.migrate import upgrade
 from participation.commands.seed import ensure_reference_data
@@ -153,6 +154,8 @@ class LiveServer:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A session on the server's database; commits when the block succeeds."""
+        # Changes made here count as content changes, as the server's own would.
+        content_version.install()
         with Session(self.engine) as session:
             yield session
             session.commit()

@@ -66,10 +66,10 @@ def say_yes(visitor: Visitor, code: str, *, research: bool, check: bool = True) 
     page = visitor.page
     visitor.goto(f"/j/{code}")
     assert page.get_by_role("button", name="Yes, I'll take part").is_visible()
-    # Said by the default statement, or listed below a statement in the lead's own words.
+    # Said first in the short layer (and again in the full statement behind "Read everything").
     assert page.get_by_text(
         re.compile("nobody can tell which answers are yours", re.I)
-    ).is_visible()
+    ).first.is_visible()
     if check:
         visitor.check("consent", youth=True)
     if research:
@@ -82,7 +82,7 @@ def answer_every_kind(visitor: Visitor, *, check: bool = True) -> None:
     page = visitor.page
 
     def at(number: int, kind: str) -> None:
-        assert page.locator(".progress").inner_text().strip() == f"{number} of 8"
+        assert page.locator(".progress__words").inner_text().strip() == f"Question {number} of 8"
         if check:
             visitor.check(f"question: {kind}", youth=True)
 

@@ -308,6 +308,9 @@ class Visitor:
 
     def _axe(self) -> list[dict[str, Any]]:
         if self._javascript:
+            # Judged from the top, as the twin below and a page just opened are: at any other
+            # scroll position the sticky "Leave this site" bar covers whatever lies under it.
+            self.page.evaluate("window.scrollTo(0, 0)")
             return axe_violations(self.page)
         # axe-core needs timers, which do not run where JavaScript is off. So it checks a twin:
         # a page with scripts allowed, given the very document this page received and the

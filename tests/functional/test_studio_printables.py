@@ -127,11 +127,14 @@ def test_the_preview_shows_consent_then_each_question_in_a_phone_frame(lead_clie
     response = lead_client.get(url_of(activity, "preview"))
     assert response.status_code == 200
     soup = page(response)
-    frames = soup.select(".phone-frame")
-    assert len(frames) == 1 + len(activity.questions)
+    # Each screen in English, beside the same screen in Welsh.
+    frames = soup.select(".preview-pair > div:first-child .phone-frame")
+    welsh = soup.select(".preview-pair > div:last-child .phone-frame")
+    assert len(frames) == len(welsh) == 1 + len(activity.questions)
+    assert "Gadael y wefan hon" in welsh[0].get_text()
     consent = frames[0].get_text(" ", strip=True)
     assert activity.current_consent.statement in consent
-    assert "Do you want to take part?" in consent
+    assert "Yes, I'll take part" in consent
     for frame, question in zip(frames[1:], activity.questions, strict=True):
         text = " ".join(frame.get_text(" ").split())
         assert question.prompt in text
@@ -158,7 +161,8 @@ def test_the_preview_of_a_one_page_activity_shows_every_question_together(lead_c
             question_spec("free_text", "What should we change?", max_length=250),
         ],
     )
-    frames = page(lead_client.get(url_of(activity, "preview"))).select(".phone-frame")
+    preview = page(lead_client.get(url_of(activity, "preview")))
+    frames = preview.select(".preview-pair > div:first-child .phone-frame")
     assert len(frames) == 2
     text = frames[1].get_text(" ")
     assert "How was the walk?" in text and "What should we change?" in text

@@ -108,9 +108,19 @@ def test_kiosk_mode_returns_to_the_start_and_never_shows_the_last_person(make, s
     while first.soup.find(class_="progress"):
         first.press("pass")
     check_page = hidden_fields(first.last)
-    thanks = first.send()
+    sent = first.send()
+    # Post/redirect/get: the thanks page is a plain GET, so Back from the next person's start
+    # never lands on a form the browser offers to send again.
+    assert sent.status_code == 303
+    assert sent.headers["Location"] == "/thanks"
+    thanks = client.get("/thanks")
     soup = page(thanks)
     assert soup.find("a", string="I'm done – next person")["href"] == "/j/KIOSK7"
+    assert soup.find(id="withdrawal-code") is not None
+    # Shown once: Back (or a reload) goes to the start, showing nothing of theirs.
+    again = client.get("/thanks")
+    assert again.status_code == 303
+    assert again.headers["Location"] == "/j/KIOSK7"
     # No timer: the page waits for the button, however long the young person needs.
     assert soup.find("meta", attrs={"http-equiv": "refresh"}) is None
     assert len(submissions_of(db_session, activity)) == 1

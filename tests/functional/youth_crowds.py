@@ -135,15 +135,15 @@ def run_class(
                 crowd.lead_pressed = crowd.lead_pressed or at + lead_after
             wait = float(response.headers["Retry-After"])
             heapq.heappush(queue, (at + wait, number, "retry", response))
+        elif response.status_code == 200 and "Thank you" in page(response).get_text():
+            crowd.sent.add(number)
+            crowd.last_sent = at
         elif page(response).find("input", attrs={"name": "draft"}) is not None:
             if send_together is not None:
                 later = join_over + rng.uniform(0, send_together)
             else:
                 later = at + rng.uniform(*answer_for)
             heapq.heappush(queue, (later, number, "send", response))
-        elif response.status_code == 200 and "Thank you" in page(response).get_text():
-            crowd.sent.add(number)
-            crowd.last_sent = at
         else:
             raise AssertionError(f"unexpected page {response.status_code} at step {step}")
     return crowd

@@ -100,8 +100,9 @@ class Journey:
         return self.press("send", fields, url="/answers/send")
 
     def progress(self) -> str:
-        """The "3 of 8" line."""
-        return self.soup.find(class_="progress").get_text(strip=True)
+        """The "3 of 8" of the "Question 3 of 8" words above the progress bar."""
+        words = self.soup.find(class_="progress__words").get_text(strip=True)
+        return words.removeprefix("Question ")
 
     def heading(self) -> str:
         """The page's main heading."""
