@@ -69,7 +69,7 @@ def test_each_state_has_its_own_kind_message(client, make, fields, heading):
         assert response.status_code == 200
         assert page(response).find("h1").get_text() == heading
         assert "Leave this site" in text_of(response)
-        assert page(response).find("form", attrs={"action": "/j/STAT34"}) is None
+        assert page(response).find("form", attrs={"action": "/j/STAT34", "method": "post"}) is None
 
 
 def test_unknown_and_retired_codes(client, make):
