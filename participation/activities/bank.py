@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from participation.accounts import audit
 from participation.activities.library import BANK
-from participation.activities.questions import MAX_QUESTIONS, _ensure_editable
+from participation.activities.questions import append_question
 from participation.activities.settings import ActivityError
 from participation.models import Activity, Question, Staff
 from participation.models.activities import wording_key
@@ -31,31 +31,15 @@ def bank_item(bank_key: str) -> dict[str, Any]:
 def add_from_bank(session: Session, staff: Staff, activity: Activity, bank_key: str) -> Question:
     """Add the bank question at the end of the activity, keeping the bank's key."""
     item = bank_item(bank_key)
-    _ensure_editable(session, activity)
-    if len(activity.questions) >= MAX_QUESTIONS:
-        raise ActivityError(("questions", f"An activity can have up to {MAX_QUESTIONS} questions."))
-    question = Question(
-        position=len(activity.questions),
-        key=item["key"],
-        kind=item["kind"],
-        prompt=item["prompt"],
-        hint=item.get("hint", ""),
-        options=[dict(option) for option in item["options"]],
-        settings=dict(item["settings"]),
-    )
-    activity.questions.append(question)
-    session.flush()
-    audit.record(
-        session,
-        "question_added",
-        staff=staff,
-        target=question,
-        service_id=activity.service_id,
-        activity_id=activity.id,
-        kind=question.kind,
-        bank_key=bank_key,
-    )
-    return question
+    fields = {
+        "key": item["key"],
+        "kind": item["kind"],
+        "prompt": item["prompt"],
+        "hint": item.get("hint", ""),
+        "options": [dict(option) for option in item["options"]],
+        "settings": dict(item["settings"]),
+    }
+    return append_question(session, staff, activity, fields, bank_key=bank_key)
 
 
 def bank_choices_for(question: Question) -> list[dict[str, Any]]:

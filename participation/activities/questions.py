@@ -246,10 +246,17 @@ def add_question(
     session: Session, staff: Staff, activity: Activity, draft: QuestionDraft
 ) -> Question:
     """Add a question at the end of the activity."""
+    return append_question(session, staff, activity, build_question(draft))
+
+
+def append_question(
+    session: Session, staff: Staff, activity: Activity, fields: dict[str, Any], **details: Any
+) -> Question:
+    """Add a question made of `fields` at the end of the activity, audited with `details`."""
     _ensure_editable(session, activity)
     if len(activity.questions) >= MAX_QUESTIONS:
         raise ActivityError(("questions", f"An activity can have up to {MAX_QUESTIONS} questions."))
-    question = Question(position=len(activity.questions), **build_question(draft))
+    question = Question(position=len(activity.questions), **fields)
     activity.questions.append(question)
     session.flush()
     audit.record(
@@ -260,6 +267,7 @@ def add_question(
         service_id=activity.service_id,
         activity_id=activity.id,
         kind=question.kind,
+        **details,
     )
     return question
 
