@@ -77,6 +77,10 @@ def load_settings(instance_path: Path, overrides: dict[str, Any] | None = None) 
         ENV_PREFIX + "DATABASE_URL", f"sqlite:///{instance_path / 'participation.sqlite3'}"
     )
     settings["SECRET_KEY"] = os.environ.get(ENV_PREFIX + "SECRET_KEY")
+    # Each Hub's linking-code key (participation.outcomes.linking): outside the database.
+    settings["LINK_KEY_DIR"] = Path(
+        os.environ.get(ENV_PREFIX + "LINK_KEY_DIR", instance_path / "link-keys")
+    )
     settings.update(overrides or {})
     # Unless told the public address, `participation serve` points QR codes at itself.
     settings["BASE_URL_FOLLOWS_SERVER"] = (

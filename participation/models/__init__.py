@@ -9,6 +9,7 @@ from participation.models.activities import (
 )
 from participation.models.audit import AuditEvent
 from participation.models.credentials import Passkey, RecoveryCode
+from participation.models.outcomes import OutcomeQuestion
 from participation.models.releases import ResearchRelease
 from participation.models.services import ParticipationType, Service
 from participation.models.staff import Staff
@@ -24,6 +25,7 @@ __all__ = [
     "Base",
     "ConsentVersion",
     "Flag",
+    "OutcomeQuestion",
     "ParticipationType",
     "Passkey",
     "Question",

@@ -45,6 +45,9 @@ class Submission(Base):
     submitted_hour: Mapped[datetime] = mapped_column(DateTime)
     # The language the young person answered in ("en" or "cy"), as they chose it on the page.
     language: Mapped[str] = mapped_column(String(5), default="en", server_default="en")
+    # A keyed hash of the young person's own linking code, when they chose to give one: it
+    # links their answers over time without saying who they are (participation.outcomes.linking).
+    link_hash: Mapped[str | None] = mapped_column(String(64), index=True)
 
     activity: Mapped[Activity] = relationship()
     consent_version: Mapped[ConsentVersion] = relationship()
