@@ -94,6 +94,7 @@ def app(connection: Connection, database_url: str, tmp_path: Path) -> Flask:
             "ENGINE": connection.engine,
             "SECRET_KEY": TEST_SECRET,
             "BASE_URL": "http://participation.test",
+            "LINK_KEY_DIR": tmp_path / "link-keys",
         }
     )
     app.instance_path = str(tmp_path / "instance")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import secrets
+from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -147,6 +148,8 @@ class Factory:
         values: dict[int, list[dict[str, Any]]] | None = None,
         *,
         research_consent: bool = True,
+        link_hash: str | None = None,
+        submitted_hour: datetime | None = None,
     ) -> Submission:
         """A submission with answers given as {question position: [answer fields, ...]}."""
         submission = Submission(
@@ -155,7 +158,8 @@ class Factory:
             research_consent=research_consent,
             withdrawal_code_hash=secrets.token_hex(32),
             idempotency_key=secrets.token_urlsafe(16),
-            submitted_hour=to_hour(utcnow()),
+            submitted_hour=to_hour(submitted_hour or utcnow()),
+            link_hash=link_hash,
         )
         for position, rows in (values or {}).items():
             question = activity.questions[position]
