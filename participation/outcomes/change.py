@@ -1,0 +1,397 @@
+"""Change over time in a Hub's outcome questions, with disclosure control.
+
+A young person who gave a linking code at two or more measures is one *pair* for an
+outcome question in a group (a service, a participation type, a service's type, or the
+whole Hub): their first and latest answer in that group are compared. Answers without a
+link, or a linked person's only answer, count in the cross-section (every answer given)
+and never in change.
+
+Every count goes through `participation.privacy.suppression`: a group with fewer than k
+pairs shows none of its change, and inside a shown group each table (first, latest, moved)
+is suppressed on its own, secondary cells included. Group sizes are suppressed against the
+Hub's total too (as the dashboard does), so the Hub figure minus the shown Spokes can't
+reveal a hidden Spoke.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import TypeVar
+
+from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.orm import Session
+
+from participation.models import Activity, Answer, OutcomeQuestion, Question, Service, Submission
+from participation.models.services import ParticipationType
+from participation.outcomes.bank import KEY_PREFIX, SCALE_CODES, bank_for
+from participation.privacy.suppression import Cell, SuppressedTable, suppress, suppress_value
+
+K = TypeVar("K", int, str)
+DEFAULT_K = 5
+UP, SAME, DOWN = "up", "same", "down"
+MOVES = (UP, SAME, DOWN)
+
+# A group of young people: ("hub",), ("service", id), ("type", id), ("service_type", id, id).
+Group = tuple[object, ...]
+HUB_GROUP: Group = ("hub",)
+
+
+@dataclass(frozen=True)
+class OutcomeFilters:
+    """Which measures count: by submission hour, inclusive UK dates; None is open-ended."""
+
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One linked answer to an outcome question, in the order it was given."""
+
+    link: str
+    service_id: int
+    type_id: int
+    key: str
+    choice: int
+
+
+def groups_of(service_id: int, type_id: int) -> tuple[Group, ...]:
+    """Every group an answer given in this service and participation type counts in."""
+    return (
+        HUB_GROUP,
+        ("service", service_id),
+        ("type", type_id),
+        ("service_type", service_id, type_id),
+    )
+
+
+def pairs_by_group(
+    measures: Iterable[Measure],
+) -> dict[tuple[Group, str], Counter[tuple[int, int]]]:
+    """For each (group, question key): how many young people went from first to latest answer.
+
+    `measures` must come oldest first. A young person with one answer in a group is not a pair.
+    """
+    first: dict[tuple[Group, str, str], int] = {}
+    latest: dict[tuple[Group, str, str], int] = {}
+    times: Counter[tuple[Group, str, str]] = Counter()
+    for measure in measures:
+        for group in groups_of(measure.service_id, measure.type_id):
+            person = (group, measure.key, measure.link)
+            first.setdefault(person, measure.choice)
+            latest[person] = measure.choice
+            times[person] += 1
+    pairs: dict[tuple[Group, str], Counter[tuple[int, int]]] = defaultdict(Counter)
+    for person, count in times.items():
+        if count >= 2:
+            group, key, _ = person
+            pairs[(group, key)][(first[person], latest[person])] += 1
+    return pairs
+
+
+@dataclass(frozen=True)
+class ChangeTable:
+    """One outcome question's change for one group, after suppression."""
+
+    pairs: Cell
+    first: SuppressedTable[int]
+    latest: SuppressedTable[int]
+    moved: SuppressedTable[str]
+
+    @property
+    def shown(self) -> bool:
+        """Whether any change is shown (k or more pairs, and not hidden to protect another)."""
+        return not self.pairs.suppressed and bool(self.pairs.count)
+
+
+def change_table(pairs: Counter[tuple[int, int]], k: int, *, hidden: bool = False) -> ChangeTable:
+    """Suppress one group's first/latest/moved tables; `hidden` hides all (secondary)."""
+    total = sum(pairs.values())
+    if hidden:
+        total = max(total, k)  # a hidden group says nothing, not even "fewer than k"
+    first = Counter({code: 0 for code in SCALE_CODES})
+    latest = Counter({code: 0 for code in SCALE_CODES})
+    moved = Counter({move: 0 for move in MOVES})
+    for (before, after), count in pairs.items():
+        first[before] += count
+        latest[after] += count
+        moved[UP if after > before else DOWN if after < before else SAME] += count
+    if hidden:
+        cell = Cell(None, suppressed=True, k=k, secondary=True)
+        return ChangeTable(
+            cell, _all_hidden(first, k), _all_hidden(latest, k), _all_hidden(moved, k)
+        )
+    ordered_first = {code: first[code] for code in SCALE_CODES}
+    ordered_latest = {code: latest[code] for code in SCALE_CODES}
+    return ChangeTable(
+        pairs=suppress_value(total, k),
+        first=suppress(ordered_first, k, total),
+        latest=suppress(ordered_latest, k, total),
+        moved=suppress({move: moved[move] for move in MOVES}, k, total),
+    )
+
+
+def _all_hidden(counts: Counter[K], k: int) -> SuppressedTable[K]:
+    cell = Cell(None, suppressed=True, k=k, secondary=True)
+    return SuppressedTable({key: cell for key in counts}, cell, k, 0, len(counts))
+
+
+@dataclass(frozen=True)
+class GroupChange:
+    """One group's figures for one outcome question."""
+
+    label: str
+    group: Group
+    change: ChangeTable
+    # Every answer given in the group, linked or not.
+    answers: SuppressedTable[int]
+
+
+@dataclass(frozen=True)
+class OutcomeChange:
+    """One outcome question across a Hub: the whole Hub, its services and its types."""
+
+    key: str
+    prompt: str
+    area: str
+    retired: bool
+    hub: GroupChange
+    services: list[GroupChange] = field(default_factory=list)
+    types: list[GroupChange] = field(default_factory=list)
+    # A service's own types, keyed by service id.
+    service_types: dict[int, list[GroupChange]] = field(default_factory=dict)
+
+    def service(self, service_id: int) -> GroupChange | None:
+        """The figures of one service, if it has any measures."""
+        return next((g for g in self.services if g.group == ("service", service_id)), None)
+
+
+@dataclass(frozen=True)
+class HubOutcomes:
+    """Change over time for a Hub's outcome questions, ready for a page, a chart or a report."""
+
+    hub: Service
+    services: list[Service]
+    questions: list[OutcomeChange]
+    k: int
+    filters: OutcomeFilters
+    linked_people: Cell
+
+    @property
+    def any_measures(self) -> bool:
+        """Whether any outcome question has been answered in the period."""
+        return any(q.hub.answers.total.count != 0 for q in self.questions)
+
+
+def hub_services(session: Session, hub_id: int) -> list[Service]:
+    """The Hub itself, then its Spokes by name."""
+    query = select(Service).where(or_(Service.id == hub_id, Service.parent_id == hub_id))
+    found = list(session.scalars(query))
+    return sorted(found, key=lambda s: (s.id != hub_id, s.name.casefold()))
+
+
+def _period(filters: OutcomeFilters) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = []
+    if filters.date_from:
+        where.append(Submission.submitted_hour >= datetime.combine(filters.date_from, time()))
+    if filters.date_to:
+        end = datetime.combine(filters.date_to + timedelta(days=1), time())
+        where.append(Submission.submitted_hour < end)
+    return where
+
+
+def _outcome_answers(
+    service_ids: Sequence[int], filters: OutcomeFilters
+) -> list[ColumnElement[bool]]:
+    return [
+        Activity.service_id.in_(service_ids),
+        Question.key.startswith(KEY_PREFIX, autoescape=True),
+        Answer.choice.is_not(None),
+        *_period(filters),
+    ]
+
+
+def linked_measures(
+    session: Session, service_ids: Sequence[int], filters: OutcomeFilters
+) -> list[Measure]:
+    """Every linked outcome answer in these services and the period, oldest first."""
+    query = (
+        select(
+            Submission.link_hash,
+            Activity.service_id,
+            Activity.participation_type_id,
+            Question.key,
+            Answer.choice,
+        )
+        .select_from(Answer)
+        .join(Submission, Submission.id == Answer.submission_id)
+        .join(Question, Question.id == Answer.question_id)
+        .join(Activity, Activity.id == Submission.activity_id)
+        .where(Submission.link_hash.is_not(None), *_outcome_answers(service_ids, filters))
+        .order_by(Submission.submitted_hour, Submission.id)
+    )
+    return [
+        Measure(str(link), service_id, type_id, key, int(choice or 0))
+        for link, service_id, type_id, key, choice in session.execute(query)
+    ]
+
+
+def answer_counts(
+    session: Session, service_ids: Sequence[int], filters: OutcomeFilters
+) -> dict[tuple[Group, str], Counter[int]]:
+    """Every outcome answer (linked or not) per group, question key and scale code."""
+    query = (
+        select(
+            Activity.service_id,
+            Activity.participation_type_id,
+            Question.key,
+            Answer.choice,
+            func.count(),
+        )
+        .select_from(Answer)
+        .join(Submission, Submission.id == Answer.submission_id)
+        .join(Question, Question.id == Answer.question_id)
+        .join(Activity, Activity.id == Submission.activity_id)
+        .where(*_outcome_answers(service_ids, filters))
+        .group_by(Activity.service_id, Activity.participation_type_id, Question.key, Answer.choice)
+    )
+    counts: dict[tuple[Group, str], Counter[int]] = defaultdict(Counter)
+    for service_id, type_id, key, choice, count in session.execute(query):
+        for group in groups_of(service_id, type_id):
+            counts[(group, key)][int(choice or 0)] += count
+    return counts
+
+
+def hidden_children(parent_total: int, sizes: dict[Group, int], k: int) -> set[Group]:
+    """The child groups hidden only so the parent total can't be subtracted to reveal one."""
+    table = suppress(sizes, k, parent_total)
+    return {group for group, cell in table.cells.items() if cell.secondary}
+
+
+@dataclass
+class _Figures:
+    """The raw counts one Hub's page is built from (never shown as they are)."""
+
+    pairs: dict[tuple[Group, str], Counter[tuple[int, int]]]
+    answers: dict[tuple[Group, str], Counter[int]]
+    k: int
+
+    def pair_total(self, group: Group, key: str) -> int:
+        return sum(self.pairs.get((group, key), Counter()).values())
+
+    def answer_total(self, group: Group, key: str) -> int:
+        return sum(self.answers.get((group, key), Counter()).values())
+
+    def group_change(self, label: str, group: Group, key: str, hidden: bool) -> GroupChange:
+        pairs = self.pairs.get((group, key), Counter())
+        answers = self.answers.get((group, key), Counter())
+        ordered = {code: answers[code] for code in SCALE_CODES}
+        return GroupChange(
+            label=label,
+            group=group,
+            change=change_table(pairs, self.k, hidden=hidden),
+            answers=_all_hidden(Counter(ordered), self.k) if hidden else suppress(ordered, self.k),
+        )
+
+    def children(
+        self, parent: Group, key: str, labelled: list[tuple[str, Group]]
+    ) -> list[GroupChange]:
+        """The child groups with any answers, each hidden where it would reveal another."""
+        present = [(label, g) for label, g in labelled if self.answer_total(g, key)]
+        hidden = hidden_children(
+            self.pair_total(parent, key), {g: self.pair_total(g, key) for _, g in present}, self.k
+        ) | hidden_children(
+            self.answer_total(parent, key),
+            {g: self.answer_total(g, key) for _, g in present},
+            self.k,
+        )
+        return [self.group_change(label, g, key, g in hidden) for label, g in present]
+
+    def rest_is_small(self, own: Group, key: str) -> bool:
+        """Whether the Hub minus one service leaves between 1 and k-1 people or answers."""
+        others = (
+            self.pair_total(HUB_GROUP, key) - self.pair_total(own, key),
+            self.answer_total(HUB_GROUP, key) - self.answer_total(own, key),
+        )
+        return any(0 < count < self.k for count in others)
+
+
+def hub_outcomes(
+    session: Session,
+    hub_id: int,
+    filters: OutcomeFilters | None = None,
+    *,
+    k: int = DEFAULT_K,
+    viewer_service_id: int | None = None,
+) -> HubOutcomes:
+    """Change over time in a Hub's outcome questions, by service, by type and Hub-wide.
+
+    With `viewer_service_id` (a Spoke's own staff), the Hub-wide figure of a question is
+    hidden when the rest of the Hub has fewer than k: subtracting the Spoke's own figure
+    from it would show those few.
+    """
+    filters = filters or OutcomeFilters()
+    services = hub_services(session, hub_id)
+    hub = services[0]
+    service_ids = [s.id for s in services]
+    measures = linked_measures(session, service_ids, filters)
+    figures = _Figures(pairs_by_group(measures), answer_counts(session, service_ids, filters), k)
+    type_names: dict[int, str] = {
+        type_id: name
+        for type_id, name in session.execute(select(ParticipationType.id, ParticipationType.name))
+    }
+    questions = [
+        _question_change(figures, item, services, type_names, viewer_service_id)
+        for item in bank_for(session, hub_id)
+        if figures.answer_total(HUB_GROUP, item.key) or not item.is_retired
+    ]
+    return HubOutcomes(
+        hub=hub,
+        services=services,
+        questions=questions,
+        k=k,
+        filters=filters,
+        linked_people=suppress_value(len({m.link for m in measures}), k),
+    )
+
+
+def _types_in(parent: Group, type_names: dict[int, str]) -> list[tuple[str, Group]]:
+    prefix = () if parent == HUB_GROUP else (parent[1],)
+    kind = "type" if parent == HUB_GROUP else "service_type"
+    return [
+        (name, (kind, *prefix, type_id))
+        for type_id, name in sorted(type_names.items(), key=lambda item: item[1].casefold())
+    ]
+
+
+def _question_change(
+    figures: _Figures,
+    item: OutcomeQuestion,
+    services: list[Service],
+    type_names: dict[int, str],
+    viewer_service_id: int | None,
+) -> OutcomeChange:
+    key = item.key
+    own: Group = ("service", viewer_service_id)
+    hub_hidden = (
+        viewer_service_id is not None
+        and viewer_service_id != services[0].id
+        and figures.rest_is_small(own, key)
+    )
+    service_groups: list[tuple[str, Group]] = [(s.name, ("service", s.id)) for s in services]
+    return OutcomeChange(
+        key=key,
+        prompt=item.prompt,
+        area=item.area,
+        retired=item.is_retired,
+        hub=figures.group_change(services[0].name, HUB_GROUP, key, hub_hidden),
+        services=figures.children(HUB_GROUP, key, service_groups),
+        types=figures.children(HUB_GROUP, key, _types_in(HUB_GROUP, type_names)),
+        service_types={
+            s.id: figures.children(("service", s.id), key, _types_in(("service", s.id), type_names))
+            for s in services
+        },
+    )

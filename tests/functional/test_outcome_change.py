@@ -1,0 +1,157 @@
+"""Change over time in outcome questions: linked pairs, cross-sections and disclosure control."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from participation.outcomes import bank
+from participation.outcomes.change import OutcomeFilters, hub_outcomes
+
+SAFE = "outcome:feel-safe"
+HELP = "outcome:know-where-to-get-help"
+# Stored as naive UTC, as submission hours are.
+MARCH = datetime(2026, 3, 10, 15)  # noqa: DTZ001
+MAY = datetime(2026, 5, 12, 15)  # noqa: DTZ001
+
+
+@pytest.fixture
+def hub(make, db_session):
+    hub = make.service("Northgate Hub", kind="hub")
+    bank.ensure_standard(db_session, hub.id)
+    return hub
+
+
+def outcome_activity(make, db_session, service, type_name="Group work"):
+    """An activity asking the first two standard outcome questions."""
+    items = {item.key: item for item in bank.bank_for(db_session, service.parent_id or service.id)}
+    questions = [bank.question_fields(items[SAFE]), bank.question_fields(items[HELP])]
+    return make.activity(service, questions=questions, type_name=type_name)
+
+
+def answer(make, activity, safe, help_=None, *, link=None, when=MARCH):
+    values = {0: [{"choice": safe}]}
+    if help_ is not None:
+        values[1] = [{"choice": help_}]
+    return make.submission(activity, values, link_hash=link, submitted_hour=when)
+
+
+def change_of(result, key):
+    return next(q for q in result.questions if q.key == key)
+
+
+def test_a_linked_young_person_counts_once_from_first_to_latest_answer(make, db_session, hub):
+    spoke = make.service("Riverside Spoke", hub=hub)
+    first, later = (outcome_activity(make, db_session, spoke) for _ in range(2))
+    # Thirteen young people: seven feel safer in May, five the same, one less safe.
+    moves = [(2, 4)] * 7 + [(3, 3)] * 5 + [(4, 2)]
+    for number, (before, after) in enumerate(moves):
+        answer(make, first, before, link=f"person-{number}", when=MARCH)
+        answer(make, later, after, link=f"person-{number}", when=MAY)
+    answer(make, first, 1, when=MARCH)  # not linked: the cross-section only
+
+    result = hub_outcomes(db_session, hub.id)
+    safe = change_of(result, SAFE)
+    spoke_change = safe.service(spoke.id).change
+    assert spoke_change.pairs.count == 13
+    assert spoke_change.first.cells[2].count == 7
+    assert spoke_change.latest.cells[4].count == 7
+    moved = spoke_change.moved.cells
+    assert moved["up"].count == 7
+    # One young person moved down: fewer than k, so hidden with another to protect it.
+    assert moved["down"].display == "fewer than 5"
+    assert moved["same"].suppressed and moved["same"].display == "hidden"
+    assert safe.hub.answers.total.count == 27
+    assert safe.hub.change.pairs.count == 13
+    assert result.linked_people.count == 13
+
+
+def test_a_spoke_with_three_linked_young_people_shows_fewer_than_five(make, db_session, hub):
+    big, small = make.service("Riverside Spoke", hub=hub), make.service("Hillside Spoke", hub=hub)
+    for service, people in ((big, 12), (small, 3)):
+        first, later = (
+            outcome_activity(make, db_session, service),
+            outcome_activity(make, db_session, service),
+        )
+        for number in range(people):
+            answer(make, first, 2, link=f"{service.id}-{number}", when=MARCH)
+            answer(make, later, 4, link=f"{service.id}-{number}", when=MAY)
+
+    safe = change_of(hub_outcomes(db_session, hub.id), SAFE)
+    hillside = safe.service(small.id).change
+    assert not hillside.shown
+    assert hillside.pairs.display == "fewer than 5"
+    assert all(cell.suppressed for cell in hillside.first.cells.values())
+    # The Hub's 15 minus Riverside's would give Hillside's 3: Riverside is hidden too.
+    riverside = safe.service(big.id).change
+    assert not riverside.shown and riverside.pairs.secondary
+    assert safe.hub.change.pairs.count == 15
+
+
+def test_a_spoke_sees_the_hub_figure_only_when_the_rest_of_the_hub_is_not_small(
+    make, db_session, hub
+):
+    own, other = make.service("Riverside Spoke", hub=hub), make.service("Hillside Spoke", hub=hub)
+    for service, people in ((own, 10), (other, 2)):
+        first, later = (
+            outcome_activity(make, db_session, service),
+            outcome_activity(make, db_session, service),
+        )
+        for number in range(people):
+            answer(make, first, 3, link=f"{service.id}-{number}", when=MARCH)
+            answer(make, later, 5, link=f"{service.id}-{number}", when=MAY)
+
+    as_hub = change_of(hub_outcomes(db_session, hub.id), SAFE)
+    assert as_hub.hub.change.pairs.count == 12
+    as_spoke = change_of(hub_outcomes(db_session, hub.id, viewer_service_id=own.id), SAFE)
+    assert not as_spoke.hub.change.shown
+    assert as_spoke.hub.answers.total.suppressed
+
+
+def test_answers_in_different_activity_types_are_compared_within_each_type(make, db_session, hub):
+    spoke = make.service("Riverside Spoke", hub=hub)
+    group = [outcome_activity(make, db_session, spoke) for _ in range(2)]
+    one_to_one = [outcome_activity(make, db_session, spoke, "One-to-one work") for _ in range(2)]
+    for number in range(6):
+        answer(make, group[0], 1, link=f"p{number}", when=MARCH)
+        answer(make, group[1], 3, link=f"p{number}", when=MAY)
+        answer(make, one_to_one[0], 5, link=f"p{number}", when=MARCH)
+        answer(make, one_to_one[1], 5, link=f"p{number}", when=MAY)
+
+    safe = change_of(hub_outcomes(db_session, hub.id), SAFE)
+    by_type = {g.label: g.change for g in safe.types}
+    assert by_type["Group work"].moved.cells["up"].count == 6
+    assert by_type["One-to-one work"].moved.cells["same"].count == 6
+    # Hub-wide, each young person's first answer is March's group work, latest May's.
+    hub_moved = safe.hub.change.moved.cells
+    assert hub_moved["same"].count == 0 and hub_moved["up"].count == 6
+
+
+def test_the_period_limits_which_answers_count(make, db_session, hub):
+    spoke = make.service("Riverside Spoke", hub=hub)
+    first, later = (
+        outcome_activity(make, db_session, spoke),
+        outcome_activity(make, db_session, spoke),
+    )
+    for number in range(6):
+        answer(make, first, 2, link=f"p{number}", when=MARCH)
+        answer(make, later, 4, link=f"p{number}", when=MAY)
+
+    spring = hub_outcomes(db_session, hub.id, OutcomeFilters(date(2026, 3, 1), date(2026, 3, 31)))
+    safe = change_of(spring, SAFE)
+    assert safe.hub.change.pairs.count == 0
+    assert safe.hub.answers.total.count == 6
+
+
+def test_another_hubs_answers_never_count(make, db_session, hub):
+    other_hub = make.service("Southport Hub", kind="hub")
+    bank.ensure_standard(db_session, other_hub.id)
+    theirs = [outcome_activity(make, db_session, other_hub) for _ in range(2)]
+    for number in range(6):
+        answer(make, theirs[0], 2, link=f"p{number}", when=MARCH)
+        answer(make, theirs[1], 4, link=f"p{number}", when=MAY)
+
+    safe = change_of(hub_outcomes(db_session, hub.id), SAFE)
+    assert safe.hub.answers.total.count == 0
+    assert safe.hub.change.pairs.count == 0
