@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-from participation.youth import preferences, symbols, wording
+from participation.youth import markup, preferences, symbols, wording
 
 bp = Blueprint("youth", __name__)
 bp.before_request(preferences.remember_choices)
@@ -16,5 +16,6 @@ bp.add_app_template_global(wording.consent_statement, "local_consent")
 bp.add_app_template_global(symbols.symbol_for, "symbol_for")
 bp.add_app_template_global(wording.shown_language, "shown_language")
 bp.add_app_template_global(wording.in_language, "in_language")
+bp.add_app_template_global(markup.blank_question, "blank_question")
 
 from participation.youth import pages, routes  # noqa: E402,F401 - registers the views
