@@ -52,7 +52,10 @@ def blank_question(activity: Any, question: Any, *, easy: bool, heading: bool = 
 
 def _draw(question: Any, easy: bool, heading: bool) -> Markup:
     fields = get_template_attribute(COMPONENT, "question_fields")
-    return Markup(fields(question, None, {}, heading=heading, easy=easy))
+    drawn = fields(question, None, {}, heading=heading, easy=easy)
+    # An autoescaping macro hands back Markup already: its text is escaped where drawn.
+    assert isinstance(drawn, Markup)
+    return drawn
 
 
 def forget_all() -> None:
