@@ -35,9 +35,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
         refuse_demo_accounts(app.extensions["engine"])
     csrf.init_app(app)
+    from participation.youth import translating
     from participation.youth.preferences import locale_for_request
 
     babel.init_app(app, locale_selector=locale_for_request)
+    translating.install(app)
     make_limiter(app)
     access.init_app(app)
     security.init_app(app)

@@ -57,10 +57,10 @@ def init_app(app: Flask) -> None:
     def globals_for_templates() -> dict[str, object]:
         return {
             "exit_url": current_app.config["EXIT_URL"],
-            "help_links_for": help_links,
             "staff_nav": [item for item in STAFF_NAV if item[0] in current_app.view_functions],
         }
 
+    app.add_template_global(help_links, "help_links_for")
     app.add_template_global(statement_paragraphs, "consent_paragraphs")
     app.add_template_global(facts_untold, "consent_facts_untold")
     app.add_template_filter(format_phone, "phone")

@@ -17,5 +17,6 @@ bp.add_app_template_global(symbols.symbol_for, "symbol_for")
 bp.add_app_template_global(wording.shown_language, "shown_language")
 bp.add_app_template_global(wording.in_language, "in_language")
 bp.add_app_template_global(markup.blank_question, "blank_question")
+bp.add_app_template_global(markup.help_footer, "youth_footer")
 
 from participation.youth import pages, routes  # noqa: E402,F401 - registers the views

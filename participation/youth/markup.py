@@ -1,48 +1,46 @@
-"""Unanswered questions' markup, kept per activity content version.
+"""Parts of young people's pages drawn once per activity content version, then kept.
 
-Drawing a question's inputs (faces, lamps, options in the shown language) was the largest
-part of rendering a young person's page. Before anything is entered, that markup depends
-only on the question, the shown language, easy read and whether the question is the page's
-heading, and the question can only change with a new content version
-(participation.activities.content_version), so it is drawn once per process and version.
+Drawing a question's inputs (faces, lamps, options in the shown language) and the help
+footer was the largest part of rendering a young person's page. Before anything is entered,
+a question's markup depends only on the question, the shown language, easy read and whether
+it is the page's heading; the footer only on the activity's help links, the language and
+whether its links open a new tab. An activity can only change with a new content version
+(participation.activities.content_version), so each is drawn once per process and version.
 A page with an answer or an error draws the question afresh.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from flask import current_app, get_template_attribute
 from markupsafe import Markup
 
+from participation.activities.snapshot import ActivityData
 from participation.youth.wording import shown_language
 
-COMPONENT = "youth/components/question.html"
 # Far more than one process meets between restarts (a few hundred bytes each).
 MAX_KEPT = 5000
 
-_kept: dict[tuple[Any, ...], Markup] = {}
+_kept: dict[Hashable, Markup] = {}
 _lock = threading.Lock()
 
 
-def blank_question(activity: Any, question: Any, *, easy: bool, heading: bool = False) -> Markup:
-    """The question's inputs with nothing entered, exactly as the component draws them."""
-    if not current_app.config.get("KEEP_QUESTION_MARKUP", True):
-        return _draw(question, easy, heading)
+def _version(activity: ActivityData | None) -> Hashable:
     # The creation time too, as the activity snapshot does: a reused id is another activity.
-    key = (
-        activity.id,
-        activity.content_version,
-        activity.created_at,
-        question.id,
-        shown_language(),
-        bool(easy),
-        heading,
-    )
+    if activity is None:
+        return None
+    return (activity.id, activity.content_version, activity.created_at)
+
+
+def _kept_or_drawn(key: Hashable, draw: Callable[[], Markup]) -> Markup:
+    if not current_app.config.get("KEEP_QUESTION_MARKUP", True):
+        return draw()
     found = _kept.get(key)
     if found is None:
-        found = _draw(question, easy, heading)
+        found = draw()
         with _lock:
             if len(_kept) >= MAX_KEPT:
                 _kept.clear()
@@ -50,12 +48,41 @@ def blank_question(activity: Any, question: Any, *, easy: bool, heading: bool = 
     return found
 
 
-def _draw(question: Any, easy: bool, heading: bool) -> Markup:
-    fields = get_template_attribute(COMPONENT, "question_fields")
-    drawn = fields(question, None, {}, heading=heading, easy=easy)
+def _macro(template: str, name: str, *args: Any, **kwargs: Any) -> Markup:
+    drawn = get_template_attribute(template, name)(*args, **kwargs)
     # An autoescaping macro hands back Markup already: its text is escaped where drawn.
     assert isinstance(drawn, Markup)
     return drawn
+
+
+def blank_question(
+    activity: ActivityData, question: Any, *, easy: bool, heading: bool = False
+) -> Markup:
+    """The question's inputs with nothing entered, exactly as the component draws them."""
+    key = ("question", _version(activity), question.id, shown_language(), bool(easy), heading)
+    return _kept_or_drawn(
+        key,
+        lambda: _macro(
+            "youth/components/question.html",
+            "question_fields",
+            question,
+            None,
+            {},
+            heading=heading,
+            easy=easy,
+        ),
+    )
+
+
+def help_footer(activity: Any, new_tab: bool) -> Markup:
+    """The help footer for the activity's page (the default help links with no activity)."""
+
+    def draw() -> Markup:
+        return _macro("youth/components/footer.html", "help_footer", activity, new_tab)
+
+    if activity is not None and not isinstance(activity, ActivityData):
+        return draw()  # an ORM activity may hold changes not yet given a version
+    return _kept_or_drawn(("footer", _version(activity), shown_language(), new_tab), draw)
 
 
 def forget_all() -> None:

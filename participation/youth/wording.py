@@ -14,6 +14,7 @@ from typing import Any
 from flask_babel import force_locale, get_locale, gettext
 
 from participation.activities.kinds import THREE_BOX_PROMPTS
+from participation.youth import translating
 from participation.youth.preferences import ENGLISH
 
 
@@ -91,4 +92,8 @@ def consent_statement(consent: Any) -> str:
 def in_language(lang: str, render: Callable[..., str], *args: Any) -> str:
     """Render part of a page in another language (the studio previews both)."""
     with force_locale(lang):
-        return render(*args)
+        translating.forget()
+        try:
+            return render(*args)
+        finally:
+            translating.forget()
