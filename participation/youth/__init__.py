@@ -17,6 +17,7 @@ bp.add_app_template_global(symbols.symbol_for, "symbol_for")
 bp.add_app_template_global(wording.shown_language, "shown_language")
 bp.add_app_template_global(wording.in_language, "in_language")
 bp.add_app_template_global(markup.blank_question, "blank_question")
-bp.add_app_template_global(markup.help_footer, "youth_footer")
+bp.add_app_template_global(markup.kept_part, "kept_part")
+bp.add_app_template_global(markup.switches, "youth_switches")
 
 from participation.youth import pages, routes  # noqa: E402,F401 - registers the views

@@ -1,10 +1,11 @@
 """Parts of young people's pages drawn once per activity content version, then kept.
 
-Drawing a question's inputs (faces, lamps, options in the shown language) and the help
-footer was the largest part of rendering a young person's page. Before anything is entered,
+Drawing a question's inputs (faces, lamps, options in the shown language), the consent
+statement, the help footer and the switches at the top was the largest part of rendering a young person's page. Before anything is entered,
 a question's markup depends only on the question, the shown language, easy read and whether
-it is the page's heading; the footer only on the activity's help links, the language and
-whether its links open a new tab. An activity can only change with a new content version
+it is the page's heading; the consent layers and the footer only on the activity, the
+language and a flag or two; the switches only on the young person's choices and the
+address they post to. An activity can only change with a new content version
 (participation.activities.content_version), so each is drawn once per process and version.
 A page with an answer or an error draws the question afresh.
 """
@@ -74,15 +75,28 @@ def blank_question(
     )
 
 
-def help_footer(activity: Any, new_tab: bool) -> Markup:
-    """The help footer for the activity's page (the default help links with no activity)."""
+def kept_part(activity: Any, template: str, name: str, *args: Hashable) -> Markup:
+    """A macro's markup for the activity (None: no activity) and `args`, kept per version.
+
+    The macro is called as name(activity, *args) and may only depend on those, the shown
+    language and the activity's content (the consent layers, the help footer).
+    """
 
     def draw() -> Markup:
-        return _macro("youth/components/footer.html", "help_footer", activity, new_tab)
+        return _macro(template, name, activity, *args)
 
     if activity is not None and not isinstance(activity, ActivityData):
         return draw()  # an ORM activity may hold changes not yet given a version
-    return _kept_or_drawn(("footer", _version(activity), shown_language(), new_tab), draw)
+    return _kept_or_drawn((template, name, _version(activity), shown_language(), args), draw)
+
+
+def switches(prefs: dict[str, Any], form_id: str | None, action: str) -> Markup:
+    """The language, easy-read and colour switches for these choices and this form."""
+    key = ("switches", prefs["lang"], prefs["easy"], prefs["colours"], form_id, action)
+    return _kept_or_drawn(
+        key,
+        lambda: _macro("youth/components/switches.html", "switches", prefs, form_id, action),
+    )
 
 
 def forget_all() -> None:
