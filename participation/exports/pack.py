@@ -427,7 +427,7 @@ def research_pack_chunks(
     activity, columns = export.activity, export.columns
     kept: list[list[object]] = []
     files: list[tuple[str, str]] = [
-        ("responses.csv", "one row per young person's answers"),
+        ("responses.csv", "one row per set of answers a young person sent"),
         ("datapackage.json", "the codebook: types, wording, value labels, missing codes"),
     ]
 
