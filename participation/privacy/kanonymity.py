@@ -199,15 +199,16 @@ def k_anonymise_links(links: Sequence[str | None], keys: Sequence[Combo], k: int
         raise ValueError(f"k must be an integer of at least 1, not {k!r}")
     if len(links) != len(keys):
         raise ValueError(f"{len(links)} links for {len(keys)} rows")
-    rows_of: dict[str, Counter[Combo]] = defaultdict(Counter)
-    for link, key in zip(links, keys, strict=True):
+    # Counted in C first: a large export has far fewer (link, combination) pairs than rows.
+    rows_of: dict[str, list[tuple[Combo, int]]] = defaultdict(list)
+    for (link, key), count in Counter(zip(links, keys, strict=True)).items():
         if link is not None:
-            rows_of[link][key] += 1
-    profile = {link: frozenset(combos.items()) for link, combos in rows_of.items()}
+            rows_of[link].append((key, count))
+    profile = {link: frozenset(combos) for link, combos in rows_of.items()}
     sharing = Counter(profile.values())
     rare = {link for link, seen in profile.items() if sharing[seen] < k}
-    kept = [None if link in rare else link for link in links]
-    unlinked_rows = sum(sum(rows_of[link].values()) for link in rare)
+    kept = [None if link in rare else link for link in links] if rare else list(links)
+    unlinked_rows = sum(count for link in rare for _, count in rows_of[link])
     return LinkResult(kept, len(rows_of), len(rare), unlinked_rows)
 
 
