@@ -318,6 +318,7 @@ def test_the_link_column_is_described_validates_and_differs_between_releases(
 ):
     activity = make.activity(spoke, title="Check-ins", research_sharing="ask", k_threshold=5)
     linked_people(make, activity, 5)
+    linked_people(make, activity, 1, rows_each=3)  # the only one with 3 rows: unlinked
     for _ in range(3):
         make.submission(activity, ANSWERS)  # no linking code
     release(make, activity)
@@ -340,12 +341,13 @@ def test_the_link_column_is_described_validates_and_differs_between_releases(
     frame = pd.read_csv(first / "responses.csv", dtype=str, keep_default_na=False)
     assert list(frame.columns[:5]) == ["row", "service", "month", "language", "link"]
     per_link = Counter(frame["link"])
-    assert per_link.pop("") == 3 and sorted(per_link.values()) == [2] * 5
+    assert per_link.pop("") == 3 + 3 and sorted(per_link.values()) == [2] * 5
     data, _ = pyreadstat.read_sav(str(first / "responses.sav"))
     assert Counter(data["link"]) == Counter(frame["link"])
     readme = " ".join((first / "README.txt").read_text().split())
     assert "The link column joins the rows of one young person within this release only" in readme
-    assert "No links needed to be blanked" in readme
+    assert "a link is kept only where at least 5 linked young people" in readme
+    assert "The link was blanked on 3 rows." in readme
 
     linked_people(make, activity, 5, rows_each=1)
     release(make, activity)
@@ -353,7 +355,7 @@ def test_the_link_column_is_described_validates_and_differs_between_releases(
     unpack(client.get(f"/research/activities/{activity.id}/releases/2/pack.zip"), second)
     assert frictionless.validate(str(second / "datapackage.json")).valid
     again = pd.read_csv(second / "responses.csv", dtype=str, keep_default_na=False)
-    assert len(again) == 18
+    assert len(again) == 21
     assert set(frame["link"]) & set(again["link"]) == {""}, "no link joins two releases"
 
 
