@@ -1,13 +1,14 @@
 """Anonymised row-level responses: one row per submission, streamed as CSV.
 
-An export reads the database twice, both times as a stream. The first pass reads only the
-quasi-identifiers (service, submission month, reach answers) and k-anonymises them (a
-research export then reads the link hashes and keeps only links safe across each young
-person's rows, see links.py); the second pass reads one row per submission, in the export's keyed shuffle (see shuffle.py),
-its answers grouped by the database (see packed.py), and writes one row at a time; row
-numbers count the rows as they leave, so they mean nothing outside the export. Memory therefore grows with
-the number of submissions (a few small numbers each), never with the number of answers or
-the length of what young people wrote. What the columns hold: export_columns.
+An export reads the database in two passes, both streamed. The first pass reads only the
+quasi-identifiers (service, submission month, reach answers) and k-anonymises them; a
+research export then reads the link hashes and keeps a link only where it is safe across
+each young person's rows (see links.py). The second pass reads one row per submission, in
+the export's keyed shuffle (see shuffle.py), its answers grouped by the database (see
+packed.py), and writes one row at a time; row numbers count the rows as they leave, so
+they mean nothing outside the export. Memory therefore grows with the number of
+submissions (a few small numbers each), never with the number of answers or the length of
+what young people wrote. What the columns hold: export_columns.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from participation.exports.columns import (
     CODE,
+    LINK,
     OPTION,
     PASSED,
     RANK,
@@ -51,7 +52,7 @@ class RowBuilder:
         position = {c.name: i for i, c in enumerate(columns)}
         self.quasi_positions = [position[name] for name in quasi_names]
         self.row_position = position["row"]
-        self.link_position = position.get("link")
+        self.link_position = next((i for i, c in enumerate(columns) if c.role == LINK), None)
         for i, column in enumerate(columns):
             qid, key = column.question_id, column.key
             if qid is None:
