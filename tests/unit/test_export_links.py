@@ -82,6 +82,23 @@ def test_one_young_persons_rows_share_a_link_and_two_releases_share_none(make, d
     assert release_rows(db_session, activity, 2) == second, "a release downloads the same again"
 
 
+def test_the_same_young_people_in_two_activities_share_no_link(make, db_session):
+    # A pack is one activity's release: links join rows within it, never across activities.
+    service = make.service("Harbour Spoke")
+    people = [code() for _ in range(5)]
+    found = []
+    for title in ("Spring check-in", "Summer check-in"):
+        activity = make.activity(
+            service, title=title, questions=QUESTIONS, research_sharing="ask", k_threshold=5
+        )
+        for n, person in enumerate(people):
+            send(make, activity, f"{title} {n}", person)
+        make_release(db_session, None, activity)
+        found.append({row["link"] for row in release_rows(db_session, activity, 1)})
+    assert len(found[0]) == len(found[1]) == 5
+    assert found[0].isdisjoint(found[1])
+
+
 def test_two_exports_of_exactly_the_same_rows_share_no_link(make, db_session):
     activity = make.activity(questions=QUESTIONS, research_sharing="ask", k_threshold=2)
     for n in range(4):
