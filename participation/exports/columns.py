@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement
 from participation.activities.kinds import THREE_BOX_PROMPTS
 from participation.models import Activity, Question
 from participation.models.enums import QuestionKind
-from participation.privacy.kanonymity import KAnonResult
+from participation.privacy.kanonymity import KAnonResult, LinkResult
 
 PASSED = -1
 SUPPRESSED = -2
@@ -33,7 +33,7 @@ LANGUAGE = "language"
 LANGUAGE_LABELS = {"en": "English", "cy": "Welsh (Cymraeg)"}
 
 # Column roles.
-ROW, SERVICE, MONTH, CODE, OPTION, RANK, TEXT = (
+ROW, SERVICE, MONTH, CODE, OPTION, RANK, TEXT, LINK = (
     "row",
     "service",
     "month",
@@ -41,6 +41,7 @@ ROW, SERVICE, MONTH, CODE, OPTION, RANK, TEXT = (
     "option",
     "rank",
     "text",
+    "link",
 )
 CODED_KINDS = (
     QuestionKind.EMOJI_SCALE,
@@ -77,6 +78,7 @@ class Selection:
 
     clauses: tuple[ColumnElement[bool], ...]
     seed: int
+    linked: bool = False  # research exports link one young person's rows (see links.py)
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,8 @@ class PreparedRows:
     quasi_index: array[int]  # for each row, its combination in quasi_values
     suppression: KAnonResult  # without its rows, for the README's report
     k: int
+    links: list[str] | None = None  # for each row, its link ("" for none); None: no column
+    linking: LinkResult | None = None  # without its links, for the README's report
 
     @property
     def rows(self) -> int:
@@ -107,8 +111,22 @@ def _labels(question: Question) -> dict[int, str]:
     return {int(option["code"]): str(option["label"]) for option in question.options}
 
 
-def response_columns(activity: Activity) -> list[Column]:
-    """The columns of responses.csv for `activity`, in order."""
+LINK_DESCRIPTION = (
+    "Links the rows of one young person within this release only: rows with the same value "
+    "were sent by someone who gave the same linking code. The values are random and made "
+    "afresh for each release, so they mean nothing outside it and cannot be matched with "
+    "another release or export. Blank when the young person gave no code, or when linking "
+    "their rows would narrow them to fewer than k young people."
+)
+
+
+def link_column() -> Column:
+    """The column that links one young person's rows within a research release."""
+    return Column("link", "Same young person (this release only)", "string", LINK, LINK_DESCRIPTION)
+
+
+def response_columns(activity: Activity, *, linked: bool = False) -> list[Column]:
+    """The columns of responses.csv for `activity`, in order (`linked`: with the link column)."""
     columns = [
         Column("row", "Row number", "integer", ROW, "Random within this export; not an id."),
         Column(
@@ -137,6 +155,8 @@ def response_columns(activity: Activity) -> list[Column]:
             quasi=True,
         ),
     ]
+    if linked:
+        columns.append(link_column())
     for question in activity.questions:
         number, prompt = _question_number(question), question.prompt.strip()
         if question.kind in CODED_KINDS:

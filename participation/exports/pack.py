@@ -19,6 +19,7 @@ from typing import Any
 from participation.clock import utcnow
 from participation.exports.columns import (
     CODE,
+    LINK,
     MISSING_LABELS,
     MISSING_VALUES,
     OPTION,
@@ -30,10 +31,11 @@ from participation.exports.columns import (
     RowStats,
 )
 from participation.exports.consent import research_shareable
+from participation.exports.links import LINK_PATTERN
 from participation.exports.responses import ResponseExport
 from participation.models import Activity, ResearchRelease
 from participation.privacy.csv_cells import neutralise_csv_cell
-from participation.privacy.kanonymity import describe_suppression
+from participation.privacy.kanonymity import describe_links, describe_suppression
 from participation.privacy.redaction import PLACEHOLDERS
 from participation.privacy.suppression import suppress_value
 
@@ -109,6 +111,8 @@ def _field(column: Column) -> dict[str, Any]:
         descriptor["constraints"] = {"minimum": 1, "maximum": len(column.labels)}
     elif column.name == "row":
         descriptor["constraints"] = {"required": True, "unique": True, "minimum": 1}
+    elif column.role == LINK:
+        descriptor["constraints"] = {"pattern": LINK_PATTERN}
     if column.quasi:
         descriptor["quasiIdentifier"] = True
     return descriptor
@@ -269,6 +273,17 @@ def _releases(releases: Sequence[ResearchRelease], current: ResearchRelease | No
     return lines
 
 
+def _linking(prepared: PreparedRows) -> str:
+    if prepared.links is None:
+        return ""
+    return (
+        "- The link column joins the rows of one young person within this release only, "
+        "where they chose to give a linking code. Its values are random, made afresh for "
+        "each release and never the code or anything stored: they cannot be matched with "
+        "another release's or another export's.\n"
+    )
+
+
 def _empty_explanation(
     activity: Activity, prepared: PreparedRows, release: ResearchRelease | None
 ) -> str:
@@ -313,6 +328,8 @@ def readme_text(
         prepared.k,
         {"month": "date and time to the month", "reach answers": "asked in bands or groups"},
     )
+    if prepared.linking is not None:
+        suppression += " " + describe_links(prepared.linking, prepared.k)
     sections = [
         f"RESEARCH PACK: {activity.title}",
         "",
@@ -346,6 +363,7 @@ def readme_text(
             "device details are stored.\n"
             "- No internal ids: rows are shuffled for each release and the row column numbers "
             "them in that order. Nothing links rows across releases or across activities.\n"
+            f"{_linking(prepared)}"
             "- Time is given to the month only (column month).\n"
             f"- Free text has personal details replaced by placeholders: {placeholders}. "
             "Automatic redaction can miss things: read text before quoting it.\n"
@@ -409,7 +427,7 @@ def research_pack_chunks(
     activity, columns = export.activity, export.columns
     kept: list[list[object]] = []
     files: list[tuple[str, str]] = [
-        ("responses.csv", "one row per young person's answers"),
+        ("responses.csv", "one row per set of answers a young person sent"),
         ("datapackage.json", "the codebook: types, wording, value labels, missing codes"),
     ]
 

@@ -40,6 +40,7 @@ from sqlalchemy.orm import Session
 
 from participation.exports.columns import (
     CODE,
+    LINK,
     OPTION,
     PASSED,
     RANK,
@@ -284,6 +285,21 @@ def _sum_of(fields: list[_Field], counted: Sequence[int] = ()) -> ColumnElement[
     return cast(func.coalesce(func.sum(packed), 0), BigInteger)
 
 
+class _NoLinks:
+    """The link cells of an export without a link column: none for any row."""
+
+    def __getitem__(self, position: int) -> tuple[()]:
+        return ()
+
+
+def _link_cells(links: Sequence[str] | None) -> Sequence[tuple[str, ...]] | _NoLinks:
+    """Each row's link as a one-cell tuple (one tuple a person), the same as value and text."""
+    if links is None:
+        return _NoLinks()
+    cells: dict[str, tuple[str]] = {}
+    return [cells.setdefault(link, (link,)) for link in links]
+
+
 class PackedRows:
     """Reads the packed second pass and turns each submission into a row or a CSV line."""
 
@@ -305,21 +321,24 @@ class PackedRows:
             for c in self.packing.chunks
         ]
         self.quasi_text = [tuple(map(csv_field, combo)) for combo in prepared.quasi_values]
+        self.link_cells = _link_cells(prepared.links)
         self.text_cell = functools.lru_cache(maxsize=4096)(self._text_cell)
         self.line_order, self.value_order = self._orders(columns)
 
     def _orders(self, columns: Sequence[Column]) -> tuple[list[int], list[int]]:
         """Where each column's cell is among a row's pieces: as CSV text, and as values.
 
-        Pieces are the row number, the quasi-identifiers, then each chunk (as CSV text, one
-        piece a chunk; as values, one a column), then the text columns.
+        Pieces are the row number, the quasi-identifiers, the link (if the export has one),
+        then each chunk (as CSV text, one piece a chunk; as values, one a column), then the
+        text columns.
         """
         chunks = self.packing.chunks
         quasi = {name: 1 + i for i, name in enumerate(self.prepared.quasi_names)}
         outputs = [f.column for c in chunks for f in c.fields if f.column is not None]
         starts = {c.first_column: i for i, c in enumerate(chunks) if c.first_column is not None}
         texts = {position: i for i, (position, _, _) in enumerate(self.packing.texts)}
-        base = 1 + len(quasi)
+        link = 1 + len(quasi)
+        base = link + (self.prepared.links is not None)
         after_chunks, after_values = base + len(chunks), base + len(outputs)
         line_order: list[int] = []
         value_order: list[int] = []
@@ -330,6 +349,9 @@ class PackedRows:
             elif column.quasi:
                 line_order.append(quasi[column.name])
                 value_order.append(quasi[column.name])
+            elif column.role == LINK:
+                line_order.append(link)
+                value_order.append(link)
             elif position in texts:
                 line_order.append(after_chunks + texts[position])
                 value_order.append(after_values + texts[position])
@@ -350,9 +372,12 @@ class PackedRows:
         redacted = redact(text)
         return redacted, csv_field(redacted), 1, 0
 
-    def _one_by_one(self, submission_id: int, number: int, combo: int) -> list[object]:
-        """The row of one submission read answer by answer."""
-        row = self.builder.start(number, self.prepared.quasi_values[combo])
+    def _one_by_one(self, submission_id: int, number: int, position: int) -> list[object]:
+        """The row of the submission at `position` among the prepared ones, answer by answer."""
+        prepared = self.prepared
+        combo = prepared.quasi_values[prepared.quasi_index[position]]
+        link = prepared.links[position] if prepared.links is not None else ""
+        row = self.builder.start(number, combo, link)
         query = answers_of(select(Submission.id).where(Submission.id == submission_id))
         started: set[int] = set()
         for answer in self.session.connection().execute(query):
@@ -371,7 +396,7 @@ class PackedRows:
     def _batches(self, as_text: bool) -> Iterator[list[Any]]:
         # One loop for both forms, as lean as it can be: it runs once per exported row.
         prepared = self.prepared
-        ids, combo_of = prepared.submission_ids, prepared.quasi_index
+        ids, combo_of, link_cells = prepared.submission_ids, prepared.quasi_index, self.link_cells
         order = self.line_order if as_text else self.value_order
         # Pieces usually come in column order already; then they need no reordering.
         pick = None if order == list(range(len(order))) else itemgetter(*order)
@@ -397,7 +422,11 @@ class PackedRows:
                         number += 1  # row numbers count rows as they leave: export-local
                         combo = combo_of[position]
                         # CSV text, or values: the two forms share this loop
-                        pieces: list[Any] = [str(number) if as_text else number, *quasi[combo]]
+                        pieces: list[Any] = [
+                            str(number) if as_text else number,
+                            *quasi[combo],
+                            *link_cells[position],
+                        ]
                         present = 0
                         for at, shift, mask, table in readers:
                             chunk = table[(record[at] >> shift) & mask]
@@ -410,7 +439,7 @@ class PackedRows:
                             if record[at] is not None:
                                 present += 1
                         if present != record[1] >> COUNT_SHIFT:
-                            row = self._one_by_one(submission_id, number, combo)
+                            row = self._one_by_one(submission_id, number, position)
                             made.append(",".join(map(csv_field, row)) if as_text else row)
                             continue
                         for at in text_at:

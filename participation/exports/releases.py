@@ -70,9 +70,9 @@ def release_selection(activity: Activity, release: ResearchRelease | None) -> Se
     clauses = shareable_clauses(activity)
     if release is None:
         clauses.append(Submission.id < 0)
-        return Selection(tuple(clauses), 0)
+        return Selection(tuple(clauses), 0, linked=True)
     clauses.append(Submission.id <= release.last_submission_id)
-    return Selection(tuple(clauses), release.seed)
+    return Selection(tuple(clauses), release.seed, linked=True)
 
 
 def make_release(

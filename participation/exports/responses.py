@@ -1,12 +1,14 @@
 """Anonymised row-level responses: one row per submission, streamed as CSV.
 
-An export reads the database twice, both times as a stream. The first pass reads only the
-quasi-identifiers (service, submission month, reach answers) and k-anonymises them; the
-second pass reads one row per submission, in the export's keyed shuffle (see shuffle.py),
-its answers grouped by the database (see packed.py), and writes one row at a time; row
-numbers count the rows as they leave, so they mean nothing outside the export. Memory therefore grows with
-the number of submissions (a few small numbers each), never with the number of answers or
-the length of what young people wrote. What the columns hold: export_columns.
+An export reads the database in two passes, both streamed. The first pass reads only the
+quasi-identifiers (service, submission month, reach answers) and k-anonymises them; a
+research export then reads the link hashes and keeps a link only where it is safe across
+each young person's rows (see links.py). The second pass reads one row per submission, in
+the export's keyed shuffle (see shuffle.py), its answers grouped by the database (see
+packed.py), and writes one row at a time; row numbers count the rows as they leave, so
+they mean nothing outside the export. Memory therefore grows with the number of
+submissions (a few small numbers each), never with the number of answers or the length of
+what young people wrote. What the columns hold: export_columns.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from participation.exports.columns import (
     response_columns,
 )
 from participation.exports.consent import shareable_clauses
+from participation.exports.links import export_links, link_hashes_of
 from participation.exports.packed import CannotPack, PackedRows
 from participation.exports.rows import RowBuilder, row_by_row
 from participation.exports.shuffle import new_seed, shuffle_key
@@ -46,7 +49,8 @@ CSV_FLUSH_BYTES = 64 * 1024
 
 def research_selection(activity: Activity, seed: int | None = None) -> Selection:
     """Every submission of `activity` researchers may receive now, in a fresh shuffle."""
-    return Selection(tuple(shareable_clauses(activity)), new_seed() if seed is None else seed)
+    chosen = new_seed() if seed is None else seed
+    return Selection(tuple(shareable_clauses(activity)), chosen, linked=True)
 
 
 def service_selection(activity: Activity) -> Selection:
@@ -57,7 +61,7 @@ def service_selection(activity: Activity) -> Selection:
 def prepare_rows(
     session: Session, activity: Activity, columns: Sequence[Column], selection: Selection
 ) -> PreparedRows:
-    """First pass: choose the rows and k-anonymise their quasi-identifiers."""
+    """First pass: choose the rows, k-anonymise their quasi-identifiers, then their links."""
     k = activity.k_threshold
     reach = [c for c in columns if c.role == CODE and c.quasi]
     names = ("service", "month", "language", *(c.name for c in reach))
@@ -90,6 +94,10 @@ def prepare_rows(
     keys.clear()
     if len(kept) != len(ids):  # k_anonymise dropped every row
         ids = array("q")
+    links, linking = None, None
+    if selection.linked:
+        hashes = link_hashes_of(session, selection.clauses, ids)
+        links, linking = export_links(hashes, kept, k, selection.seed)
     distinct = {key: i for i, key in enumerate(dict.fromkeys(kept))}
     return PreparedRows(
         included=included,
@@ -101,6 +109,8 @@ def prepare_rows(
         quasi_index=array("l", map(distinct.__getitem__, kept)),
         suppression=replace(result, dropped_rows=included - len(ids)),
         k=k,
+        links=links,
+        linking=replace(linking, links=[]) if linking else None,
     )
 
 
@@ -276,7 +286,7 @@ class ResponseExport:
         self.session = session
         self.activity = activity
         self.selection = selection or research_selection(activity)
-        self.columns = response_columns(activity)
+        self.columns = response_columns(activity, linked=self.selection.linked)
         self.prepared: PreparedRows | None = None
         self.stats = RowStats()
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from participation.exports.columns import (
     CODE,
+    LINK,
     OPTION,
     PASSED,
     RANK,
@@ -51,6 +52,7 @@ class RowBuilder:
         position = {c.name: i for i, c in enumerate(columns)}
         self.quasi_positions = [position[name] for name in quasi_names]
         self.row_position = position["row"]
+        self.link_position = next((i for i, c in enumerate(columns) if c.role == LINK), None)
         for i, column in enumerate(columns):
             qid, key = column.question_id, column.key
             if qid is None:
@@ -67,10 +69,12 @@ class RowBuilder:
                 self.texts[(qid, key)] = i
         self.redact = functools.lru_cache(maxsize=4096)(redact)
 
-    def start(self, row_number: int, quasi: tuple[object, ...]) -> list[object]:
-        """A new row: every answer passed until one arrives, identifiers filled in."""
+    def start(self, row_number: int, quasi: tuple[object, ...], link: str = "") -> list[object]:
+        """A new row: every answer passed until one arrives, identifiers and link filled in."""
         row: list[object] = list(self.blank)
         row[self.row_position] = row_number
+        if self.link_position is not None:
+            row[self.link_position] = link
         for i, value in zip(self.quasi_positions, quasi, strict=True):
             row[i] = value
         return row
@@ -132,7 +136,7 @@ def row_by_row(
 ) -> Iterator[list[object]]:
     """Every row built from single answers (for exports whose codes cannot be packed)."""
     ids = prepared.submission_ids
-    combos, combo_of = prepared.quasi_values, prepared.quasi_index
+    combos, combo_of, links = prepared.quasi_values, prepared.quasi_index, prepared.links
     query = (
         answers_of(select(Submission.id).where(*prepared.where, Submission.id <= ids[-1]))
         .order_by(None)
@@ -155,7 +159,8 @@ def row_by_row(
                 position = bisect_left(ids, current)
                 if position < count and ids[position] == current:
                     number += 1
-                    row = builder.start(number, combos[combo_of[position]])
+                    link = links[position] if links is not None else ""
+                    row = builder.start(number, combos[combo_of[position]], link)
                     started = set()
             if row is not None:
                 add(row, record, started)

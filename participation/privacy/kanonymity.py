@@ -1,7 +1,9 @@
 """Generalisation and k-anonymity of quasi-identifying columns in exports.
 
 `k_anonymise` makes every combination of quasi-identifying columns occur at least k times
-(DESIGN.md, principle 5); `generalise_month` and `age_band` coarsen values beforehand.
+(DESIGN.md, principle 5); `generalise_month` and `age_band` coarsen values beforehand;
+`k_anonymise_links` keeps a link between rows only where the linked person's rows together
+are shared by at least k linked people.
 """
 
 from __future__ import annotations
@@ -173,8 +175,60 @@ def _fill_suppressed_class(out: list[Combo], k: int, marker: object, suppressed:
     return len(donors)
 
 
+@dataclass(frozen=True)
+class LinkResult:
+    """Each row's link after the linked-rows check, and how many people lost theirs."""
+
+    links: list[str | None]
+    linked_people: int  # distinct links before the check
+    unlinked_people: int  # of them, those whose link was blanked
+    unlinked_rows: int
+
+
+def k_anonymise_links(links: Sequence[str | None], keys: Sequence[Combo], k: int) -> LinkResult:
+    """Blank the link of every person whose rows together are shared by fewer than k people.
+
+    Rows with the same link are one person. A person's profile is the collection of their
+    rows' quasi-identifier combinations (how many rows of each, order aside), since seeing
+    the rows together narrows them down more than any one row does. A link is kept only if
+    at least k linked people have exactly that profile; otherwise it is blanked on all of
+    that person's rows, which then stand alone and are covered by the rows' own
+    k-anonymity. `keys` are the rows' combinations after `k_anonymise_keys`.
+    """
+    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+        raise ValueError(f"k must be an integer of at least 1, not {k!r}")
+    if len(links) != len(keys):
+        raise ValueError(f"{len(links)} links for {len(keys)} rows")
+    # Counted in C first: a large export has far fewer (link, combination) pairs than rows.
+    rows_of: dict[str, list[tuple[Combo, int]]] = defaultdict(list)
+    for (link, key), count in Counter(zip(links, keys, strict=True)).items():
+        if link is not None:
+            rows_of[link].append((key, count))
+    profile = {link: frozenset(combos) for link, combos in rows_of.items()}
+    sharing = Counter(profile.values())
+    rare = {link for link, seen in profile.items() if sharing[seen] < k}
+    kept = [None if link in rare else link for link in links] if rare else list(links)
+    unlinked_rows = sum(count for link in rare for _, count in rows_of[link])
+    return LinkResult(kept, len(rows_of), len(rare), unlinked_rows)
+
+
 def _were(count: int, noun: str) -> str:
     return f"{count} {noun} was" if count == 1 else f"{count} {noun}s were"
+
+
+def describe_links(result: LinkResult, k: int) -> str:
+    """Explain in plain English, for README.txt, which links were blanked and why."""
+    if not result.linked_people:
+        return "No rows are linked: nobody in these rows chose to give a linking code."
+    check = (
+        "Links were checked across each young person's rows together: a link is kept only "
+        f"where at least {k} linked young people have the same combination of values, over "
+        "all their rows, in the columns that could help identify someone."
+    )
+    if not result.unlinked_rows:
+        return f"{check} No links needed to be blanked."
+    rows = result.unlinked_rows
+    return f"{check} The link was blanked on {rows} row{'' if rows == 1 else 's'}."
 
 
 def describe_suppression(

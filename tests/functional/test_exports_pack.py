@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 import json
+import secrets
 import time
 import zipfile
+from collections import Counter
 from pathlib import Path
 
 import frictionless
@@ -301,3 +303,68 @@ def test_a_download_abandoned_part_way_frees_its_database_cursor(make, spoke, re
         response.close()  # the browser went away; an open cursor would warn (and fail here)
     again = client.get(f"/research/activities/{activity.id}/responses.csv")
     assert len(pd.read_csv(io.BytesIO(again.get_data()))) == 100
+
+
+def linked_people(make, activity, people: int, *, rows_each: int = 2) -> None:
+    """`people` young people who each gave the same linking code on `rows_each` sends."""
+    for _ in range(people):
+        person = secrets.token_hex(32)
+        for _ in range(rows_each):
+            make.submission(activity, ANSWERS, link_hash=person)
+
+
+def test_the_link_column_is_described_validates_and_differs_between_releases(
+    make, spoke, researcher, sign_in, tmp_path
+):
+    activity = make.activity(spoke, title="Check-ins", research_sharing="ask", k_threshold=5)
+    linked_people(make, activity, 5)
+    linked_people(make, activity, 1, rows_each=3)  # the only one with 3 rows: unlinked
+    for _ in range(3):
+        make.submission(activity, ANSWERS)  # no linking code
+    release(make, activity)
+    client = sign_in(researcher)
+    first = tmp_path / "first"
+    unpack(client.get(f"/research/activities/{activity.id}/releases/1/pack.zip"), first)
+
+    report = frictionless.validate(str(first / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    fields = {
+        f["name"]: f
+        for f in json.loads((first / "datapackage.json").read_text())["resources"][0]["schema"][
+            "fields"
+        ]
+    }
+    link = fields["link"]
+    assert link["type"] == "string" and "pattern" in link["constraints"]
+    for words in ("random", "this release", "Blank when the young person gave no code", "k"):
+        assert words in link["description"]
+    frame = pd.read_csv(first / "responses.csv", dtype=str, keep_default_na=False)
+    assert list(frame.columns[:5]) == ["row", "service", "month", "language", "link"]
+    per_link = Counter(frame["link"])
+    assert per_link.pop("") == 3 + 3 and sorted(per_link.values()) == [2] * 5
+    data, _ = pyreadstat.read_sav(str(first / "responses.sav"))
+    assert Counter(data["link"]) == Counter(frame["link"])
+    readme = " ".join((first / "README.txt").read_text().split())
+    assert "The link column joins the rows of one young person within this release only" in readme
+    assert "a link is kept only where at least 5 linked young people" in readme
+    assert "The link was blanked on 3 rows." in readme
+
+    linked_people(make, activity, 5, rows_each=1)
+    release(make, activity)
+    second = tmp_path / "second"
+    unpack(client.get(f"/research/activities/{activity.id}/releases/2/pack.zip"), second)
+    assert frictionless.validate(str(second / "datapackage.json")).valid
+    again = pd.read_csv(second / "responses.csv", dtype=str, keep_default_na=False)
+    assert len(again) == 21
+    assert set(frame["link"]) & set(again["link"]) == {""}, "no link joins two releases"
+
+
+def test_a_live_staff_csv_has_no_link_column(make, spoke, sign_in):
+    activity = make.activity(spoke, research_sharing="ask", k_threshold=1)
+    linked_people(make, activity, 2)
+    client = sign_in(make.staff("lead", spoke))
+    response = client.get(f"/research/activities/{activity.id}/service-answers.csv")
+    assert response.status_code == 200
+    frame = pd.read_csv(io.BytesIO(response.get_data()))
+    assert len(frame) == 4 and "link" not in frame.columns
+    assert "service" in frame.columns

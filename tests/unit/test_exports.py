@@ -190,7 +190,7 @@ def test_the_csv_header_is_sent_before_any_database_work(make, db_session, app):
         header = next(chunks)
         assert statements == []
         rest = b"".join(chunks)
-    assert header.decode().startswith("row,service,month,language,q01")
+    assert header.decode().startswith("row,service,month,language,link,q01")
     assert statements  # the rows came from the database afterwards
     parsed = list(csv.reader(io.StringIO((header + rest).decode())))
     assert len(parsed) == 2

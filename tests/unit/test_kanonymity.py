@@ -6,14 +6,18 @@ from collections import Counter
 from datetime import UTC, date, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from participation.privacy.kanonymity import (
     KAnonResult,
     age_band,
+    describe_links,
     describe_suppression,
     generalise_month,
     k_anonymise,
     k_anonymise_keys,
+    k_anonymise_links,
 )
 
 
@@ -197,3 +201,106 @@ def test_describe_suppression_is_plain_english():
     assert 'replaced with "suppressed"' in text
     untouched = k_anonymise(make_rows([("12-13", "2026-01")] * 5), ["age_band"], k=5)
     assert "No values needed to be replaced." in describe_suppression(untouched, k=5)
+
+
+# --- links across rows: one young person's rows together ---------------------------------
+
+JAN_14 = ("Spoke", "2026-01", "en", 2)  # service, month, language, age band code
+FEB_14 = ("Spoke", "2026-02", "en", 2)
+FEB_16 = ("Spoke", "2026-02", "en", 3)
+
+
+def person_rows(people: dict[str, list[tuple[object, ...]]]):
+    """(links, keys) of the rows of linked people given as {link: [their rows' keys]}."""
+    pairs = [(link, key) for link, keys in people.items() for key in keys]
+    return [link for link, _ in pairs], [key for _, key in pairs]
+
+
+def profiles(links, keys) -> Counter:
+    """How many linked people have each collection of rows."""
+    rows: dict[str, Counter] = {}
+    for link, key in zip(links, keys, strict=True):
+        if link is not None:
+            rows.setdefault(link, Counter())[key] += 1
+    return Counter(frozenset(found.items()) for found in rows.values())
+
+
+def test_a_rare_combination_across_linked_rows_loses_its_link_and_a_common_one_keeps_it():
+    # Every row on its own is common (JAN_14 x6, FEB_14 x5, FEB_16 x1 is the reach change),
+    # but only "b" answered 14-15 in January and 16-17 in February: linked, that narrows
+    # them to one young person.
+    people = {f"a{n}": [JAN_14, FEB_14] for n in range(5)}
+    people["b"] = [JAN_14, FEB_16]
+    links, keys = person_rows(people)
+    result = k_anonymise_links(links, keys, k=5)
+    assert result.links == [*links[:10], None, None]
+    assert (result.linked_people, result.unlinked_people, result.unlinked_rows) == (6, 1, 2)
+
+
+def test_reach_answers_never_narrow_a_linked_person_below_k():
+    # Reach answers are quasi-identifiers: a link kept never ties together a combination of
+    # them (with month and language) that fewer than k linked young people share.
+    people = {f"a{n}": [JAN_14, FEB_14] for n in range(3)}
+    people |= {f"b{n}": [JAN_14, FEB_16] for n in range(2)}
+    people |= {f"c{n}": [FEB_16] for n in range(3)}
+    links, keys = person_rows(people)
+    result = k_anonymise_links(links, keys, k=3)
+    kept = {link for link in result.links if link is not None}
+    assert kept == {"a0", "a1", "a2", "c0", "c1", "c2"}
+    assert min(profiles(result.links, keys).values()) >= 3
+
+
+def test_how_many_rows_a_person_has_is_part_of_what_narrows_them():
+    people = {f"once{n}": [JAN_14] for n in range(4)}
+    people["twice"] = [JAN_14, JAN_14]
+    links, keys = person_rows(people)
+    result = k_anonymise_links(links, keys, k=4)
+    assert [link for link in result.links if link is not None] == [f"once{n}" for n in range(4)]
+
+
+def test_unlinked_rows_stay_unlinked_and_do_not_count_towards_k():
+    links = ["a", "a", None, None, None, None, None]
+    keys = [JAN_14, FEB_14, JAN_14, FEB_14, JAN_14, FEB_14, JAN_14]
+    result = k_anonymise_links(links, keys, k=2)
+    assert result.links == [None] * 7
+    assert (result.linked_people, result.unlinked_people, result.unlinked_rows) == (1, 1, 2)
+
+
+def test_the_order_of_a_persons_rows_does_not_matter():
+    links = ["a", "a", "b", "b"]
+    keys = [JAN_14, FEB_14, FEB_14, JAN_14]
+    assert k_anonymise_links(links, keys, k=2).links == links
+
+
+def test_k_anonymise_links_rejects_bad_input():
+    with pytest.raises(ValueError, match="k must be"):
+        k_anonymise_links(["a"], [JAN_14], k=0)
+    with pytest.raises(ValueError, match="1 links for 2 rows"):
+        k_anonymise_links(["a"], [JAN_14, FEB_14], k=1)
+    assert k_anonymise_links([], [], k=5).links == []
+
+
+@given(
+    rows=st.lists(
+        st.tuples(st.sampled_from([None, "a", "b", "c", "d", "e", "f"]), st.integers(0, 2)),
+        max_size=40,
+    ),
+    k=st.integers(1, 4),
+)
+def test_every_kept_link_is_shared_by_at_least_k_linked_people(rows, k):
+    links = [link for link, _ in rows]
+    keys = [("Spoke", "2026-01", "en", code) for _, code in rows]
+    result = k_anonymise_links(links, keys, k)
+    assert all(after in (None, before) for before, after in zip(links, result.links, strict=True))
+    assert all(count >= k for count in profiles(result.links, keys).values())
+    # Only whole rare groups are blanked: every group shared by k or more keeps its links.
+    before = profiles(links, keys)
+    assert sum(n for n in before.values() if n >= k) == len(set(result.links) - {None})
+
+
+def test_describe_links_is_plain_english():
+    links, keys = person_rows({"a": [JAN_14], "b": [JAN_14], "c": [FEB_16, FEB_14]})
+    text = describe_links(k_anonymise_links(links, keys, k=2), k=2)
+    assert "at least 2 linked young people" in text and "blanked on 2 rows" in text
+    assert "No links needed" in describe_links(k_anonymise_links(["a", "b"], keys[:2], k=2), k=2)
+    assert "nobody in these rows" in describe_links(k_anonymise_links([None], [JAN_14], k=1), k=1)
