@@ -152,13 +152,13 @@ def outcome_report_docx(content: OutcomeReport) -> bytes:
     document.add_paragraph(content.intro)
     _table(document, ("", ""), content.facts)
     for label, value in content.headline:
-        paragraph = document.add_paragraph()
-        paragraph.add_run(value).bold = True
-        paragraph.add_run(f" {label}")
+        stat = document.add_paragraph()
+        stat.add_run(value).bold = True
+        stat.add_run(f" {label}")
     document.add_paragraph(content.notice)
     document.add_heading("What this measures", level=1)
-    for paragraph in content.measures:
-        document.add_paragraph(paragraph)
+    for text in content.measures:
+        document.add_paragraph(text)
     if not content.any_answers:
         document.add_paragraph(
             f"No outcome questions were answered in {content.service} in this period."
@@ -166,8 +166,8 @@ def outcome_report_docx(content: OutcomeReport) -> bytes:
     for section in content.sections:
         _outcome_section(document, section)
     document.add_heading("How these figures were made", level=1)
-    for paragraph in content.method:
-        document.add_paragraph(paragraph)
+    for text in content.method:
+        document.add_paragraph(text)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -141,20 +141,20 @@ def _groups(question: OutcomeChange, service: Service, hub: Service) -> list[Gro
             _relabelled(g, own_work if g.group == ("service", hub.id) else g.label)
             for g in question.services
         ]
-        return [_relabelled(question.hub, whole), *services]
+        return [_relabelled(_beside(question.hub, services), whole), *services]
     own = question.service(service.id)
     if own is None:
         return [_relabelled(question.hub, whole)]
-    return [own, _relabelled(_beside(question.hub, own), whole)]
+    return [own, _relabelled(_beside(question.hub, [own]), whole)]
 
 
-def _rest_is_small(whole: SuppressedTable[Any], own: SuppressedTable[Any]) -> bool:
-    """Whether some shown cell of the whole, less the same shown cell of a part, is 1 to k-1."""
+def _rest_is_small(whole: SuppressedTable[Any], parts: list[SuppressedTable[Any]]) -> bool:
+    """Whether a shown cell of the whole, less the parts' shown cells, leaves 1 to k-1."""
     for key, cell in whole.cells.items():
-        part = own.cells.get(key)
-        if cell.suppressed or part is None or part.suppressed:
+        if cell.suppressed:
             continue
-        if 0 < (cell.count or 0) - (part.count or 0) < whole.k:
+        shown = sum(p.cells[key].count or 0 for p in parts if not p.cells[key].suppressed)
+        if 0 < (cell.count or 0) - shown < whole.k:
             return True
     return False
 
@@ -165,24 +165,29 @@ def _hidden_cells(table: SuppressedTable[Any]) -> SuppressedTable[Any]:
     return SuppressedTable(cells, table.total, table.k, table.primary, len(cells))
 
 
-def _beside(whole: GroupChange, own: GroupChange) -> GroupChange:
-    """The Hub-wide figures as shown beside a Spoke's own: a table whose cells, less the Spoke's,
-    would show fewer than k young people elsewhere in the Hub has its cells hidden."""
+def _beside(whole: GroupChange, parts: list[GroupChange]) -> GroupChange:
+    """The Hub-wide figures as shown beside some of its services' own.
 
-    def safe(table: SuppressedTable[Any], part: SuppressedTable[Any]) -> SuppressedTable[Any]:
-        return _hidden_cells(table) if _rest_is_small(table, part) else table
+    A Hub-wide table is shown only where taking the services' shown figures from it leaves
+    no cell of 1 to k-1 young people: otherwise a Spoke's hidden count, or a few young people
+    elsewhere in the Hub, could be worked out. Such a table keeps its total, and its cells
+    read "hidden".
+    """
 
-    change, mine = whole.change, own.change
+    def safe(table: SuppressedTable[Any], own: list[SuppressedTable[Any]]) -> SuppressedTable[Any]:
+        return _hidden_cells(table) if _rest_is_small(table, own) else table
+
+    change = whole.change
     return GroupChange(
         whole.label,
         whole.group,
         ChangeTable(
             change.pairs,
-            safe(change.first, mine.first),
-            safe(change.latest, mine.latest),
-            safe(change.moved, mine.moved),
+            safe(change.first, [p.change.first for p in parts]),
+            safe(change.latest, [p.change.latest for p in parts]),
+            safe(change.moved, [p.change.moved for p in parts]),
         ),
-        safe(whole.answers, own.answers),
+        safe(whole.answers, [p.answers for p in parts]),
     )
 
 
@@ -232,8 +237,7 @@ def _why_not_shown(group: GroupChange, k: int) -> str:
     if not pairs.suppressed and pairs.count:
         return (
             f"{group.label}: first and latest answers are hidden, so that fewer than {k} young "
-            "people elsewhere in the Hub cannot be picked out by taking this service's figures "
-            "from the Hub's."
+            "people cannot be picked out by taking the services' own figures from the Hub's."
         )
     if pairs.secondary:
         return (
@@ -348,7 +352,7 @@ def outcome_report(
     )
     hub = outcomes.hub
     linked = _linked_people(session, outcomes, service)
-    sections = []
+    sections: list[OutcomeSection] = []
     for question in outcomes.questions:
         groups = _groups(question, service, hub)
         own = groups[0] if spoke and groups[0].group == ("service", service.id) else None

@@ -173,7 +173,7 @@ def _outcome_cover(deck: Deck, content: OutcomeReport) -> None:
 def _outcome_tables_slide(deck: Deck, section: OutcomeSection) -> None:
     slide = _slide(deck, section.heading)
     _text(slide, section.area, MARGIN, Inches(1.1), FULL_WIDTH, Inches(0.4), 14)
-    top = Inches(1.6)
+    top: Length = Inches(1.6)
     for caption, table in (
         ("How young people's answers moved, from first to latest", section.moved),
         ("Every answer given in the period, with or without a code", section.answers),

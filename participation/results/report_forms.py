@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
@@ -74,7 +76,7 @@ class OutcomeReportForm(FlaskForm):
     # A missing format means the first one (PDF), as the page shows it chosen.
     fmt = RadioField("Format", choices=OUTCOME_FORMATS, default="pdf", validators=[Optional()])
 
-    def validate(self, extra_validators=None) -> bool:  # type: ignore[no-untyped-def]
+    def validate(self, extra_validators: Any = None) -> bool:
         """Check the fields, that the service is one on offer and the period runs forwards."""
         valid = super().validate(extra_validators)
         offered = {choice.value for choice in self.service_id.choices or []}

@@ -141,7 +141,10 @@ def test_the_content_holds_the_change_the_data_shows(app, db_session, hub):
     # The Hub's 10 "A little true" less Riverside's 7 would show 3 elsewhere: hidden.
     assert len(safe.charts) == 1
     assert safe.answers.rows[1][1:] == ("hidden",) * 5 + ("42",)
-    assert any("elsewhere in the Hub cannot be picked out" in line for line in safe.not_shown)
+    assert any(
+        "cannot be picked out by taking the services' own figures" in line
+        for line in safe.not_shown
+    )
     chart = safe.charts[0].item
     assert [list(chart.columns), *map(list, chart.rows), list(chart.footer)] == RIVERSIDE_SAFE
     assert [bar.display for bar in chart.bars][2:4] == ["7 (58%)", "0 (0%)"]
@@ -229,6 +232,35 @@ def test_a_hubs_report_sets_its_spokes_side_by_side_and_hides_what_would_reveal_
     # Lakeside's 6 would give Hillside's count from the Hub's 21 less Riverside's 12.
     assert moved["Lakeside Spoke"] == ["hidden"] * 4
     assert no_small_numbers(rows) == []
+
+
+def test_a_hubs_figure_never_gives_away_a_spokes_hidden_count(app, make, db_session):
+    hub = make.service("Eastfield Hub", kind="hub")
+    bank.ensure_standard(db_session, hub.id)
+    linked_people(
+        make, db_session, make.service("Ashby Spoke", hub=hub), [(2, 4)] * 7 + [(3, 3)] * 5
+    )
+    # Three of Brook's six felt "a little" safe at first: hidden in Brook's own table.
+    linked_people(
+        make, db_session, make.service("Brook Spoke", hub=hub), [(2, 4)] * 3 + [(4, 4)] * 3
+    )
+    with app.test_request_context():
+        safe = outcome_report(db_session, hub, OutcomeFilters()).sections[0]
+    first = {chart.label: dict((r[0], r[1]) for r in chart.item.rows) for chart in safe.charts}
+    assert first["Ashby Spoke"]["A little true"] == "7 (58%)"
+    assert first["Brook Spoke"]["A little true"] == "fewer than 5"
+    # The Hub's 10 less Ashby's 7 would give Brook's 3, so the Hub's first answers are hidden.
+    assert set(first["All of Eastfield Hub"].values()) == {"hidden"}
+    hub_answers = next(row for row in safe.answers.rows if row[0] == "All of Eastfield Hub")
+    assert hub_answers[1:] == ("hidden",) * 5 + ("36",)
+
+
+def test_a_service_with_no_outcome_answers_says_so(make, hub, sign_in):
+    quiet = make.service("Quiet Spoke", hub=hub)
+    client = sign_in(make.staff("lead", quiet))
+    _, text, _ = docx_parts(download(client, quiet, "docx"))
+    assert "No outcome questions were answered in Quiet Spoke in this period." in text
+    assert SAFE_WORDS not in text
 
 
 def test_a_spoke_lead_cannot_get_another_spokes_report(make, hub, sign_in):
