@@ -170,27 +170,28 @@ def _outcome_cover(deck: Deck, content: OutcomeReport) -> None:
     _text(slide, content.notice, MARGIN, Inches(6.0), FULL_WIDTH, Inches(1.2), 12)
 
 
-def _outcome_tables_slide(deck: Deck, section: OutcomeSection) -> None:
-    slide = _slide(deck, section.heading)
-    _text(slide, section.area, MARGIN, Inches(1.1), FULL_WIDTH, Inches(0.4), 14)
-    top: Length = Inches(1.6)
-    for caption, table in (
-        ("How young people's answers moved, from first to latest", section.moved),
-        ("Every answer given in the period, with or without a code", section.answers),
-    ):
-        rows = len(table.rows[:MAX_TABLE_ROWS]) + 1
-        _text(slide, caption, MARGIN, top, FULL_WIDTH, Inches(0.4), 14)
-        height = _emu(Inches(0.32) * rows)
-        _table(
-            slide,
-            table.columns,
-            table.rows,
-            (MARGIN, _emu(top + Inches(0.4)), FULL_WIDTH, height),
-            11,
-        )
-        top = _emu(top + Inches(0.6) + height + Inches(0.2))
-    if section.not_shown:
-        _text(slide, "\n".join(section.not_shown), MARGIN, top, FULL_WIDTH, Inches(0.8), 11)
+MOVED_CAPTION = "How young people's answers moved, from first to latest"
+ANSWERS_CAPTION = "Every answer given in the period, with or without a code"
+TABLES_A_SLIDE = 5  # groups; a Hub with more Spokes gets each table on its own slide
+
+
+def _outcome_tables_slides(deck: Deck, section: OutcomeSection) -> None:
+    tables = ((MOVED_CAPTION, section.moved), (ANSWERS_CAPTION, section.answers))
+    together = len(section.moved.rows) <= TABLES_A_SLIDE
+    notes = "\n".join(section.not_shown)
+    for number, pages in enumerate((tables,) if together else ((t,) for t in tables)):
+        title = section.heading if number == 0 else f"{section.heading} (continued)"
+        slide = _slide(deck, title, notes)
+        _text(slide, section.area, MARGIN, Inches(1.1), FULL_WIDTH, Inches(0.4), 14)
+        top: Length = Inches(1.6)
+        for caption, table in pages:
+            _text(slide, caption, MARGIN, top, FULL_WIDTH, Inches(0.4), 14)
+            height = _emu(Inches(0.34) * (len(table.rows[:MAX_TABLE_ROWS]) + 1))
+            box = (MARGIN, _emu(top + Inches(0.4)), FULL_WIDTH, height)
+            _table(slide, table.columns, table.rows, box, 11)
+            top = _emu(top + Inches(0.8) + height)
+        if notes and number == 0:
+            _text(slide, notes, MARGIN, top, FULL_WIDTH, Inches(0.8), 11)
 
 
 def outcome_report_pptx(content: OutcomeReport) -> bytes:
@@ -200,7 +201,7 @@ def outcome_report_pptx(content: OutcomeReport) -> bytes:
     _outcome_cover(deck, content)
     _paragraphs_slide(deck, "What this measures", content.measures)
     for section in content.sections:
-        _outcome_tables_slide(deck, section)
+        _outcome_tables_slides(deck, section)
         for chart in section.charts:
             _chart_slide(deck, section.heading, [chart.item], False, notes=chart.speaker_notes)
     _paragraphs_slide(deck, "How these figures were made", content.method)
