@@ -79,6 +79,8 @@ class OutcomeReportForm(FlaskForm):
     def validate(self, extra_validators: Any = None) -> bool:
         """Check the fields, that the service is one on offer and the period runs forwards."""
         valid = super().validate(extra_validators)
+        if self.fmt.errors:
+            self.fmt.errors = ["Choose PDF, PowerPoint or Word."]
         offered = {choice.value for choice in self.service_id.choices or []}
         if not self.service_id.errors and self.service_id.data not in offered:
             self.service_id.errors = [*self.service_id.errors, "Choose a service."]

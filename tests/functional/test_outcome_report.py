@@ -292,13 +292,15 @@ def test_a_spoke_lead_cannot_get_another_spokes_report(make, hub, sign_in):
         ({"date_from": "2026-05-31", "date_to": "2026-03-01"}, "The end date must be on or after"),
         ({"date_from": "2026-02-31", "date_to": ""}, "Enter a real date"),
         ({"date_from": "1066-10-14", "date_to": ""}, "Enter a date between 2000 and 2100"),
+        ({"fmt": "xls"}, "Choose PDF, PowerPoint or Word."),
     ],
-    ids=["backwards", "no such day", "odd year"],
+    ids=["backwards", "no such day", "odd year", "no such format"],
 )
-def test_a_bad_period_gives_a_friendly_error_and_no_file(make, hub, sign_in, period, message):
+def test_a_bad_period_or_format_gives_a_friendly_error_and_no_file(make, hub, sign_in, period, message):
     riverside = spoke(hub, "Riverside Spoke")
     client = sign_in(make.staff("lead", riverside))
-    response = client.get(URL, query_string={"service_id": riverside.id, "fmt": "pdf", **period})
+    query = {"service_id": riverside.id, "fmt": "pdf", **period}
+    response = client.get(URL, query_string=query)
     assert response.status_code == 200
     assert "Content-Disposition" not in response.headers
     assert message in text_of(response)
