@@ -296,7 +296,9 @@ def test_a_spoke_lead_cannot_get_another_spokes_report(make, hub, sign_in):
     ],
     ids=["backwards", "no such day", "odd year", "no such format"],
 )
-def test_a_bad_period_or_format_gives_a_friendly_error_and_no_file(make, hub, sign_in, period, message):
+def test_a_bad_period_or_format_gives_a_friendly_error_and_no_file(
+    make, hub, sign_in, period, message
+):
     riverside = spoke(hub, "Riverside Spoke")
     client = sign_in(make.staff("lead", riverside))
     query = {"service_id": riverside.id, "fmt": "pdf", **period}
