@@ -16,6 +16,7 @@ from docx.enum.text import WD_BREAK
 from docx.shared import Cm, Pt
 
 from participation.exports.chart_png import bar_chart_png
+from participation.exports.outcome_report import OutcomeReport, OutcomeSection, Table
 from participation.exports.report_content import ChartItem, ReportContent
 
 TEXT_WIDTH = Cm(17)  # A4 less 2 cm margins each side
@@ -116,6 +117,57 @@ def report_docx(content: ReportContent) -> bytes:
         document.add_heading("How these figures were made", level=1)
         for paragraph in content.method:
             document.add_paragraph(paragraph)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+# --- outcomes over time -----------------------------------------------------------------
+
+
+def _numbers(document: DocumentObject, caption: str, table: Table) -> None:
+    document.add_paragraph().add_run(caption).bold = True
+    _table(document, table.columns, table.rows)
+
+
+def _outcome_section(document: DocumentObject, section: OutcomeSection) -> None:
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    area = section.area + (" (no longer asked)" if section.retired else "")
+    document.add_paragraph(area)
+    document.add_heading(section.heading, level=1)
+    _numbers(document, "How young people's answers moved, from first to latest", section.moved)
+    for line in section.not_shown:
+        document.add_paragraph(line)
+    for chart in section.charts:
+        _chart(document, chart.item, plain=False)
+    _numbers(document, "Every answer given in the period, with or without a code", section.answers)
+
+
+def outcome_report_docx(content: OutcomeReport) -> bytes:
+    """The outcomes report as .docx bytes."""
+    document = Document()
+    _setup(document, plain=False)
+    document.add_paragraph(content.kicker)
+    document.add_heading(content.title, level=0)
+    document.add_paragraph(content.intro)
+    _table(document, ("", ""), content.facts)
+    for label, value in content.headline:
+        stat = document.add_paragraph()
+        stat.add_run(value).bold = True
+        stat.add_run(f" {label}")
+    document.add_paragraph(content.notice)
+    document.add_heading("What this measures", level=1)
+    for text in content.measures:
+        document.add_paragraph(text)
+    if not content.any_answers:
+        document.add_paragraph(
+            f"No outcome questions were answered in {content.service} in this period."
+        )
+    for section in content.sections:
+        _outcome_section(document, section)
+    document.add_heading("How these figures were made", level=1)
+    for text in content.method:
+        document.add_paragraph(text)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

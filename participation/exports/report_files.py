@@ -11,11 +11,13 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from participation.exports.document import report_docx
+from participation.exports.document import outcome_report_docx, report_docx
+from participation.exports.outcome_report import outcome_report, outcome_report_pdf
 from participation.exports.report_content import report_content
-from participation.exports.slides import report_pptx
+from participation.exports.slides import outcome_report_pptx, report_pptx
 from participation.exports.summary import activity_report, report_pdf
-from participation.models import Activity
+from participation.models import Activity, Service
+from participation.outcomes.change import OutcomeFilters
 
 MIMETYPES = {
     "pdf": "application/pdf",
@@ -47,3 +49,14 @@ def activity_report_file(
         content = report_content(report, young_people=young_people)
         body = report_pptx(content) if fmt == "pptx" else report_docx(content)
     return ReportFile(body, MIMETYPES[fmt], fmt)
+
+
+def outcome_report_file(
+    session: Session, service: Service, filters: OutcomeFilters, fmt: str
+) -> ReportFile:
+    """Make one service's outcomes-over-time report in `fmt`; PdfError if a PDF fails."""
+    if fmt not in MIMETYPES:
+        raise ValueError(f"unknown report format {fmt!r}")
+    content = outcome_report(session, service, filters)
+    makers = {"pdf": outcome_report_pdf, "pptx": outcome_report_pptx, "docx": outcome_report_docx}
+    return ReportFile(makers[fmt](content), MIMETYPES[fmt], fmt)

@@ -17,6 +17,7 @@ from pptx.slide import Slide
 from pptx.util import Emu, Inches, Length, Pt
 
 from participation.exports.chart_png import bar_chart_png
+from participation.exports.outcome_report import OutcomeReport, OutcomeSection
 from participation.exports.report_content import ChartItem, ReportContent
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
@@ -84,8 +85,11 @@ def _cover(deck: Deck, content: ReportContent) -> None:
     _text(slide, content.notice, MARGIN, Inches(6.0), FULL_WIDTH, Inches(1.2), 12)
 
 
-def _chart_slide(deck: Deck, title: str, items: Sequence[ChartItem], plain: bool) -> None:
-    notes = "\n".join(item.speaker_notes for item in items)
+def _chart_slide(
+    deck: Deck, title: str, items: Sequence[ChartItem], plain: bool, notes: str | None = None
+) -> None:
+    if notes is None:
+        notes = "\n".join(item.speaker_notes for item in items)
     slide = _slide(deck, title, notes)
     band = (HEIGHT - Inches(1.3) - MARGIN) / len(items)
     for number, item in enumerate(items):
@@ -142,6 +146,65 @@ def report_pptx(content: ReportContent) -> bytes:
         _themes_slide(deck, content)
     if content.actions:
         _actions_slide(deck, content)
+    buffer = io.BytesIO()
+    deck.save(buffer)
+    return buffer.getvalue()
+
+
+# --- outcomes over time -----------------------------------------------------------------
+
+
+def _paragraphs_slide(deck: Deck, title: str, paragraphs: Sequence[str]) -> None:
+    slide = _slide(deck, title)
+    _text(slide, "\n".join(paragraphs), MARGIN, Inches(1.3), FULL_WIDTH, Inches(5.7), 16)
+
+
+def _outcome_cover(deck: Deck, content: OutcomeReport) -> None:
+    slide = _slide(deck, content.title)
+    facts = "\n".join(f"{label}: {value}" for label, value in content.facts)
+    headline = "   ".join(f"{value} {label}" for label, value in content.headline)
+    _text(slide, content.kicker, MARGIN, Inches(1.2), FULL_WIDTH, Inches(0.5), 14)
+    _text(slide, content.intro, MARGIN, Inches(1.7), FULL_WIDTH, Inches(0.8), 18)
+    _text(slide, facts, MARGIN, Inches(2.6), FULL_WIDTH, Inches(2.3), 16)
+    _text(slide, headline, MARGIN, Inches(5.0), FULL_WIDTH, Inches(0.8), 22)
+    _text(slide, content.notice, MARGIN, Inches(6.0), FULL_WIDTH, Inches(1.2), 12)
+
+
+MOVED_CAPTION = "How young people's answers moved, from first to latest"
+ANSWERS_CAPTION = "Every answer given in the period, with or without a code"
+TABLES_A_SLIDE = 5  # groups; a Hub with more Spokes gets each table on its own slide
+
+
+def _outcome_tables_slides(deck: Deck, section: OutcomeSection) -> None:
+    tables = ((MOVED_CAPTION, section.moved), (ANSWERS_CAPTION, section.answers))
+    together = len(section.moved.rows) <= TABLES_A_SLIDE
+    notes = "\n".join(section.not_shown)
+    for number, pages in enumerate((tables,) if together else ((t,) for t in tables)):
+        title = section.heading if number == 0 else f"{section.heading} (continued)"
+        slide = _slide(deck, title, notes)
+        _text(slide, section.area, MARGIN, Inches(1.1), FULL_WIDTH, Inches(0.4), 14)
+        top: Length = Inches(1.6)
+        for caption, table in pages:
+            _text(slide, caption, MARGIN, top, FULL_WIDTH, Inches(0.4), 14)
+            height = _emu(Inches(0.34) * (len(table.rows[:MAX_TABLE_ROWS]) + 1))
+            box = (MARGIN, _emu(top + Inches(0.4)), FULL_WIDTH, height)
+            _table(slide, table.columns, table.rows, box, 11)
+            top = _emu(top + Inches(0.8) + height)
+        if notes and number == 0:
+            _text(slide, notes, MARGIN, top, FULL_WIDTH, Inches(0.8), 11)
+
+
+def outcome_report_pptx(content: OutcomeReport) -> bytes:
+    """The outcomes report as .pptx bytes: a slide of tables and a slide a chart per question."""
+    deck = Presentation()
+    deck.slide_width, deck.slide_height = WIDTH, HEIGHT
+    _outcome_cover(deck, content)
+    _paragraphs_slide(deck, "What this measures", content.measures)
+    for section in content.sections:
+        _outcome_tables_slides(deck, section)
+        for chart in section.charts:
+            _chart_slide(deck, section.heading, [chart.item], False, notes=chart.speaker_notes)
+    _paragraphs_slide(deck, "How these figures were made", content.method)
     buffer = io.BytesIO()
     deck.save(buffer)
     return buffer.getvalue()

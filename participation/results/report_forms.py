@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectChoice, SelectField, StringField
-from wtforms.validators import Length, Optional, ValidationError
+from wtforms import BooleanField, DateField, RadioField, SelectChoice, SelectField, StringField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from participation.clock import YEARS_MESSAGE, in_sane_years
 from participation.figures.text_answers import MAX_SEARCH
 from participation.follow_up.themes import MAX_NAME
+from participation.research.forms import DayField
+
+OUTCOME_FORMATS = [
+    SelectChoice("pdf", "PDF"),
+    SelectChoice("pptx", "PowerPoint (pptx)"),
+    SelectChoice("docx", "Word (docx)"),
+]
 
 
 def _stripped(value: str | None) -> str:
@@ -44,3 +53,42 @@ class BulkThemeForm(FlaskForm):
     everything_matching = BooleanField("All answers matching the search, on every page")
     search = StringField(validators=[Optional(), Length(max=MAX_SEARCH)])
     question_id = StringField(validators=[Optional(), Length(max=12)])
+
+
+class OutcomeReportForm(FlaskForm):
+    """Choose the service, period and format of an outcomes report; sent with GET (no token)."""
+
+    class Meta:
+        csrf = False
+
+    service_id = SelectField(
+        "Service",
+        coerce=int,
+        validators=[InputRequired("Choose a service.")],
+        validate_choice=False,
+    )
+    date_from = DayField(
+        "From (optional)", validators=[Optional()], format="%Y-%m-%d", render_kw={"type": "date"}
+    )
+    date_to = DayField(
+        "To (optional)", validators=[Optional()], format="%Y-%m-%d", render_kw={"type": "date"}
+    )
+    # A missing format means the first one (PDF), as the page shows it chosen.
+    fmt = RadioField("Format", choices=OUTCOME_FORMATS, default="pdf", validators=[Optional()])
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Check the fields, that the service is one on offer and the period runs forwards."""
+        valid = super().validate(extra_validators)
+        if self.fmt.errors:
+            self.fmt.errors = ["Choose PDF, PowerPoint or Word."]
+        offered = {choice.value for choice in self.service_id.choices or []}
+        if not self.service_id.errors and self.service_id.data not in offered:
+            self.service_id.errors = [*self.service_id.errors, "Choose a service."]
+            valid = False
+        if self.date_from.data and self.date_to.data and self.date_from.data > self.date_to.data:
+            self.date_to.errors = [
+                *self.date_to.errors,
+                "The end date must be on or after the start date.",
+            ]
+            valid = False
+        return valid
