@@ -319,6 +319,76 @@ class _Figures:
         return any(0 < count < self.k for count in others)
 
 
+def _protected(
+    whole: SuppressedTable[K], parts: Sequence[SuppressedTable[K]], *, exact: bool
+) -> SuppressedTable[K]:
+    """`whole` with any cell hidden that, less the parts' shown cells, would give away a count.
+
+    Taking the parts' shown cells from a shown cell of the whole leaves what the hidden parts
+    (and, when the parts don't add up to the whole exactly, everyone else) hold between
+    them. Below k, and held by one of them only, that is a small count given away, so the
+    whole's cell is hidden too, and another beside it as `suppress` would (the total stays).
+    """
+    if whole.total.suppressed or not parts:
+        return whole
+    cells = dict(whole.cells)
+    added = 0
+    for key, cell in whole.cells.items():
+        if cell.suppressed or not cell.count:
+            continue
+        hidden = sum(1 for part in parts if part.cells[key].suppressed)
+        shown = sum(part.cells[key].count or 0 for part in parts if not part.cells[key].suppressed)
+        holders = hidden + (0 if exact else 1)
+        if holders == 1 and 0 < cell.count - shown < whole.k:
+            cells[key] = Cell(None, suppressed=True, k=whole.k, secondary=True)
+            added += 1
+    if not added:
+        return whole
+    if sum(1 for c in cells.values() if c.suppressed) == 1:
+        shown_cells = [
+            (c.count or 0, key) for key, c in cells.items() if not c.suppressed and c.count
+        ]
+        if shown_cells:
+            cells[min(shown_cells, key=lambda pair: pair[0])[1]] = Cell(
+                None, suppressed=True, k=whole.k, secondary=True
+            )
+            added += 1
+    return SuppressedTable(cells, whole.total, whole.k, whole.primary, whole.secondary + added)
+
+
+def beside(whole: GroupChange, parts: Sequence[GroupChange], *, partition: bool) -> GroupChange:
+    """A group's figures made safe to show beside some of its parts' own.
+
+    `partition`: the parts are all of the group (a Hub's services, or its types), so its
+    answers are exactly theirs added up; otherwise (a Spoke's own figures beside the Hub's)
+    the rest of the group is one more holder of whatever the subtraction leaves.
+    """
+    if not parts:
+        return whole
+    change = whole.change
+    # Young people linked across two parts are one pair in the whole: not an exact sum.
+    pairs_exact = (
+        partition
+        and sum(p.change.pairs.count or 0 for p in parts) == (change.pairs.count or 0)
+        and not any(p.change.pairs.suppressed for p in parts)
+    )
+
+    def safe(table: SuppressedTable[K], own: list[SuppressedTable[K]], exact: bool):
+        return _protected(table, own, exact=exact)
+
+    return GroupChange(
+        whole.label,
+        whole.group,
+        ChangeTable(
+            change.pairs,
+            safe(change.first, [p.change.first for p in parts], pairs_exact),
+            safe(change.latest, [p.change.latest for p in parts], pairs_exact),
+            safe(change.moved, [p.change.moved for p in parts], pairs_exact),
+        ),
+        safe(whole.answers, [p.answers for p in parts], partition),
+    )
+
+
 def hub_outcomes(
     session: Session,
     hub_id: int,
@@ -375,23 +445,33 @@ def _question_change(
     viewer_service_id: int | None,
 ) -> OutcomeChange:
     key = item.key
+    spoke_view = viewer_service_id is not None and viewer_service_id != services[0].id
     own: Group = ("service", viewer_service_id)
-    hub_hidden = (
-        viewer_service_id is not None
-        and viewer_service_id != services[0].id
-        and figures.rest_is_small(own, key)
+    hub = figures.group_change(
+        services[0].name, HUB_GROUP, key, spoke_view and figures.rest_is_small(own, key)
     )
-    service_groups: list[tuple[str, Group]] = [(s.name, ("service", s.id)) for s in services]
+    service_types = {
+        s.id: figures.children(("service", s.id), key, _types_in(("service", s.id), type_names))
+        for s in services
+    }
+    by_service = [
+        beside(group, service_types[int(str(group.group[1]))], partition=True)
+        for group in figures.children(
+            HUB_GROUP, key, [(s.name, ("service", s.id)) for s in services]
+        )
+    ]
+    types = figures.children(HUB_GROUP, key, _types_in(HUB_GROUP, type_names))
+    if spoke_view:
+        hub = beside(hub, [g for g in by_service if g.group == own], partition=False)
+    else:
+        hub = beside(beside(hub, by_service, partition=True), types, partition=True)
     return OutcomeChange(
         key=key,
         prompt=item.prompt,
         area=item.area,
         retired=item.is_retired,
-        hub=figures.group_change(services[0].name, HUB_GROUP, key, hub_hidden),
-        services=figures.children(HUB_GROUP, key, service_groups),
-        types=figures.children(HUB_GROUP, key, _types_in(HUB_GROUP, type_names)),
-        service_types={
-            s.id: figures.children(("service", s.id), key, _types_in(("service", s.id), type_names))
-            for s in services
-        },
+        hub=hub,
+        services=by_service,
+        types=types,
+        service_types=service_types,
     )
