@@ -287,7 +287,7 @@ def test_switching_to_welsh_keeps_what_was_typed(client, make, hub):
     assert soup.find("option", attrs={"value": "3"}).get_text() == "Mawrth"
     assert soup.find("input", id="town_letter")["value"] == "c"
     journey.press("skip")
-    assert journey.progress() == "1 o 2"
+    assert journey.progress() == "Cwestiwn 1 o 2"
 
 
 def test_easy_read_uses_shorter_words(client, make, hub):
