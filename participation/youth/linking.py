@@ -142,6 +142,7 @@ def render_step(
         draft_token=drafts.encode(draft),
         way=way if way in WAYS else CHOOSE,
         step=LINK_STEP,
+        already_linked=draft.link_hash is not None,
         notice=notice,
         error_items=list(context["link_errors"].items()),
         **context,

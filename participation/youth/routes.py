@@ -230,6 +230,7 @@ def _render_step(
             answer=display_value(question, draft.answer(question.id)),
             then_check=then_check,
             unanswered=unanswered,
+            back_to_linking=step == 0 and linking.asks_outcomes(activity),
         )
     else:
         template = "youth/check.html"
@@ -299,7 +300,7 @@ def answer():
         )
     here = step if isinstance(step, int) else len(activity.questions)
     if go == "back":
-        return _render_step(activity, draft, max(here - 1, 0))
+        return _go_back(activity, draft, here)
     if go != "pass":
         _, errors = validate_answers(activity, {q.id: draft.answer(q.id) for q in questions})
         if errors:
@@ -309,6 +310,13 @@ def answer():
         if nudge.should_ask(request.form, questions, draft):
             return _render_step(activity, draft, step, then_check=then_check, unanswered=True)
     return _render_step(activity, draft, len(activity.questions) if then_check else here + 1)
+
+
+def _go_back(activity: ActivityData, draft: Draft, here: int):
+    """The page before `here`: the previous question, or the linking step before the first."""
+    if here == 0 and linking.asks_outcomes(activity):
+        return linking.render_step(activity, draft, linking.CHOOSE, linking.CodeEntry())
+    return _render_step(activity, draft, max(here - 1, 0))
 
 
 def _link_step(activity: ActivityData, draft: Draft):
@@ -325,6 +333,8 @@ def _link_step(activity: ActivityData, draft: Draft):
         return linking.render_step(activity, draft, way, entry)
     if go == "skip":
         draft.link_hash = None
+        return _render_step(activity, draft, 0)
+    if go == "keep" and draft.link_hash is not None:
         return _render_step(activity, draft, 0)
     if go != "use" or way not in (linking.PROMPTS, linking.CARD):
         return linking.render_step(activity, draft, go, entry)

@@ -209,6 +209,42 @@ def test_the_prompt_answers_never_reach_the_draft(client, make, hub):
     assert set(form_values(journey.last)).isdisjoint(PROMPTS)
 
 
+def test_back_from_the_first_question_returns_to_the_step_and_the_code_can_be_kept(
+    client, make, app, db_session, hub
+):
+    activity = outcome_activity(make, hub)
+    journey = link_with_prompts(client, activity)
+    journey.press("back")
+    assert journey.heading() == "See how things change for you"
+    assert "You have made a code, so these answers will be linked" in text_of(journey.last)
+    journey.press("keep")
+    assert journey.progress() == "1 of 2"
+    finish(journey)
+    assert stored_hash(db_session, activity) == link_hash(key_dir(app), hub.id, PROMPT_CODE)
+
+
+def test_back_then_skip_stops_the_link(client, make, db_session, hub):
+    activity = outcome_activity(make, hub)
+    journey = link_with_prompts(client, activity)
+    journey.press("back")
+    journey.press("skip")
+    assert "l" not in draft_payload(journey)
+    finish(journey)
+    assert stored_hash(db_session, activity) is None
+
+
+def test_without_outcome_questions_the_first_question_has_no_back(client, make, hub):
+    journey = start(client, make.activity(hub, questions=[free_text_spec(), free_text_spec()]))
+    assert journey.soup.find("button", attrs={"value": "back"}) is None
+
+
+def test_the_privacy_notice_says_what_a_linking_code_keeps(client):
+    text = text_of(client.get("/privacy"))
+    assert "Only if you choose to make a linking code: a scrambled copy of it" in text
+    assert "unless you choose to make a linking code" in text
+    assert "use it to remove all your linked answers" in text
+
+
 # --- mistakes and recoveries ----------------------------------------------------------------
 
 
