@@ -11,6 +11,11 @@ cleared, so they stop being linked to each other or to any later answers, and st
 the anonymous, unlinked answers anyone else gave. Answers within the window are deleted for
 good, with their answers, flags and theme links, exactly as the withdrawal code does.
 Nothing about the request is audited: there is no one to name.
+
+A code made from the four prompts has few possible values, so two young people in a Hub can
+make the same one; removing by it then removes both their linked answers. That is the price
+of a code nobody has to keep; a card's code (about 39 bits) makes it vanishingly unlikely.
+Guessing is slowed by the same per-client limit as the withdrawal code.
 """
 
 from __future__ import annotations

@@ -238,6 +238,18 @@ def test_without_outcome_questions_the_first_question_has_no_back(client, make, 
     assert journey.soup.find("button", attrs={"value": "back"}) is None
 
 
+def test_a_one_page_activity_links_before_its_page(client, make, app, db_session, hub):
+    activity = make.activity(hub, questions=[outcome_spec(), free_text_spec()], one_page=True)
+    journey = start(client, activity)
+    assert journey.heading() == "See how things change for you"
+    journey.press("card")
+    journey.press("use", {"card_code": CARD})
+    assert journey.soup.find("form", id="answers")["action"] == "/answers/send"
+    assert "Keep your card safe" in journey.soup.find(class_="link-done").get_text()
+    journey.send({field_name(activity.questions[0]): "5"})
+    assert stored_hash(db_session, activity) == link_hash(key_dir(app), hub.id, CARD_CODE)
+
+
 def test_the_privacy_notice_says_what_a_linking_code_keeps(client):
     text = text_of(client.get("/privacy"))
     assert "Only if you choose to make a linking code: a scrambled copy of it" in text
