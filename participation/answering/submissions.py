@@ -60,6 +60,9 @@ BOXES = 3
 # are kept: they are part of how the young person wrote.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
+# The keyed hash of a linking code (participation.outcomes.linking.link_hash).
+_LINK_HASH = re.compile(r"[0-9a-f]{64}")
+
 ErrorKey = tuple[int, int | None]
 
 
@@ -414,11 +417,14 @@ def record_submission(
     withdrawal_code: str | None = None,
     now: datetime | None = None,
     language: str = ANSWER_LANGUAGES[0],
+    link_hash: str | None = None,
 ) -> SubmissionResult:
     """Store one young person's answers once (a repeat with the same key returns the first).
 
     Checks the answers, flags possible disclosures for the safeguarding lead and marks text
-    for moderation. The caller commits. Raises InvalidAnswers or ActivityNotAccepting.
+    for moderation. `link_hash` is the keyed hash of the young person's linking code (None
+    when they chose not to link). The caller commits. Raises InvalidAnswers or
+    ActivityNotAccepting.
     """
     if not valid_idempotency_key(idempotency_key):
         raise ValueError("a valid idempotency key is required")
@@ -426,6 +432,8 @@ def record_submission(
         raise ValueError("the consent version belongs to another activity")
     if language not in ANSWER_LANGUAGES:
         raise ValueError(f"unknown answering language {language!r}")
+    if link_hash is not None and not _LINK_HASH.fullmatch(link_hash):
+        raise ValueError("a link hash is 64 hexadecimal characters")
     rows, errors = validate_answers(activity, answers)
     problem = answering_problem(activity, now)
     if errors or problem is not None:
@@ -450,6 +458,7 @@ def record_submission(
             "idempotency_key": idempotency_key,
             "submitted_hour": to_hour(now or utcnow()),
             "language": language,
+            "link_hash": link_hash,
         },
     )
     if submission_id is None:
@@ -522,16 +531,26 @@ def withdraw(
     if not found:
         return WithdrawOutcome.NOT_FOUND
     now = now or utcnow()
-    # submitted_hour is rounded down, so the window runs to the end of that hour.
     in_time = [
         row.id
         for row in found
-        if now < row.submitted_hour + timedelta(days=row.withdrawal_days, hours=1)
+        if within_withdrawal_window(row.submitted_hour, row.withdrawal_days, now)
     ]
     if not in_time:
         return WithdrawOutcome.TOO_LATE
-    # Answers, their flags and theme links go with the submission (ON DELETE CASCADE).
-    session.execute(delete(Answer).where(Answer.submission_id.in_(in_time)))
-    session.execute(delete(Submission).where(Submission.id.in_(in_time)))
-    session.expire_all()
+    delete_submissions(session, in_time)
     return WithdrawOutcome.WITHDRAWN
+
+
+def within_withdrawal_window(submitted_hour: datetime, withdrawal_days: int, now: datetime) -> bool:
+    """Whether answers sent in `submitted_hour` may still be deleted at `now`."""
+    # submitted_hour is rounded down, so the window runs to the end of that hour.
+    return now < submitted_hour + timedelta(days=withdrawal_days, hours=1)
+
+
+def delete_submissions(session: Session, submission_ids: list[int]) -> None:
+    """Delete submissions for good, with their answers. The caller commits."""
+    # Answers, their flags and theme links go with the submission (ON DELETE CASCADE).
+    session.execute(delete(Answer).where(Answer.submission_id.in_(submission_ids)))
+    session.execute(delete(Submission).where(Submission.id.in_(submission_ids)))
+    session.expire_all()

@@ -8,9 +8,15 @@ from typing import Protocol
 class ServiceLike(Protocol):
     """What `hub_id_of` reads of a service (a model or the frozen snapshot)."""
 
-    id: int
-    kind: str
-    parent_id: int | None
+    # Read-only members, so the frozen snapshot's ServiceData fits as well as the model.
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def parent_id(self) -> int | None: ...
 
 
 def hub_id_of(service: ServiceLike) -> int:

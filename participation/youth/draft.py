@@ -12,6 +12,7 @@ forge one, and every answer is checked again against the activity before it is s
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +23,8 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from participation.activities.codes import new_idempotency_key, new_withdrawal_code
 
 _SALT = "youth-draft-v1"
+# A linking code's keyed hash (participation.outcomes.linking): 64 hex characters.
+_LINK_HASH = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass
@@ -37,6 +40,9 @@ class Draft:
     # When consent was given (seconds); compared with the session's "ended" mark so a page
     # re-posted after leaving or finishing cannot bring the answers back. Never stored.
     started: float = field(default_factory=time.time)
+    # The keyed hash of the young person's linking code, if they chose to make one. Only the
+    # hash travels: the code and the answers that made it never leave the linking page.
+    link_hash: str | None = None
 
     def answer(self, question_id: int) -> Any:
         """The value entered for a question, or None."""
@@ -65,6 +71,8 @@ def encode(draft: Draft) -> str:
         "t": round(draft.started, 3),
         "q": draft.answers,
     }
+    if draft.link_hash is not None:
+        payload["l"] = draft.link_hash
     return _serializer().dumps(payload)
 
 
@@ -75,7 +83,8 @@ def decode(token: str | None) -> Draft | None:
     try:
         payload = _serializer().loads(token)
         answers = payload["q"]
-        if not isinstance(answers, dict):
+        link_hash = payload.get("l")  # drafts made before linking codes have none
+        if not isinstance(answers, dict) or not _valid_link_hash(link_hash):
             return None
         return Draft(
             activity_id=int(payload["a"]),
@@ -85,6 +94,11 @@ def decode(token: str | None) -> Draft | None:
             withdrawal_code=str(payload["w"]),
             answers=answers,
             started=float(payload["t"]),
+            link_hash=link_hash,
         )
     except (BadSignature, KeyError, TypeError, ValueError):
         return None
+
+
+def _valid_link_hash(value: object) -> bool:
+    return value is None or (isinstance(value, str) and _LINK_HASH.fullmatch(value) is not None)

@@ -23,6 +23,7 @@ from participation.answering.joining import (
     count_join,
     resolve_join_code,
 )
+from participation.answering.linked_withdrawal import withdraw_linked
 from participation.answering.submissions import (
     ActivityNotAccepting,
     InvalidAnswers,
@@ -36,7 +37,7 @@ from participation.db import get_session
 from participation.extensions import csrf
 from participation.follow_up.actions import public_actions
 from participation.models.activities import RESEARCH_ASK
-from participation.youth import bp, kiosk, limits, nudge, pages, preferences
+from participation.youth import bp, kiosk, limits, linking, nudge, pages, preferences
 from participation.youth import draft as drafts
 from participation.youth.draft import Draft
 from participation.youth.fields import display_value, input_errors, read_value, summary
@@ -170,6 +171,8 @@ def consent(code: str):
     draft = Draft(activity.id, consent_version.id, research)
     count_join(db, activity.id)
     db.commit()
+    if linking.asks_outcomes(activity):
+        return linking.render_step(activity, draft, linking.CHOOSE, linking.CodeEntry())
     return _render_step(activity, draft, 0)
 
 
@@ -199,6 +202,7 @@ def _render_step(
     status: int = 200,
     then_check: bool = False,
     unanswered: bool = False,
+    linked: str | None = None,
 ):
     """Render the page for `step`: a question, the check page, or every question at once."""
     if activity.one_page:
@@ -212,6 +216,7 @@ def _render_step(
         "error_items": list(by_id.items()),
         "notice": notice,
         "total": len(activity.questions),
+        "linked": linked,
     }
     if step == "all":
         template = "youth/one_page.html"
@@ -225,6 +230,7 @@ def _render_step(
             answer=display_value(question, draft.answer(question.id)),
             then_check=then_check,
             unanswered=unanswered,
+            back_to_linking=step == 0 and linking.asks_outcomes(activity),
         )
     else:
         template = "youth/check.html"
@@ -273,6 +279,8 @@ def answer():
     activity, draft = loaded
     if _finished_earlier(draft):
         return kiosk.redirect_to_start() if kiosk.active() else _finished_page(activity)
+    if request.form.get("step") == linking.LINK_STEP:
+        return _link_step(activity, draft)
     step = _parse_step(activity, request.form.get("step"))
     questions = _questions_on(activity, step)
     go = request.form.get("go", "next")
@@ -292,7 +300,7 @@ def answer():
         )
     here = step if isinstance(step, int) else len(activity.questions)
     if go == "back":
-        return _render_step(activity, draft, max(here - 1, 0))
+        return _go_back(activity, draft, here)
     if go != "pass":
         _, errors = validate_answers(activity, {q.id: draft.answer(q.id) for q in questions})
         if errors:
@@ -302,6 +310,39 @@ def answer():
         if nudge.should_ask(request.form, questions, draft):
             return _render_step(activity, draft, step, then_check=then_check, unanswered=True)
     return _render_step(activity, draft, len(activity.questions) if then_check else here + 1)
+
+
+def _go_back(activity: ActivityData, draft: Draft, here: int):
+    """The page before `here`: the previous question, or the linking step before the first."""
+    if here == 0 and linking.asks_outcomes(activity):
+        return linking.render_step(activity, draft, linking.CHOOSE, linking.CodeEntry())
+    return _render_step(activity, draft, max(here - 1, 0))
+
+
+def _link_step(activity: ActivityData, draft: Draft):
+    """The optional linking step: make a code from four prompts, type a card's code, or skip."""
+    way = request.form.get("way", linking.CHOOSE)
+    entry = linking.read_entry(request.form)
+    go = request.form.get("go", "")
+    if not csrf_ok():
+        return linking.render_step(activity, draft, way, entry, notice=NOT_SENT_NOTICE)
+    problem = answering_problem(activity)
+    if problem is not None:
+        return _closed_page(activity, draft, problem)
+    if preferences.switch_pressed():
+        return linking.render_step(activity, draft, way, entry)
+    if go == "skip":
+        draft.link_hash = None
+        return _render_step(activity, draft, 0)
+    if go == "keep" and draft.link_hash is not None:
+        return _render_step(activity, draft, 0)
+    if go != "use" or way not in (linking.PROMPTS, linking.CARD):
+        return linking.render_step(activity, draft, go, entry)
+    code, errors = linking.code_of(entry, way)
+    if code is None:
+        return linking.render_step(activity, draft, way, entry, errors=errors, status=400)
+    draft.link_hash = linking.hash_for(activity, code)
+    return _render_step(activity, draft, 0, linked=way)
 
 
 def _keep_answers_from_form(
@@ -355,6 +396,7 @@ def submit():
             current_app.config["SECRET_KEY"],
             withdrawal_code=draft.withdrawal_code,
             language=preferences.language(),
+            link_hash=draft.link_hash,
         )
     except InvalidAnswers as invalid:
         db.rollback()
@@ -388,19 +430,39 @@ def _first_step_with_error(activity: ActivityData, errors: dict) -> int:
     return 0
 
 
+def _withdraw_page(
+    *,
+    code: str = "",
+    error: str | None = None,
+    notice: str | None = None,
+    way: str | None = None,
+    entry: linking.CodeEntry | None = None,
+    link_errors: dict[str, str] | None = None,
+    status: int = 200,
+):
+    """The delete page: by withdrawal code, or (separately) every answer linked by a code."""
+    context = linking.form_context(entry or linking.CodeEntry(), link_errors)
+    return render_template(
+        "youth/withdraw.html",
+        code=code,
+        error=error,
+        notice=notice,
+        linked_way=way,
+        **context,
+    ), status
+
+
 @bp.route("/withdraw", methods=["GET", "POST"])
 @csrf.exempt
 def withdraw_answers():
     """Delete your answers with the code from the thanks page (within the activity's window)."""
     if request.method == "GET":
-        return render_template("youth/withdraw.html", code="", error=None)
+        return _withdraw_page()
     raw = request.form.get("code", "")[:200]
     if not csrf_ok():
-        return render_template("youth/withdraw.html", code=raw, error=None, notice=NOT_SENT_NOTICE)
+        return _withdraw_page(code=raw, notice=NOT_SENT_NOTICE)
     if not raw.strip():
-        return render_template(
-            "youth/withdraw.html", code=raw, error="Enter the code you were given"
-        ), 400
+        return _withdraw_page(code=raw, error="Enter the code you were given", status=400)
     if not throttle.hit(
         throttle.WITHDRAW_PER_CLIENT, "withdraw", throttle.client_key(), fail_open=True
     ):
@@ -418,7 +480,47 @@ def withdraw_answers():
         )
     else:
         error = "We could not find answers with that code. Check it and try again."
-    return render_template("youth/withdraw.html", code=raw, error=error), 400
+    return _withdraw_page(code=raw, error=error, status=400)
+
+
+LINKED_NOT_FOUND = (
+    "We could not find any answers linked to that code. Check your answers and try again."
+)
+
+
+@bp.get("/withdraw/linked")
+def withdraw_linked_page():
+    """The linked-answers forms live on the delete page."""
+    return redirect(url_for("youth.withdraw_answers", _anchor="linked"), 303)
+
+
+@bp.post("/withdraw/linked")
+@csrf.exempt
+def withdraw_linked_answers():
+    """Remove every answer linked by a linking code; older answers are unlinked instead."""
+    way = linking.CARD if request.form.get("way") == linking.CARD else linking.PROMPTS
+    entry = linking.read_entry(request.form)
+    if not csrf_ok():
+        return _withdraw_page(way=way, entry=entry, notice=NOT_SENT_NOTICE)
+    code, errors = linking.code_of(entry, way)
+    if code is None:
+        return _withdraw_page(way=way, entry=entry, link_errors=errors, status=400)
+    if not throttle.hit(
+        throttle.WITHDRAW_PER_CLIENT, "withdraw", throttle.client_key(), fail_open=True
+    ):
+        return _too_many_tries()
+    db = get_session()
+    result = withdraw_linked(db, code, current_app.config["LINK_KEY_DIR"])
+    if not result.found:
+        db.rollback()
+        field = linking.CARD_FIELD if way == linking.CARD else "linked-prompts"
+        return _withdraw_page(
+            way=way, entry=entry, link_errors={field: LINKED_NOT_FOUND}, status=400
+        )
+    db.commit()
+    return render_template(
+        "youth/withdrawn_linked.html", removed=result.removed, unlinked=result.unlinked
+    )
 
 
 @bp.get("/leave")
