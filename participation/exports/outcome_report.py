@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from flask import current_app, render_template
 from sqlalchemy.orm import Session
@@ -31,7 +30,6 @@ from participation.outcomes.change import (
     DOWN,
     SAME,
     UP,
-    ChangeTable,
     GroupChange,
     HubOutcomes,
     OutcomeChange,
@@ -39,7 +37,7 @@ from participation.outcomes.change import (
     hub_outcomes,
     linked_measures,
 )
-from participation.privacy.suppression import Cell, SuppressedTable, suppress_value
+from participation.privacy.suppression import Cell, suppress_value
 
 TITLE_PREFIX = "Outcomes over time"
 MOVED_COLUMNS = ("", "Young people with two answers", "Moved up", "Stayed the same", "Moved down")
@@ -141,54 +139,11 @@ def _groups(question: OutcomeChange, service: Service, hub: Service) -> list[Gro
             _relabelled(g, own_work if g.group == ("service", hub.id) else g.label)
             for g in question.services
         ]
-        return [_relabelled(_beside(question.hub, services), whole), *services]
+        return [_relabelled(question.hub, whole), *services]
     own = question.service(service.id)
     if own is None:
         return [_relabelled(question.hub, whole)]
-    return [own, _relabelled(_beside(question.hub, [own]), whole)]
-
-
-def _rest_is_small(whole: SuppressedTable[Any], parts: list[SuppressedTable[Any]]) -> bool:
-    """Whether a shown cell of the whole, less the parts' shown cells, leaves 1 to k-1."""
-    for key, cell in whole.cells.items():
-        if cell.suppressed:
-            continue
-        shown = sum(p.cells[key].count or 0 for p in parts if not p.cells[key].suppressed)
-        if 0 < (cell.count or 0) - shown < whole.k:
-            return True
-    return False
-
-
-def _hidden_cells(table: SuppressedTable[Any]) -> SuppressedTable[Any]:
-    hidden = Cell(None, suppressed=True, k=table.k, secondary=True)
-    cells = {key: hidden for key in table.cells}
-    return SuppressedTable(cells, table.total, table.k, table.primary, len(cells))
-
-
-def _beside(whole: GroupChange, parts: list[GroupChange]) -> GroupChange:
-    """The Hub-wide figures as shown beside some of its services' own.
-
-    A Hub-wide table is shown only where taking the services' shown figures from it leaves
-    no cell of 1 to k-1 young people: otherwise a Spoke's hidden count, or a few young people
-    elsewhere in the Hub, could be worked out. Such a table keeps its total, and its cells
-    read "hidden".
-    """
-
-    def safe(table: SuppressedTable[Any], own: list[SuppressedTable[Any]]) -> SuppressedTable[Any]:
-        return _hidden_cells(table) if _rest_is_small(table, own) else table
-
-    change = whole.change
-    return GroupChange(
-        whole.label,
-        whole.group,
-        ChangeTable(
-            change.pairs,
-            safe(change.first, [p.change.first for p in parts]),
-            safe(change.latest, [p.change.latest for p in parts]),
-            safe(change.moved, [p.change.moved for p in parts]),
-        ),
-        safe(whole.answers, [p.answers for p in parts]),
-    )
+    return [own, _relabelled(question.hub, whole)]
 
 
 def _relabelled(group: GroupChange, label: str) -> GroupChange:

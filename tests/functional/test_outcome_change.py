@@ -155,3 +155,42 @@ def test_another_hubs_answers_never_count(make, db_session, hub):
     safe = change_of(hub_outcomes(db_session, hub.id), SAFE)
     assert safe.hub.answers.total.count == 0
     assert safe.hub.change.pairs.count == 0
+
+
+def test_the_hub_figure_never_gives_away_a_spokes_hidden_cell(make, db_session, hub):
+    ashby, brook = make.service("Ashby Spoke", hub=hub), make.service("Brook Spoke", hub=hub)
+    for service, moves in (
+        (ashby, [(2, 4)] * 7 + [(3, 3)] * 5),
+        # Three of Brook's six felt "a little" safe at first: hidden in Brook's own table.
+        (brook, [(2, 4)] * 3 + [(4, 4)] * 3),
+    ):
+        first, later = (outcome_activity(make, db_session, service) for _ in range(2))
+        for number, (before, after) in enumerate(moves):
+            answer(make, first, before, link=f"{service.id}-{number}", when=MARCH)
+            answer(make, later, after, link=f"{service.id}-{number}", when=MAY)
+
+    safe = change_of(hub_outcomes(db_session, hub.id), SAFE)
+    assert safe.service(ashby.id).change.first.cells[2].count == 7
+    assert safe.service(brook.id).change.first.cells[2].display == "fewer than 5"
+    # The Hub's 10 less Ashby's 7 would give Brook's 3.
+    hub_first = safe.hub.change.first
+    assert hub_first.cells[2].suppressed
+    assert hub_first.total.count == 18
+    shown = {code: cell.count for code, cell in hub_first.cells.items() if not cell.suppressed}
+    assert all(count == 0 or count >= 5 for count in shown.values())
+
+
+def test_a_spokes_view_hides_hub_cells_that_leave_a_few_elsewhere(make, db_session, hub):
+    own, other = make.service("Riverside Spoke", hub=hub), make.service("Hillside Spoke", hub=hub)
+    for service, moves in ((own, [(2, 4)] * 8), (other, [(2, 5)] * 3 + [(3, 5)] * 6)):
+        first, later = (outcome_activity(make, db_session, service) for _ in range(2))
+        for number, (before, after) in enumerate(moves):
+            answer(make, first, before, link=f"{service.id}-{number}", when=MARCH)
+            answer(make, later, after, link=f"{service.id}-{number}", when=MAY)
+
+    as_spoke = change_of(hub_outcomes(db_session, hub.id, viewer_service_id=own.id), SAFE)
+    # Hub "a little true" first is 11: less Riverside's 8 leaves Hillside's 3.
+    assert as_spoke.hub.change.shown
+    assert as_spoke.hub.change.first.cells[2].suppressed
+    # Hub "completely true" latest is 9, all Hillside's: enough to show.
+    assert as_spoke.hub.change.latest.cells[5].count == 9
