@@ -1,0 +1,273 @@
+"""The outcomes bank as staff use it: who may add and retire, the studio, cards and the demo."""
+
+from __future__ import annotations
+
+import re
+from io import BytesIO
+
+import pypdf
+import pytest
+from sqlalchemy import select
+
+from participation.accounts.audit import action_label
+from participation.models import AuditEvent, OutcomeQuestion
+from participation.outcomes import bank, linking
+from tests.helpers import page, submit_form, text_of
+
+BANK_URL = "/studio/outcomes"
+
+
+@pytest.fixture
+def hub(make):
+    return make.service("Harbour Hub", kind="hub")
+
+
+@pytest.fixture
+def spoke(make, hub):
+    return make.service("Quayside Spoke", hub=hub)
+
+
+@pytest.fixture
+def hub_lead(make, hub):
+    return make.staff("lead", hub)
+
+
+@pytest.fixture
+def spoke_lead(make, spoke):
+    return make.staff("lead", spoke)
+
+
+def bank_rows(response) -> dict[str, str]:
+    """Each question's key and the text of its row."""
+    return {
+        row["data-outcome-key"]: " ".join(row.get_text(" ").split())
+        for row in page(response).select("tr[data-outcome-key]")
+    }
+
+
+def add(client, hub, **fields):
+    data = {"area": "safety", "prompt": "", "hint": "", "prompt_cy": "", "hint_cy": ""}
+    data.update(fields, hub=hub.id)
+    return submit_form(client, BANK_URL, data, form_url=f"{BANK_URL}?hub={hub.id}")
+
+
+def events(db_session, action):
+    return list(db_session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
+
+
+# --- who may see and change the bank --------------------------------------------------
+
+
+def test_a_hub_lead_sees_the_standard_bank_and_may_add(sign_in, hub_lead, hub):
+    response = sign_in(hub_lead).get(BANK_URL)
+    assert response.status_code == 200
+    rows = bank_rows(response)
+    assert list(rows) == [key for key, *_ in bank.STANDARD]
+    assert "I feel safe." in rows["outcome:feel-safe"]
+    assert "Rwy'n teimlo'n ddiogel." in rows["outcome:feel-safe"]
+    assert "Feeling safe" in rows["outcome:feel-safe"]
+    assert "a new wording gets a new key" in text_of(response)
+    soup = page(response)
+    assert soup.select_one("form[action='/studio/outcomes']") is not None
+    assert len(soup.select("form[action$='/retire'] button")) == len(bank.STANDARD)
+
+
+def test_a_spoke_lead_sees_their_hubs_bank_without_buttons_and_is_refused(
+    sign_in, spoke_lead, hub, db_session
+):
+    client = sign_in(spoke_lead)
+    response = client.get(BANK_URL)
+    assert response.status_code == 200
+    assert "Harbour Hub" in text_of(response)
+    assert len(bank_rows(response)) == len(bank.STANDARD)
+    soup = page(response)
+    assert soup.select_one("form[action='/studio/outcomes']") is None
+    assert soup.select("form[action$='/retire']") == []
+    item = bank.bank_for(db_session, hub.id)[0]
+    refused = add(client, hub, prompt="I sleep well most nights.")
+    assert refused.status_code == 403
+    retire = submit_form(client, f"{BANK_URL}/{item.id}/retire", {"hub": hub.id}, form_url=BANK_URL)
+    assert retire.status_code == 403
+    db_session.expire_all()
+    assert not item.is_retired
+    assert len(bank.bank_for(db_session, hub.id)) == len(bank.STANDARD)
+    assert events(db_session, "outcome_added") == []
+
+
+def test_a_researcher_may_not_open_the_bank(sign_in, make, hub):
+    client = sign_in(make.staff("researcher", hub))
+    assert client.get(BANK_URL).status_code == 403
+    assert client.get(f"{BANK_URL}/cards.pdf").status_code == 403
+
+
+def test_a_lead_of_another_hub_cannot_reach_this_hubs_bank(sign_in, make, hub, db_session):
+    other = make.service("Moorland Hub", kind="hub")
+    client = sign_in(make.staff("lead", other))
+    item = bank.bank_for(db_session, hub.id)[0]
+    db_session.commit()
+    response = client.get(f"{BANK_URL}?hub={hub.id}")
+    assert "Moorland Hub" in text_of(response) and "Harbour Hub" not in text_of(response)
+    # Naming another Hub in the form changes nothing: the lead's own Hub is used, and the
+    # question is not in it.
+    refused = submit_form(
+        client, f"{BANK_URL}/{item.id}/retire", {"hub": hub.id}, form_url=BANK_URL
+    )
+    assert refused.status_code == 404
+    db_session.expire_all()
+    assert not item.is_retired
+
+
+def test_an_admin_chooses_a_hub_and_adds_to_it(sign_in, make, hub, db_session):
+    make.service("Moorland Hub", kind="hub")
+    client = sign_in(make.staff("admin"))
+    chooser = client.get(BANK_URL)
+    names = [o.get_text() for o in page(chooser).select("#hub-chooser option")]
+    assert names == ["Harbour Hub", "Moorland Hub"]
+    response = add(client, hub, area="help", prompt="I know who to talk to at school.")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith(f"{BANK_URL}?hub={hub.id}#outcome-")
+    rows = bank_rows(client.get(f"{BANK_URL}?hub={hub.id}"))
+    assert "I know who to talk to at school." in rows["outcome:i-know-who-to-talk-to-at-school"]
+    assert client.get(f"{BANK_URL}?hub=999999").status_code == 404
+    assert client.get(f"{BANK_URL}?hub=abc").status_code == 200  # the first Hub
+
+
+# --- adding, retiring, restoring -------------------------------------------------------
+
+
+def test_adding_makes_a_new_key_keeps_odd_unicode_and_is_audited(
+    sign_in, hub_lead, hub, db_session
+):
+    client = sign_in(hub_lead)
+    response = add(
+        client,
+        hub,
+        area="confidence",
+        prompt="  I feel  confident 💪🏽 about café trips  ",
+        hint="Think of the last month.",
+        prompt_cy="Rwy'n teimlo'n hyderus 💪🏽 am dripiau caffi.",
+        hint_cy="Meddylia am y mis diwethaf.",
+    )
+    assert response.status_code == 302
+    item = db_session.scalar(
+        select(OutcomeQuestion).where(OutcomeQuestion.key.startswith("outcome:i-feel-confident"))
+    )
+    assert item.key == "outcome:i-feel-confident-about-cafe-trips"
+    assert item.prompt == "I feel confident 💪🏽 about café trips"
+    assert item.translations == {
+        "cy": {
+            "prompt": "Rwy'n teimlo'n hyderus 💪🏽 am dripiau caffi.",
+            "hint": "Meddylia am y mis diwethaf.",
+        }
+    }
+    assert item.area == "confidence" and item.created_by_id == hub_lead.id
+    assert item.position == len(bank.STANDARD)
+    (event,) = events(db_session, "outcome_added")
+    assert (event.staff_id, event.service_id, event.detail) == (
+        hub_lead.id,
+        hub.id,
+        {"key": item.key},
+    )
+
+
+def test_a_new_wording_of_a_key_gets_a_new_key(sign_in, hub_lead, hub, db_session):
+    client = sign_in(hub_lead)
+    add(client, hub, prompt="I feel safe!")  # the standard "I feel safe." already has its key
+    add(client, hub, prompt="I feel safe?")
+    keys = set(
+        db_session.scalars(select(OutcomeQuestion.key).where(OutcomeQuestion.hub_id == hub.id))
+    )
+    assert {"outcome:feel-safe", "outcome:i-feel-safe", "outcome:i-feel-safe-2"} <= keys
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"prompt": "   "}, "Enter the question in English."),
+        (
+            {"prompt": "x" * 301},
+            "Use 300 characters or fewer for the question in English (301 now).",
+        ),
+        ({"prompt": "Fine", "hint_cy": "y" * 301, "prompt_cy": "Iawn"}, "hint in Welsh"),
+        ({"prompt": "Fine", "hint_cy": "Awgrym"}, "Give the question in Welsh as well"),
+        ({"prompt": "Fine", "area": "happiness"}, "Choose the outcome area"),
+        ({"prompt": "i FEEL safe."}, "The bank already has this question"),
+    ],
+)
+def test_bad_wording_gets_a_friendly_error_and_keeps_what_was_typed(
+    sign_in, hub_lead, hub, db_session, fields, message
+):
+    response = add(sign_in(hub_lead), hub, **fields)
+    assert response.status_code == 200
+    summary = page(response).select_one(".error-summary").get_text(" ")
+    assert message in " ".join(summary.split())
+    typed = page(response).select_one("#prompt").get("value", "")
+    assert typed == fields["prompt"]
+    assert len(bank.bank_for(db_session, hub.id)) == len(bank.STANDARD)
+
+
+def test_retire_and_restore_are_audited_and_offered_back(sign_in, hub_lead, hub, db_session):
+    client = sign_in(hub_lead)
+    item = bank.bank_for(db_session, hub.id)[2]
+    db_session.commit()
+    response = submit_form(
+        client, f"{BANK_URL}/{item.id}/retire", {"hub": hub.id}, form_url=BANK_URL
+    )
+    assert response.status_code == 302
+    db_session.expire_all()
+    assert item.is_retired
+    row = bank_rows(client.get(BANK_URL))[item.key]
+    assert "Retired" in row and "Restore" in row
+    submit_form(client, f"{BANK_URL}/{item.id}/restore", {"hub": hub.id}, form_url=BANK_URL)
+    db_session.expire_all()
+    assert not item.is_retired
+    assert [e.detail["key"] for e in events(db_session, "outcome_retired")] == [item.key]
+    assert [e.detail["key"] for e in events(db_session, "outcome_restored")] == [item.key]
+    assert "In use" in bank_rows(client.get(BANK_URL))[item.key]
+
+
+def test_the_bank_counts_the_activities_asking_each_question(
+    sign_in, make, hub_lead, hub, spoke, db_session
+):
+    first, second = make.activity(spoke, questions=[]), make.activity(hub, questions=[])
+    elsewhere = make.activity(make.service("Far Hub", kind="hub"), questions=[])
+    safe = bank.outcome_question(db_session, hub.id, bank.bank_for(db_session, hub.id)[0].id)
+    for activity in (first, second):
+        bank.add_to_activity(db_session, hub_lead, activity, safe)
+    far_safe = bank.bank_for(db_session, elsewhere.service_id)[0]
+    bank.add_to_activity(db_session, hub_lead, elsewhere, far_safe)
+    db_session.commit()
+    rows = page(sign_in(hub_lead).get(BANK_URL))
+    cells = rows.select_one("tr[data-outcome-key='outcome:feel-safe'] td.numeric")
+    assert cells.get_text(strip=True) == "2"
+    other = rows.select_one("tr[data-outcome-key='outcome:trust-workers'] td.numeric")
+    assert other.get_text(strip=True) == "0"
+
+
+def test_the_audit_log_names_the_new_actions():
+    assert action_label("outcome_added") == "Added a question to the outcomes bank"
+    assert action_label("linking_cards_printed") == "Printed linking-code cards"
+
+
+# --- linking-code cards ----------------------------------------------------------------
+
+
+def test_linking_code_cards_carry_fresh_valid_codes_that_are_never_stored(
+    sign_in, spoke_lead, db_session
+):
+    response = sign_in(spoke_lead).get(f"{BANK_URL}/cards.pdf?sheets=2")
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    reader = pypdf.PdfReader(BytesIO(response.data))
+    assert len(reader.pages) == 2
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    codes = re.findall(r"\b[A-Z0-9]{4}-[A-Z0-9]{4}\b", text)
+    assert len(codes) == 20 and len(set(codes)) == 20
+    for code in codes:
+        normalised, problem = linking.card_code(code)
+        assert problem is None and normalised == "c:" + code.replace("-", "")
+    assert text.count("Keep this card. You don't have to use it.") == 20
+    assert "Quayside Spoke" in text
+    (event,) = events(db_session, "linking_cards_printed")
+    assert event.detail == {"cards": 20}
+    assert not any(code in str(event.detail) for code in codes)
