@@ -94,22 +94,25 @@ def is_outcome_key(key: str) -> bool:
     return key.startswith(KEY_PREFIX)
 
 
+def _standard_question(hub_id: int, position: int) -> OutcomeQuestion:
+    key, area, prompt, prompt_cy = STANDARD[position]
+    return OutcomeQuestion(
+        hub_id=hub_id,
+        key=key,
+        area=area,
+        prompt=prompt,
+        hint=HINT,
+        translations={SECOND_LANGUAGE: {"prompt": prompt_cy, "hint": HINT_CY}},
+        position=position,
+    )
+
+
 def ensure_standard(session: Session, hub_id: int) -> None:
     """Add to a Hub's bank any standard question it has never had (retired ones stay retired)."""
     have = set(session.scalars(select(OutcomeQuestion.key).where(OutcomeQuestion.hub_id == hub_id)))
-    for position, (key, area, prompt, prompt_cy) in enumerate(STANDARD):
+    for position, (key, *_) in enumerate(STANDARD):
         if key not in have:
-            session.add(
-                OutcomeQuestion(
-                    hub_id=hub_id,
-                    key=key,
-                    area=area,
-                    prompt=prompt,
-                    hint=HINT,
-                    translations={SECOND_LANGUAGE: {"prompt": prompt_cy, "hint": HINT_CY}},
-                    position=position,
-                )
-            )
+            session.add(_standard_question(hub_id, position))
     session.flush()
 
 
@@ -122,6 +125,31 @@ def bank_for(
     if not include_retired:
         query = query.where(OutcomeQuestion.retired_at.is_(None))
     return list(session.scalars(query.order_by(OutcomeQuestion.position, OutcomeQuestion.id)))
+
+
+def questions_in_use(session: Session, hub_id: int) -> list[OutcomeQuestion]:
+    """The bank questions activities may add, read without writing (a page a lead only views).
+
+    Until a Hub's bank is first saved these are its standard questions, not yet stored.
+    """
+    stored = list(
+        session.scalars(
+            select(OutcomeQuestion)
+            .where(OutcomeQuestion.hub_id == hub_id)
+            .order_by(OutcomeQuestion.position, OutcomeQuestion.id)
+        )
+    )
+    if not stored:
+        stored = [_standard_question(hub_id, position) for position in range(len(STANDARD))]
+    return [item for item in stored if not item.is_retired]
+
+
+def question_by_key(session: Session, hub_id: int, key: str) -> OutcomeQuestion:
+    """The question of a Hub's bank with this key (retired or not); NotFound for none."""
+    for item in bank_for(session, hub_id):
+        if item.key == key:
+            return item
+    raise NotFound()
 
 
 def outcome_question(session: Session, hub_id: int, question_id: int) -> OutcomeQuestion:

@@ -18,6 +18,7 @@ from participation.activities import qr
 from participation.activities.bank import linked_bank_item
 from participation.activities.group_size import joining_of
 from participation.activities.kinds import KIND_LABELS
+from participation.activities.questions import asks_outcome
 from participation.activities.settings import ActivityError, settings_of
 from participation.activities.types import participation_types
 from participation.db import get_session
@@ -73,6 +74,7 @@ def questions_page(activity: Activity, *, errors: list[tuple[str, str]] | None =
         errors=errors or [],
         kind_labels=KIND_LABELS,
         bank_of={q.id: linked_bank_item(q) for q in activity.questions},
+        asks_outcomes=any(asks_outcome(q) for q in activity.questions),
         current_part="studio.activity_edit",
     )
 

@@ -10,7 +10,11 @@ import pytest
 from sqlalchemy import select
 
 from participation.accounts.audit import action_label
+from participation.activities.bank import link_question
+from participation.activities.questions import QuestionDraft, update_question
+from participation.activities.settings import ActivityError
 from participation.models import AuditEvent, OutcomeQuestion
+from participation.models.activities import DRAFT
 from participation.outcomes import bank, linking
 from tests.helpers import page, submit_form, text_of
 
@@ -271,3 +275,154 @@ def test_linking_code_cards_carry_fresh_valid_codes_that_are_never_stored(
     (event,) = events(db_session, "linking_cards_printed")
     assert event.detail == {"cards": 20}
     assert not any(code in str(event.detail) for code in codes)
+
+
+# --- the studio: asking outcome questions in an activity -------------------------------
+
+
+def activity_url(activity, rest: str = "") -> str:
+    return f"/studio/activities/{activity.id}{rest}"
+
+
+@pytest.fixture
+def draft(make, spoke):
+    return make.activity(spoke, questions=[], status=DRAFT, title="Quayside check-in")
+
+
+def add_outcome(client, activity, key):
+    gallery = activity_url(activity, "/questions/new")
+    return submit_form(
+        client, activity_url(activity, "/questions/outcome"), {"outcome_key": key}, form_url=gallery
+    )
+
+
+def test_a_spoke_lead_adds_outcome_questions_from_the_hubs_bank(
+    sign_in, spoke_lead, draft, db_session
+):
+    client = sign_in(spoke_lead)
+    gallery = client.get(activity_url(draft, "/questions/new"))
+    offered = [
+        li["data-outcome-key"] for li in page(gallery).select("#outcomes [data-outcome-key]")
+    ]
+    assert offered == [key for key, *_ in bank.STANDARD]
+    assert "optional linking code" in text_of(gallery)
+    response = add_outcome(client, draft, "outcome:feel-safe")
+    assert response.status_code == 302
+    db_session.expire_all()
+    (question,) = draft.questions
+    assert (question.key, question.prompt, question.settings) == (
+        "outcome:feel-safe",
+        "I feel safe.",
+        {"outcome": "outcome:feel-safe"},
+    )
+    assert [o["code"] for o in question.options] == [1, 2, 3, 4, 5]
+    assert question.translations["cy"]["prompt"] == "Rwy'n teimlo'n ddiogel."
+    listing = client.get(activity_url(draft))
+    item = page(listing).select_one(f"#question-{question.id}")
+    assert "Outcome" in item.select_one(".tag--outcome").get_text()
+    assert "optional linking code" in page(listing).select_one("#linking-code-note").get_text()
+    again = page(client.get(activity_url(draft, "/questions/new")))
+    asked = again.select_one("#outcomes [data-outcome-key='outcome:feel-safe']")
+    assert asked.select_one("form") is None and "Already in this activity" in asked.get_text()
+
+
+def test_a_retired_or_unknown_outcome_question_is_not_added(
+    sign_in, spoke_lead, hub, draft, db_session
+):
+    item = bank.bank_for(db_session, hub.id)[1]
+    item.retired_at = item.created_at
+    db_session.commit()
+    client = sign_in(spoke_lead)
+    offered = page(client.get(activity_url(draft, "/questions/new"))).select(
+        "#outcomes [data-outcome-key]"
+    )
+    assert item.key not in [li["data-outcome-key"] for li in offered]
+    refused = add_outcome(client, draft, item.key)
+    assert "This outcome question is retired" in text_of(refused)
+    assert add_outcome(client, draft, "outcome:made-up").status_code == 404
+    db_session.expire_all()
+    assert draft.questions == []
+
+
+def test_an_outcome_question_cannot_be_reworded_but_can_be_moved_and_removed(
+    sign_in, spoke_lead, draft, db_session
+):
+    client = sign_in(spoke_lead)
+    add_outcome(client, draft, "outcome:feel-safe")
+    add_outcome(client, draft, "outcome:trust-workers")
+    db_session.expire_all()
+    first, second = draft.questions
+    edit_url = activity_url(draft, f"/questions/{first.id}")
+    shown = client.get(edit_url)
+    assert "from your Hub's outcomes bank" in text_of(shown)
+    assert page(shown).select_one(f"form[action='{edit_url}']") is None
+    tampered = submit_form(
+        client,
+        edit_url,
+        {"kind": "single_choice", "prompt": "I feel quite safe.", "options": "Yes\nNo"},
+        form_url=activity_url(draft),
+    )
+    assert tampered.status_code == 200
+    assert "can't be changed here" in text_of(tampered)
+    assert page(client.get(edit_url)).select_one("form[action$='/link']") is None
+    db_session.expire_all()
+    assert first.prompt == "I feel safe." and len(first.options) == 5
+    moved = submit_form(
+        client,
+        activity_url(draft, f"/questions/{second.id}/move"),
+        {"direction": "up"},
+        form_url=activity_url(draft),
+    )
+    assert moved.status_code == 302
+    db_session.expire_all()
+    assert [q.key for q in draft.questions] == ["outcome:trust-workers", "outcome:feel-safe"]
+    removed = submit_form(
+        client,
+        activity_url(draft, f"/questions/{first.id}/remove"),
+        {},
+        form_url=activity_url(draft),
+    )
+    assert removed.status_code == 302
+    db_session.expire_all()
+    assert [q.key for q in draft.questions] == ["outcome:trust-workers"]
+
+
+def test_the_domain_refuses_to_reword_or_relink_an_outcome_question(
+    make, spoke_lead, hub, draft, db_session
+):
+    question = bank.add_to_activity(
+        db_session, spoke_lead, draft, bank.bank_for(db_session, hub.id)[0]
+    )
+    with pytest.raises(ActivityError, match="outcomes bank"):
+        update_question(
+            db_session,
+            spoke_lead,
+            question,
+            QuestionDraft(kind="single_choice", prompt="I feel safe!", options=["a", "b"]),
+        )
+    with pytest.raises(ActivityError, match="outcomes bank"):
+        link_question(db_session, spoke_lead, question, "")
+    assert question.prompt == "I feel safe." and question.key == "outcome:feel-safe"
+
+
+def test_an_outcome_questions_welsh_is_fixed_on_the_translations_page(
+    sign_in, spoke_lead, draft, db_session
+):
+    client = sign_in(spoke_lead)
+    add_outcome(client, draft, "outcome:feel-safe")
+    db_session.expire_all()
+    (question,) = draft.questions
+    url = activity_url(draft, "/translations")
+    shown = client.get(url)
+    assert page(shown).select_one(f"[name='q{question.id}_prompt']") is None
+    assert "Rwy'n teimlo'n ddiogel." in text_of(shown)
+    response = submit_form(
+        client,
+        url,
+        {"title": "Gwirio", f"q{question.id}_prompt": "Newid", f"q{question.id}_o1": "Na"},
+    )
+    assert response.status_code == 302
+    db_session.expire_all()
+    assert draft.translations["cy"]["title"] == "Gwirio"
+    assert question.translations["cy"]["prompt"] == "Rwy'n teimlo'n ddiogel."
+    assert question.translations["cy"]["options"]["1"] == "Ddim yn wir o gwbl"
