@@ -7,13 +7,22 @@ from io import BytesIO
 
 import pypdf
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from participation.accounts.audit import action_label
 from participation.activities.bank import link_question
 from participation.activities.questions import QuestionDraft, update_question
 from participation.activities.settings import ActivityError
-from participation.models import AuditEvent, OutcomeQuestion
+from participation.commands.demo import HUB_NAME, load_demo
+from participation.models import (
+    Activity,
+    Answer,
+    AuditEvent,
+    OutcomeQuestion,
+    Question,
+    Service,
+    Submission,
+)
 from participation.models.activities import DRAFT
 from participation.outcomes import bank, linking
 from tests.helpers import page, submit_form, text_of
@@ -426,3 +435,58 @@ def test_an_outcome_questions_welsh_is_fixed_on_the_translations_page(
     assert draft.translations["cy"]["title"] == "Gwirio"
     assert question.translations["cy"]["prompt"] == "Rwy'n teimlo'n ddiogel."
     assert question.translations["cy"]["options"]["1"] == "Ddim yn wir o gwbl"
+
+
+# --- the demo data ----------------------------------------------------------------------
+
+
+def test_the_demo_has_linked_outcome_answers_that_mostly_improve(app, db_session):
+    key_dir = app.config["LINK_KEY_DIR"]
+    assert load_demo(db_session, submissions=60, link_key_dir=key_dir)
+    hub_id = db_session.scalar(select(Service.id).where(Service.name == HUB_NAME))
+    rows = db_session.execute(
+        select(Service.name, Activity.title, Submission.id, Submission.link_hash)
+        .join(Activity, Activity.service_id == Service.id)
+        .join(Submission, Submission.activity_id == Activity.id)
+        .where(Activity.title.startswith("How are things for you?"))
+    ).all()
+    linked = [row for row in rows if row.link_hash]
+    assert 0.5 < len(linked) / len(rows) < 0.7
+    people = {
+        name: {row.link_hash for row in linked if row.name == name}
+        for name in ("Millbrook Spoke", "Eastgate Spoke", HUB_NAME)
+    }
+    assert len(people["Eastgate Spoke"]) == 3  # fewer than 5: its figures are held back
+    assert 15 <= len(people["Millbrook Spoke"]) <= 30 and len(people[HUB_NAME]) >= 5
+    # The hashes are keyed with the Hub's key from LINK_KEY_DIR, made for the demo.
+    assert (key_dir / f"hub-{hub_id}.key").exists()
+    assert all(len(row.link_hash) == 64 for row in linked)
+    # Each linked young person answers the first and the latest check-in.
+    seasons = {}
+    for row in linked:
+        seasons.setdefault(row.link_hash, set()).add(row.title.split("(")[1].split()[0])
+    assert all({"autumn", "spring"} <= found for found in seasons.values())
+
+    def mean_code(season: str) -> float:
+        codes = db_session.scalars(
+            select(Answer.choice)
+            .join(Submission, Submission.id == Answer.submission_id)
+            .join(Activity, Activity.id == Submission.activity_id)
+            .join(Question, Question.id == Answer.question_id)
+            .where(
+                Submission.link_hash.is_not(None),
+                Activity.title.contains(season),
+                Question.key.startswith("outcome:"),
+            )
+        ).all()
+        return sum(codes) / len(codes)
+
+    assert mean_code("spring") > mean_code("autumn") + 0.5
+    before = len(rows)
+    assert not load_demo(db_session, submissions=60, link_key_dir=key_dir)  # adds nothing
+    again = db_session.scalar(
+        select(func.count(Submission.id))
+        .join(Activity, Activity.id == Submission.activity_id)
+        .where(Activity.title.startswith("How are things for you?"))
+    )
+    assert again == before
