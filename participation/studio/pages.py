@@ -23,6 +23,7 @@ from participation.activities.settings import ActivityError, settings_of
 from participation.activities.types import participation_types
 from participation.db import get_session
 from participation.models import Activity
+from participation.outcomes import hub_id_of
 from participation.studio.forms import CodeForm, EmptyForm, SettingsForm
 
 PARTS = (
@@ -63,6 +64,9 @@ def _header(activity: Activity) -> dict[str, Any]:
         "joining": joining_of(activity, throttle.joined_this_session(activity.id)),
         "action_form": EmptyForm(),
         "parts": PARTS,
+        # Such an activity offers young people a linking code: the lead is told, and offered cards.
+        "asks_outcomes": any(asks_outcome(q) for q in activity.questions),
+        "hub_id": hub_id_of(activity.service),
     }
 
 
@@ -74,7 +78,6 @@ def questions_page(activity: Activity, *, errors: list[tuple[str, str]] | None =
         errors=errors or [],
         kind_labels=KIND_LABELS,
         bank_of={q.id: linked_bank_item(q) for q in activity.questions},
-        asks_outcomes=any(asks_outcome(q) for q in activity.questions),
         current_part="studio.activity_edit",
     )
 

@@ -490,3 +490,16 @@ def test_the_demo_has_linked_outcome_answers_that_mostly_improve(app, db_session
         .where(Activity.title.startswith("How are things for you?"))
     )
     assert again == before
+
+
+def test_the_share_page_offers_cards_only_when_outcome_questions_are_asked(
+    sign_in, spoke_lead, draft
+):
+    client = sign_in(spoke_lead)
+    share = activity_url(draft, "/share")
+    assert page(client.get(share)).select_one("#linking-cards") is None
+    add_outcome(client, draft, "outcome:confidence")
+    link = page(client.get(share)).select_one("#linking-cards a")
+    assert link["href"] == f"{BANK_URL}/cards.pdf"
+    cards = client.get(link["href"])
+    assert cards.status_code == 200 and cards.data.startswith(b"%PDF")
