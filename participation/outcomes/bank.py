@@ -349,15 +349,19 @@ def hub_service_ids(session: Session, hub_id: int) -> list[int]:
     return [hub_id, *spokes]
 
 
-def activities_asking(session: Session, hub_id: int) -> dict[str, int]:
-    """How many of the Hub's (and its Spokes') activities ask each outcome key."""
+def activities_asking(
+    session: Session, hub_id: int, within: set[int] | None = None
+) -> dict[str, int]:
+    """How many of the Hub's (and its Spokes') activities ask each outcome key.
+
+    `within` (the services a member of staff may see; None for all) keeps a Spoke's lead to
+    their own Spoke's activities.
+    """
+    services = [sid for sid in hub_service_ids(session, hub_id) if within is None or sid in within]
     rows = session.execute(
         select(Question.key, func.count(func.distinct(Question.activity_id)))
         .join(Activity, Activity.id == Question.activity_id)
-        .where(
-            Question.key.startswith(KEY_PREFIX),
-            Activity.service_id.in_(hub_service_ids(session, hub_id)),
-        )
+        .where(Question.key.startswith(KEY_PREFIX), Activity.service_id.in_(services))
         .group_by(Question.key)
     )
     return {key: count for key, count in rows}

@@ -6,6 +6,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_login import current_user
 
 from participation.accounts import audit
+from participation.accounts.scoping import visible_service_ids
 from participation.activities.settings import ActivityError
 from participation.db import get_session, writes_database
 from participation.errors import render_error
@@ -41,7 +42,8 @@ def _bank_page(hub: Service, form: OutcomeForm | None = None) -> str:
         hub=hub,
         hubs=bank.bank_hubs(db, current_user),
         items=bank.bank_for(db, hub.id),
-        asked=bank.activities_asking(db, hub.id),
+        asked=bank.activities_asking(db, hub.id, visible_service_ids(db, current_user)),
+        sees_whole_hub=current_user.is_admin or current_user.service_id == hub.id,
         areas=bank.AREAS,
         scale=bank.SCALE,
         can_manage=bank.can_manage_bank(current_user, hub.id),

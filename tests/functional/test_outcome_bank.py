@@ -240,7 +240,7 @@ def test_retire_and_restore_are_audited_and_offered_back(sign_in, hub_lead, hub,
 
 
 def test_the_bank_counts_the_activities_asking_each_question(
-    sign_in, make, hub_lead, hub, spoke, db_session
+    app, sign_in, make, hub_lead, hub, spoke, db_session
 ):
     first, second = make.activity(spoke, questions=[]), make.activity(hub, questions=[])
     elsewhere = make.activity(make.service("Far Hub", kind="hub"), questions=[])
@@ -255,6 +255,12 @@ def test_the_bank_counts_the_activities_asking_each_question(
     assert cells.get_text(strip=True) == "2"
     other = rows.select_one("tr[data-outcome-key='outcome:trust-workers'] td.numeric")
     assert other.get_text(strip=True) == "0"
+    # A Spoke's lead counts only their own Spoke's activities.
+    another_browser = app.test_client()
+    spoke_view = page(sign_in(make.staff("lead", spoke), into=another_browser).get(BANK_URL))
+    mine = spoke_view.select_one("tr[data-outcome-key='outcome:feel-safe'] td.numeric")
+    assert mine.get_text(strip=True) == "1"
+    assert "Your service's activities asking it" in spoke_view.get_text()
 
 
 def test_the_audit_log_names_the_new_actions():
