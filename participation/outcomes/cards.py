@@ -15,6 +15,7 @@ MAX_SHEETS = 10
 CARD_WORDS = (
     "Your code for linking your answers over time. Keep this card. You don't have to use it."
 )
+CARD_HOW = "Type it when you're asked for a linking code."
 
 
 def fresh_codes(count: int) -> list[str]:
@@ -37,5 +38,9 @@ def cards_html(service_name: str, sheets: int = 1) -> str:
         codes[start : start + CARDS_PER_SHEET] for start in range(0, len(codes), CARDS_PER_SHEET)
     ]
     return render_template(
-        "pdf/linking_cards.html", pages=pages, service_name=service_name, words=CARD_WORDS
+        "pdf/linking_cards.html",
+        pages=pages,
+        service_name=service_name,
+        words=CARD_WORDS,
+        how=CARD_HOW,
     )

@@ -24,7 +24,8 @@ from participation.models import (
     Submission,
 )
 from participation.models.activities import DRAFT
-from participation.outcomes import bank, linking
+from participation.outcomes import bank, cards, linking
+from tests.functional.test_pdf_fits_page import overflows
 from tests.helpers import page, submit_form, text_of
 
 BANK_URL = "/studio/outcomes"
@@ -509,3 +510,10 @@ def test_the_share_page_offers_cards_only_when_outcome_questions_are_asked(
     assert link["href"] == f"{BANK_URL}/cards.pdf"
     cards = client.get(link["href"])
     assert cards.status_code == 200 and cards.data.startswith(b"%PDF")
+
+
+def test_ten_cards_fit_one_a4_page_even_with_a_long_service_name(app):
+    with app.test_request_context():
+        html = cards.cards_html("Millbrook Spoke with a rather long service name " * 3, 3)
+    assert html.count('class="code"') == 30
+    assert overflows(html) == []
