@@ -18,6 +18,7 @@ STAFF_NAV = [
     ("results.activity_list", "Results", ()),
     ("studio.activity_list", "Activities", ("lead", "admin")),
     ("studio.template_list", "Templates", ("lead", "admin")),
+    ("studio.outcome_bank", "Outcomes bank", ("lead", "admin")),
     ("results.theme_list", "Themes", ("lead", "admin")),
     ("research.index", "Research", ()),
     ("admin.service_list", "Services", ("admin",)),

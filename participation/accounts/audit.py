@@ -193,6 +193,10 @@ _ACTION_WORDS = {
     "free_text_viewed": "Read written answers",
     "concern_raised": "Raised a concern",
     "staff_created_cli": "Staff account made (command line)",
+    "outcome_added": "Added a question to the outcomes bank",
+    "outcome_retired": "Retired an outcomes bank question",
+    "outcome_restored": "Restored an outcomes bank question",
+    "linking_cards_printed": "Printed linking-code cards",
 }
 
 

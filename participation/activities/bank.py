@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from participation.accounts import audit
 from participation.activities.library import BANK
-from participation.activities.questions import append_question
+from participation.activities.questions import FROM_OUTCOMES_BANK, append_question, asks_outcome
 from participation.activities.settings import ActivityError
 from participation.models import Activity, Question, Staff
 from participation.models.activities import wording_key
@@ -49,6 +49,8 @@ def bank_choices_for(question: Question) -> list[dict[str, Any]]:
 
 def link_question(session: Session, staff: Staff, question: Question, bank_key: str) -> None:
     """Link the question to a bank question of its kind, or ("" ) unlink it. Caller commits."""
+    if asks_outcome(question):
+        raise ActivityError(("bank_key", FROM_OUTCOMES_BANK))
     if bank_key:
         item = bank_item(bank_key)
         if item["kind"] != question.kind:

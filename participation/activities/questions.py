@@ -49,6 +49,12 @@ ANSWERED_SETTINGS = (
     "Young people have already answered this question, so you can only fix its wording. "
     "Duplicate the activity to change its {what}."
 )
+FROM_OUTCOMES_BANK = (
+    "This question is from your Hub's outcomes bank, so its wording and choices can't be "
+    "changed here: answers are compared over time and across services by asking it in the "
+    "same words everywhere. You can still move or remove it. To ask something different, "
+    "an admin or Hub lead adds a new question to the bank."
+)
 NOT_A_FIX = (
     "Young people have already answered this question, so you can only make small wording "
     "fixes that keep the meaning. {what} reads like a different question now. Duplicate "
@@ -85,6 +91,12 @@ def draft_of(question: Question) -> QuestionDraft:
         topic=settings.get("topic"),
         never_on_screen=question.never_on_screen,
     )
+
+
+def asks_outcome(question: Question) -> bool:
+    """Whether the question asks one of the Hub's outcomes bank questions (wording fixed)."""
+    # participation.outcomes.bank builds on this module, so its test is not imported here.
+    return question.key.startswith("outcome:")
 
 
 def get_question(session: Session, staff: Staff, activity_id: int, question_id: int) -> Question:
@@ -275,8 +287,13 @@ def append_question(
 def update_question(
     session: Session, staff: Staff, question: Question, draft: QuestionDraft
 ) -> None:
-    """Change a question; once answered, only wording fixes that keep options and settings."""
+    """Change a question; once answered, only wording fixes that keep options and settings.
+
+    A question asked from the outcomes bank is never changed here: it keeps the bank's words.
+    """
     activity = question.activity
+    if asks_outcome(question):
+        raise ActivityError(("prompt", FROM_OUTCOMES_BANK))
     if activity.status == ARCHIVED:
         raise ActivityError(
             ("prompt", "This activity is archived, so it can't be changed. Duplicate it instead.")

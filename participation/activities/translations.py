@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from participation.accounts import audit
+from participation.activities.questions import asks_outcome
 from participation.models import Activity, ConsentVersion, Question, Staff
 
 SECOND_LANGUAGE = "cy"
@@ -129,6 +130,8 @@ def save_wording(
         ),
     )
     for question in activity.questions:
+        if asks_outcome(question):
+            continue  # its Welsh is the outcomes bank's, the same in every activity
         words = wording.questions.get(question.id, QuestionWording())
         question.translations = _with_language(
             question.translations, lang, _question_words(question, words)

@@ -70,7 +70,7 @@ def demo_command() -> None:
     if current_app.config["ENV"] == "production":
         raise click.ClickException("Demo data is never loaded in production.")
     with session_scope(current_app) as session:
-        created = load_demo(session)
+        created = load_demo(session, link_key_dir=current_app.config["LINK_KEY_DIR"])
     click.echo("Loaded demo data." if created else "Demo data is already loaded.")
     click.echo(demo_sign_in_text())
     click.echo("Young people's demo activity: /j/DEMOYP")

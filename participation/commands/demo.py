@@ -9,8 +9,10 @@ import random
 import secrets
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
+from flask import current_app, has_app_context
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -20,6 +22,7 @@ from participation.activities.consent import default_consent
 from participation.activities.library import TEMPLATES
 from participation.answering.submissions import record_submission
 from participation.clock import utcnow
+from participation.commands.demo_outcomes import load_demo_outcomes
 from participation.commands.seed import ensure_reference_data
 from participation.exports.releases import release_if_ready
 from participation.models import (
@@ -81,12 +84,25 @@ SYNTHETIC_DISCLOSURES = [
 ]
 
 
-def load_demo(session: Session, *, submissions: int = 300, seed: int = 2015) -> bool:
-    """Create the demo data unless it is already there; True when something was created."""
+def load_demo(
+    session: Session,
+    *,
+    submissions: int = 300,
+    seed: int = 2015,
+    link_key_dir: Path | None = None,
+) -> bool:
+    """Create the demo data unless it is already there; True when something was created.
+
+    With `link_key_dir` (the app's LINK_KEY_DIR when there is an app), the Hub and its
+    Spokes also get outcome check-ins, most answers linked over time.
+    """
     ensure_reference_data(session)
+    if link_key_dir is None and has_app_context():
+        link_key_dir = current_app.config.get("LINK_KEY_DIR")
     if session.scalar(select(Service.id).where(Service.name == HUB_NAME)):
         enrol_demo_second_factors(session)  # demo data loaded before second factors existed
-        return False
+        # Demo data loaded before outcomes existed gets its check-ins now.
+        return link_key_dir is not None and _load_outcomes(session, link_key_dir, seed)
     rng = random.Random(seed)  # noqa: S311 - reproducible synthetic data, not security
     hub = Service(name=HUB_NAME, kind=HUB)
     north = Service(name="Millbrook Spoke", kind=SPOKE, parent=hub)
@@ -133,7 +149,15 @@ def load_demo(session: Session, *, submissions: int = 300, seed: int = 2015) -> 
             activity.closed_at = utcnow() - timedelta(days=3)
         release_if_ready(session, None, activity)  # the demo researcher has a release to open
     session.flush()
+    if link_key_dir is not None:
+        _load_outcomes(session, link_key_dir, seed)
     return True
+
+
+def _load_outcomes(session: Session, link_key_dir: Path, seed: int) -> bool:
+    rng = random.Random(seed + 1)  # noqa: S311 - reproducible synthetic data, not security
+    # As for the other made-up answers, withdrawal codes are thrown away: any key will do.
+    return load_demo_outcomes(session, HUB_NAME, link_key_dir, rng, secrets.token_hex(32))
 
 
 def enrol_demo_second_factors(session: Session) -> None:

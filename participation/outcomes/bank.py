@@ -10,18 +10,22 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from participation.accounts import audit
 from participation.activities.questions import append_question
-from participation.activities.settings import ActivityError
+from participation.activities.settings import ActivityError, Problem
 from participation.clock import utcnow
-from participation.models import Activity, OutcomeQuestion, Question, Staff
+from participation.models import Activity, OutcomeQuestion, Question, Service, Staff
 from participation.models.enums import QuestionKind
-from participation.problems import NotFound
+from participation.models.services import HUB
+from participation.models.staff import LEAD
+from participation.outcomes import hub_id_of
+from participation.problems import Forbidden, NotFound
 
 KEY_PREFIX = "outcome:"
 SECOND_LANGUAGE = "cy"
@@ -90,22 +94,25 @@ def is_outcome_key(key: str) -> bool:
     return key.startswith(KEY_PREFIX)
 
 
+def _standard_question(hub_id: int, position: int) -> OutcomeQuestion:
+    key, area, prompt, prompt_cy = STANDARD[position]
+    return OutcomeQuestion(
+        hub_id=hub_id,
+        key=key,
+        area=area,
+        prompt=prompt,
+        hint=HINT,
+        translations={SECOND_LANGUAGE: {"prompt": prompt_cy, "hint": HINT_CY}},
+        position=position,
+    )
+
+
 def ensure_standard(session: Session, hub_id: int) -> None:
     """Add to a Hub's bank any standard question it has never had (retired ones stay retired)."""
     have = set(session.scalars(select(OutcomeQuestion.key).where(OutcomeQuestion.hub_id == hub_id)))
-    for position, (key, area, prompt, prompt_cy) in enumerate(STANDARD):
+    for position, (key, *_) in enumerate(STANDARD):
         if key not in have:
-            session.add(
-                OutcomeQuestion(
-                    hub_id=hub_id,
-                    key=key,
-                    area=area,
-                    prompt=prompt,
-                    hint=HINT,
-                    translations={SECOND_LANGUAGE: {"prompt": prompt_cy, "hint": HINT_CY}},
-                    position=position,
-                )
-            )
+            session.add(_standard_question(hub_id, position))
     session.flush()
 
 
@@ -118,6 +125,31 @@ def bank_for(
     if not include_retired:
         query = query.where(OutcomeQuestion.retired_at.is_(None))
     return list(session.scalars(query.order_by(OutcomeQuestion.position, OutcomeQuestion.id)))
+
+
+def questions_in_use(session: Session, hub_id: int) -> list[OutcomeQuestion]:
+    """The bank questions activities may add, read without writing (a page a lead only views).
+
+    Until a Hub's bank is first saved these are its standard questions, not yet stored.
+    """
+    stored = list(
+        session.scalars(
+            select(OutcomeQuestion)
+            .where(OutcomeQuestion.hub_id == hub_id)
+            .order_by(OutcomeQuestion.position, OutcomeQuestion.id)
+        )
+    )
+    if not stored:
+        stored = [_standard_question(hub_id, position) for position in range(len(STANDARD))]
+    return [item for item in stored if not item.is_retired]
+
+
+def question_by_key(session: Session, hub_id: int, key: str) -> OutcomeQuestion:
+    """The question of a Hub's bank with this key (retired or not); NotFound for none."""
+    for item in bank_for(session, hub_id):
+        if item.key == key:
+            return item
+    raise NotFound()
 
 
 def outcome_question(session: Session, hub_id: int, question_id: int) -> OutcomeQuestion:
@@ -191,3 +223,170 @@ def set_retired(session: Session, staff: Staff, item: OutcomeQuestion, retired: 
         service_id=item.hub_id,
         key=item.key,
     )
+
+
+# --- managing a Hub's bank ----------------------------------------------------------------
+
+MAX_WORDING = 300
+WORDING_FIXED = (
+    "A question's wording can't be changed once saved: a new wording gets a new key. Add the "
+    "new question and retire the old one, so figures over time always compare like with like."
+)
+
+
+@dataclass(frozen=True)
+class BankWording:
+    """What an admin or Hub lead typed to add a question to the bank."""
+
+    area: str
+    prompt: str
+    hint: str = ""
+    prompt_cy: str = ""
+    hint_cy: str = ""
+
+
+def can_manage_bank(staff: Staff, hub_id: int) -> bool:
+    """Whether `staff` may add, retire and restore the questions of this Hub's bank.
+
+    Admins may for any Hub, a Hub's own leads for their Hub; Spoke leads and researchers
+    only read it, so every Spoke asks what the Hub agreed.
+    """
+    if staff.is_admin:
+        return True
+    service = staff.service
+    return (
+        staff.role == LEAD and service is not None and service.kind == HUB and service.id == hub_id
+    )
+
+
+def _ensure_can_manage(staff: Staff, hub_id: int) -> None:
+    if not can_manage_bank(staff, hub_id):
+        raise Forbidden("Only administrators and the Hub's leads can change its outcomes bank.")
+
+
+def _wording_problems(wording: BankWording) -> list[Problem]:
+    problems: list[Problem] = []
+    if wording.area not in AREAS:
+        problems.append(("area", "Choose the outcome area the question measures."))
+    if not wording.prompt:
+        problems.append(("prompt", "Enter the question in English."))
+    fields = (
+        ("prompt", wording.prompt, "question in English"),
+        ("hint", wording.hint, "hint in English"),
+        ("prompt_cy", wording.prompt_cy, "question in Welsh"),
+        ("hint_cy", wording.hint_cy, "hint in Welsh"),
+    )
+    for name, text, what in fields:
+        if len(text) > MAX_WORDING:
+            problems.append(
+                (name, f"Use {MAX_WORDING} characters or fewer for the {what} ({len(text)} now).")
+            )
+    if wording.hint_cy and not wording.prompt_cy:
+        problems.append(("prompt_cy", "Give the question in Welsh as well as its Welsh hint."))
+    return problems
+
+
+def _tidy(text: str) -> str:
+    """Surrounding space gone, one line; every character typed (accents, emoji) kept."""
+    return " ".join(text.split())
+
+
+def add_bank_question(
+    session: Session, staff: Staff, hub_id: int, wording: BankWording
+) -> OutcomeQuestion:
+    """Add a question to the end of a Hub's bank under a new key. Caller commits."""
+    _ensure_can_manage(staff, hub_id)
+    wording = BankWording(
+        area=wording.area,
+        prompt=_tidy(wording.prompt),
+        hint=_tidy(wording.hint),
+        prompt_cy=_tidy(wording.prompt_cy),
+        hint_cy=_tidy(wording.hint_cy),
+    )
+    problems = _wording_problems(wording)
+    bank = bank_for(session, hub_id)
+    same = next(
+        (item for item in bank if item.prompt.casefold() == wording.prompt.casefold()), None
+    )
+    if same is not None and not problems:
+        where = " (retired: restore it instead)" if same.is_retired else ""
+        problems.append(("prompt", f"The bank already has this question{where}: {same.key}."))
+    if problems:
+        raise ActivityError(*problems)
+    welsh = {"prompt": wording.prompt_cy, "hint": wording.hint_cy} if wording.prompt_cy else {}
+    item = OutcomeQuestion(
+        hub_id=hub_id,
+        key=new_key(session, hub_id, wording.prompt),
+        area=wording.area,
+        prompt=wording.prompt,
+        hint=wording.hint,
+        translations={SECOND_LANGUAGE: {k: v for k, v in welsh.items() if v}} if welsh else {},
+        position=max((other.position for other in bank), default=-1) + 1,
+        created_by_id=staff.id,
+    )
+    session.add(item)
+    session.flush()
+    audit.record(
+        session, "outcome_added", staff=staff, target=item, service_id=hub_id, key=item.key
+    )
+    return item
+
+
+def retire_bank_question(
+    session: Session, staff: Staff, hub_id: int, question_id: int, retired: bool
+) -> OutcomeQuestion:
+    """Retire (or restore) one question of a Hub's bank, if `staff` may. Caller commits."""
+    _ensure_can_manage(staff, hub_id)
+    item = outcome_question(session, hub_id, question_id)
+    if item.is_retired != retired:
+        set_retired(session, staff, item, retired)
+    return item
+
+
+def hub_service_ids(session: Session, hub_id: int) -> list[int]:
+    """The Hub and its Spokes: the services whose activities ask the Hub's bank questions."""
+    spokes = session.scalars(select(Service.id).where(Service.parent_id == hub_id))
+    return [hub_id, *spokes]
+
+
+def activities_asking(
+    session: Session, hub_id: int, within: set[int] | None = None
+) -> dict[str, int]:
+    """How many of the Hub's (and its Spokes') activities ask each outcome key.
+
+    `within` (the services a member of staff may see; None for all) keeps a Spoke's lead to
+    their own Spoke's activities.
+    """
+    services = [sid for sid in hub_service_ids(session, hub_id) if within is None or sid in within]
+    rows = session.execute(
+        select(Question.key, func.count(func.distinct(Question.activity_id)))
+        .join(Activity, Activity.id == Question.activity_id)
+        .where(Question.key.startswith(KEY_PREFIX), Activity.service_id.in_(services))
+        .group_by(Question.key)
+    )
+    return {key: count for key, count in rows}
+
+
+def bank_hubs(session: Session, staff: Staff) -> list[Service]:
+    """The Hubs whose bank `staff` may open: every Hub for an admin, else their own Hub."""
+    if staff.is_admin:
+        return list(
+            session.scalars(select(Service).where(Service.kind == HUB).order_by(Service.name))
+        )
+    if staff.service is None:
+        return []
+    hub = session.get(Service, hub_id_of(staff.service))
+    return [hub] if hub is not None else []
+
+
+def bank_hub(session: Session, staff: Staff, requested_id: int | None = None) -> Service:
+    """The Hub whose bank `staff` is looking at (an admin may choose); NotFound otherwise."""
+    hubs = bank_hubs(session, staff)
+    if not hubs:
+        raise NotFound("There is no Hub whose outcomes bank you can see.")
+    if requested_id is None or not staff.is_admin:
+        return hubs[0]
+    for hub in hubs:
+        if hub.id == requested_id:
+            return hub
+    raise NotFound()

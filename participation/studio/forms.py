@@ -339,3 +339,19 @@ class LinkForm(FlaskForm):
         self.bank_key.choices = [SelectChoice("", "None: count it on its own")] + [
             SelectChoice(item["key"], item["prompt"]) for item in items
         ]
+
+
+class OutcomeForm(FlaskForm):
+    """A new question for a Hub's outcomes bank (its wording is fixed once saved)."""
+
+    area = SelectField("Outcome area", validate_choice=False)
+    prompt = StringField("Question in English")
+    hint = StringField("Hint in English (optional)")
+    prompt_cy = StringField("Question in Welsh (Cymraeg) (optional)")
+    hint_cy = StringField("Hint in Welsh (Cymraeg) (optional)")
+
+    def set_choices(self, areas: dict[str, str]) -> None:
+        """Offer the bank's outcome areas."""
+        self.area.choices = [SelectChoice("", "Choose an area")] + [
+            SelectChoice(key, label) for key, label in areas.items()
+        ]

@@ -18,10 +18,12 @@ from participation.activities import qr
 from participation.activities.bank import linked_bank_item
 from participation.activities.group_size import joining_of
 from participation.activities.kinds import KIND_LABELS
+from participation.activities.questions import asks_outcome
 from participation.activities.settings import ActivityError, settings_of
 from participation.activities.types import participation_types
 from participation.db import get_session
 from participation.models import Activity
+from participation.outcomes import hub_id_of
 from participation.studio.forms import CodeForm, EmptyForm, SettingsForm
 
 PARTS = (
@@ -62,6 +64,9 @@ def _header(activity: Activity) -> dict[str, Any]:
         "joining": joining_of(activity, throttle.joined_this_session(activity.id)),
         "action_form": EmptyForm(),
         "parts": PARTS,
+        # Such an activity offers young people a linking code: the lead is told, and offered cards.
+        "asks_outcomes": any(asks_outcome(q) for q in activity.questions),
+        "hub_id": hub_id_of(activity.service),
     }
 
 

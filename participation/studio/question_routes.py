@@ -16,9 +16,12 @@ from participation.activities import questions as activity_questions
 from participation.activities.bank import add_from_bank, bank_choices_for, link_question
 from participation.activities.kinds import KIND_LABELS, REACH_TOPICS
 from participation.activities.library import BANK_GROUPS, KIND_EXAMPLES, bank_groups
+from participation.activities.questions import FROM_OUTCOMES_BANK, asks_outcome
 from participation.activities.settings import ActivityError
 from participation.db import get_session
 from participation.models import Activity, Question
+from participation.outcomes import bank as outcomes_bank
+from participation.outcomes import hub_id_of
 from participation.studio import bp
 from participation.studio.forms import (
     EmptyForm,
@@ -40,6 +43,7 @@ def question_url(activity: Activity, question_id: int | None = None) -> str:
 
 
 def _gallery(activity: Activity, kind_form: KindForm) -> str:
+    db = get_session()
     return render_template(
         "studio/question_kind.html",
         activity=activity,
@@ -48,7 +52,10 @@ def _gallery(activity: Activity, kind_form: KindForm) -> str:
         examples=KIND_EXAMPLES,
         bank=bank_groups(),
         bank_groups=BANK_GROUPS,
-        answered=activities.has_answers(get_session(), activity),
+        outcomes=outcomes_bank.questions_in_use(db, hub_id_of(activity.service)),
+        outcome_areas=outcomes_bank.AREAS,
+        asked_keys={question.key for question in activity.questions},
+        answered=activities.has_answers(db, activity),
         action_form=EmptyForm(),
     )
 
@@ -98,6 +105,28 @@ def question_from_bank(activity_id: int):
     return redirect(question_url(activity, question.id))
 
 
+@bp.post("/activities/<int:activity_id>/questions/outcome")
+@leads_only
+def question_from_outcomes(activity_id: int):
+    """Ask an outcome question from the Hub's bank, in the bank's words."""
+    checked_action_form()
+    db = get_session()
+    activity = activities.get_activity(db, current_user, activity_id)
+    item = outcomes_bank.question_by_key(
+        db, hub_id_of(activity.service), request.form.get("outcome_key", "")
+    )
+    try:
+        question = outcomes_bank.add_to_activity(db, current_user, activity, item)
+    except ActivityError as exc:
+        return questions_page(activity, errors=problems_for_page(exc))
+    db.commit()
+    flash(
+        "Added the outcome question. Young people will be offered an optional linking code.",
+        "success",
+    )
+    return redirect(question_url(activity, question.id))
+
+
 def _question_page(activity: Activity, form: QuestionForm, kind: str, question: Any) -> str:
     return render_template(
         "studio/question_form.html",
@@ -109,7 +138,11 @@ def _question_page(activity: Activity, form: QuestionForm, kind: str, question: 
         answered=activities.has_answers(get_session(), activity),
         reach_topics=REACH_TOPICS,
         example=KIND_EXAMPLES.get(kind, ""),
-        link_form=_link_form(question) if question is not None else None,
+        link_form=_link_form(question)
+        if question is not None and not asks_outcome(question)
+        else None,
+        from_outcomes=question is not None and asks_outcome(question),
+        outcome_fixed=FROM_OUTCOMES_BANK,
     )
 
 
@@ -126,8 +159,11 @@ def question_edit(activity_id: int, question_id: int):
     db = get_session()
     question = activity_questions.get_question(db, current_user, activity_id, question_id)
     form = QuestionForm()
-    if request.method == "GET":
+    if request.method == "GET" or asks_outcome(question):
+        # An outcome question is shown, not offered for change: a post changes nothing.
         form.fill(activity_questions.draft_of(question))
+        if request.method == "POST":
+            form.prompt.errors = [FROM_OUTCOMES_BANK]
     elif form.validate_on_submit():
         form.kind.data = question.kind
         try:
