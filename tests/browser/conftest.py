@@ -145,6 +145,8 @@ class LiveServer:
     database_url: str
     engine: Engine
     log_path: Path
+    # The server's linking-code keys (PARTICIPATION_LINK_KEY_DIR), one file per Hub.
+    link_key_dir: Path
 
     @property
     def exit_url(self) -> str:
@@ -195,28 +197,28 @@ class LiveServer:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
 
-def prepare_database(url: str) -> None:
-    """Migrate `url`, add reference data and the demo data (DEMOYP and the demo staff)."""
+def prepare_database(url: str, link_key_dir: Path) -> None:
+    """Migrate `url`, add reference data and the demo data (DEMOYP, the demo staff, outcomes)."""
     upgrade(url)
     engine = make_engine(url)
     with Session(engine) as session:
         ensure_reference_data(session)
-        load_demo(session, submissions=60)
+        load_demo(session, submissions=60, link_key_dir=link_key_dir)
         session.commit()
     engine.dispose()
 
 
 @contextmanager
-def server_database(tmp: Path) -> Iterator[str]:
+def server_database(tmp: Path, link_key_dir: Path) -> Iterator[str]:
     """A database for the server only: a temporary SQLite file, or a fresh PostgreSQL one."""
     base = os.environ.get("PARTICIPATION_TEST_DATABASE_URL")
     if not base:
         url = f"sqlite:///{tmp / 'browser.sqlite3'}"
-        prepare_database(url)
+        prepare_database(url, link_key_dir)
         yield url
         return
     with throwaway_postgres(base, "browser") as url:
-        prepare_database(url)
+        prepare_database(url, link_key_dir)
         yield url
 
 
@@ -243,7 +245,9 @@ def wait_until_serving(process: subprocess.Popen, base_url: str) -> bool:
 
 
 @contextmanager
-def gunicorn(database_url: str, log_path: Path, host: str = "127.0.0.1") -> Iterator[str]:
+def gunicorn(
+    database_url: str, log_path: Path, link_key_dir: Path, host: str = "127.0.0.1"
+) -> Iterator[str]:
     """Serve the app with the production gunicorn settings on a free port; yield its URL.
 
     `host` names the server in its base URL (passkeys need a domain name such as localhost).
@@ -262,6 +266,7 @@ def gunicorn(database_url: str, log_path: Path, host: str = "127.0.0.1") -> Iter
             "PARTICIPATION_WORKERS": "2",
             "PARTICIPATION_THREADS": "4",
             "PARTICIPATION_ACCESS_LOG": str(log_path),
+            "PARTICIPATION_LINK_KEY_DIR": str(link_key_dir),
         }
         with log_path.open("ab") as log:
             process = subprocess.Popen(
@@ -300,11 +305,12 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     """The app with demo data, served by gunicorn on a free localhost port."""
     tmp = tmp_path_factory.mktemp("browser")
     log_path = tmp / "server.log"
-    with server_database(tmp) as database_url:
+    link_key_dir = tmp / "link-keys"
+    with server_database(tmp, link_key_dir) as database_url:
         engine = make_engine(database_url)
         try:
-            with gunicorn(database_url, log_path) as base_url:
-                yield LiveServer(base_url, database_url, engine, log_path)
+            with gunicorn(database_url, log_path, link_key_dir) as base_url:
+                yield LiveServer(base_url, database_url, engine, log_path, link_key_dir)
         finally:
             engine.dispose()
             ARTIFACTS.mkdir(exist_ok=True)

@@ -45,9 +45,10 @@ class LocalhostServer:
 def localhost_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalhostServer]:
     """The app with demo data, its base URL on localhost."""
     tmp = tmp_path_factory.mktemp("passkeys")
+    keys = tmp / "link-keys"
     with (
-        server_database(tmp) as database_url,
-        gunicorn(database_url, tmp / "server.log", host="localhost") as base_url,
+        server_database(tmp, keys) as database_url,
+        gunicorn(database_url, tmp / "server.log", keys, host="localhost") as base_url,
     ):
         yield LocalhostServer(base_url, database_url)
 
