@@ -382,13 +382,21 @@ def _question_change(
         and figures.rest_is_small(own, key)
     )
     service_groups: list[tuple[str, Group]] = [(s.name, ("service", s.id)) for s in services]
+    by_service = figures.children(HUB_GROUP, key, service_groups)
+    if viewer_service_id is not None and viewer_service_id != services[0].id:
+        # A Spoke's own staff see their own figure: the Hub figure is what hides itself
+        # when the rest of the Hub is small, so there is nothing for their figure to protect.
+        by_service = [
+            figures.group_change(g.label, own, key, False) if g.group == own else g
+            for g in by_service
+        ]
     return OutcomeChange(
         key=key,
         prompt=item.prompt,
         area=item.area,
         retired=item.is_retired,
         hub=figures.group_change(services[0].name, HUB_GROUP, key, hub_hidden),
-        services=figures.children(HUB_GROUP, key, service_groups),
+        services=by_service,
         types=figures.children(HUB_GROUP, key, _types_in(HUB_GROUP, type_names)),
         service_types={
             s.id: figures.children(("service", s.id), key, _types_in(("service", s.id), type_names))

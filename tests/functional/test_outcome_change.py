@@ -155,3 +155,24 @@ def test_another_hubs_answers_never_count(make, db_session, hub):
     safe = change_of(hub_outcomes(db_session, hub.id), SAFE)
     assert safe.hub.answers.total.count == 0
     assert safe.hub.change.pairs.count == 0
+
+
+def test_a_spokes_own_staff_see_their_figure_when_another_spoke_is_small(make, db_session, hub):
+    own, other = make.service("Riverside Spoke", hub=hub), make.service("Hillside Spoke", hub=hub)
+    for service, people in ((own, 12), (other, 3)):
+        first, later = (
+            outcome_activity(make, db_session, service),
+            outcome_activity(make, db_session, service),
+        )
+        for number in range(people):
+            answer(make, first, 2, link=f"{service.id}-{number}", when=MARCH)
+            answer(make, later, 4, link=f"{service.id}-{number}", when=MAY)
+
+    # To the Hub, Riverside's 12 would give Hillside's 3 away (15 - 12): it is hidden.
+    as_hub = change_of(hub_outcomes(db_session, hub.id), SAFE)
+    assert as_hub.service(own.id).change.pairs.secondary
+    # Riverside's own staff see their 12; the Hub figure is the one hidden from them.
+    as_spoke = change_of(hub_outcomes(db_session, hub.id, viewer_service_id=own.id), SAFE)
+    assert as_spoke.service(own.id).change.pairs.count == 12
+    assert as_spoke.service(own.id).change.latest.cells[4].count == 12
+    assert not as_spoke.hub.change.shown
