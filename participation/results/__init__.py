@@ -30,6 +30,7 @@ def badge_for_templates() -> dict[str, object]:
 from participation.results import (  # noqa: E402,F401
     bulk_routes,
     moderation_routes,
+    outcome_routes,
     phrase_routes,
     present_routes,
     report_routes,
