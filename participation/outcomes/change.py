@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import TypeVar
 
@@ -107,11 +107,10 @@ class ChangeTable:
         return not self.pairs.suppressed and bool(self.pairs.count)
 
 
-def change_table(pairs: Counter[tuple[int, int]], k: int, *, hidden: bool = False) -> ChangeTable:
-    """Suppress one group's first/latest/moved tables; `hidden` hides all (secondary)."""
-    total = sum(pairs.values())
-    if hidden:
-        total = max(total, k)  # a hidden group says nothing, not even "fewer than k"
+def margins(
+    pairs: Counter[tuple[int, int]],
+) -> tuple[dict[int, int], dict[int, int], dict[str, int]]:
+    """The first answers, latest answers and moves of a group's pairs, in scale order."""
     first = Counter({code: 0 for code in SCALE_CODES})
     latest = Counter({code: 0 for code in SCALE_CODES})
     moved = Counter({move: 0 for move in MOVES})
@@ -119,19 +118,54 @@ def change_table(pairs: Counter[tuple[int, int]], k: int, *, hidden: bool = Fals
         first[before] += count
         latest[after] += count
         moved[UP if after > before else DOWN if after < before else SAME] += count
+    return (
+        {code: first[code] for code in SCALE_CODES},
+        {code: latest[code] for code in SCALE_CODES},
+        {move: moved[move] for move in MOVES},
+    )
+
+
+def change_table(pairs: Counter[tuple[int, int]], k: int, *, hidden: bool = False) -> ChangeTable:
+    """Suppress one group's first/latest/moved tables; `hidden` hides all (secondary)."""
+    total = sum(pairs.values())
+    first, latest, moved = margins(pairs)
     if hidden:
         cell = Cell(None, suppressed=True, k=k, secondary=True)
         return ChangeTable(
-            cell, _all_hidden(first, k), _all_hidden(latest, k), _all_hidden(moved, k)
+            cell,
+            _all_hidden(Counter(first), k),
+            _all_hidden(Counter(latest), k),
+            _all_hidden(Counter(moved), k),
         )
-    ordered_first = {code: first[code] for code in SCALE_CODES}
-    ordered_latest = {code: latest[code] for code in SCALE_CODES}
     return ChangeTable(
         pairs=suppress_value(total, k),
-        first=suppress(ordered_first, k, total),
-        latest=suppress(ordered_latest, k, total),
-        moved=suppress({move: moved[move] for move in MOVES}, k, total),
+        first=suppress(first, k, total),
+        latest=suppress(latest, k, total),
+        moved=suppress(moved, k, total),
     )
+
+
+def beside(
+    table: SuppressedTable[K], counts: dict[K, int], own: dict[K, int], k: int
+) -> SuppressedTable[K]:
+    """`table` with each cell also hidden where it minus the viewer's own count is small.
+
+    A Spoke's staff see their own figures beside the Hub's: a Hub cell that differs from
+    theirs by 1 to k-1 would tell them what those few others answered. The differences are
+    suppressed as a table of their own (so never one alone is hidden) and the result laid
+    over `table`.
+    """
+    rest = {key: abs(counts[key] - own.get(key, 0)) for key in counts}
+    mask = suppress(rest, k)
+    hide = {key for key, cell in mask.cells.items() if cell.suppressed}
+    cells = {
+        key: Cell(None, suppressed=True, k=k, secondary=True)
+        if key in hide and not cell.suppressed
+        else cell
+        for key, cell in table.cells.items()
+    }
+    added = sum(1 for key in hide if not table.cells[key].suppressed)
+    return replace(table, cells=cells, secondary=table.secondary + added)
 
 
 def _all_hidden(counts: Counter[K], k: int) -> SuppressedTable[K]:
@@ -310,6 +344,25 @@ class _Figures:
         )
         return [self.group_change(label, g, key, g in hidden) for label, g in present]
 
+    def hub_beside(self, label: str, own: Group, key: str) -> GroupChange:
+        """The Hub's figures for a Spoke's staff: no cell may differ from theirs by under k."""
+        hub = self.group_change(label, HUB_GROUP, key, False)
+        hub_first, hub_latest, hub_moved = margins(self.pairs.get((HUB_GROUP, key), Counter()))
+        own_first, own_latest, own_moved = margins(self.pairs.get((own, key), Counter()))
+        first = beside(hub.change.first, hub_first, own_first, self.k)
+        latest = beside(hub.change.latest, hub_latest, own_latest, self.k)
+        moved = beside(hub.change.moved, hub_moved, own_moved, self.k)
+        hub_answers = self.answers.get((HUB_GROUP, key), Counter())
+        own_answers = self.answers.get((own, key), Counter())
+        answers = beside(
+            hub.answers,
+            {code: hub_answers[code] for code in SCALE_CODES},
+            {code: own_answers[code] for code in SCALE_CODES},
+            self.k,
+        )
+        change = replace(hub.change, first=first, latest=latest, moved=moved)
+        return replace(hub, change=change, answers=answers)
+
     def rest_is_small(self, own: Group, key: str) -> bool:
         """Whether the Hub minus one service leaves between 1 and k-1 people or answers."""
         others = (
@@ -383,7 +436,10 @@ def _question_change(
     )
     service_groups: list[tuple[str, Group]] = [(s.name, ("service", s.id)) for s in services]
     by_service = figures.children(HUB_GROUP, key, service_groups)
+    hub = figures.group_change(services[0].name, HUB_GROUP, key, hub_hidden)
     if viewer_service_id is not None and viewer_service_id != services[0].id:
+        if not hub_hidden:
+            hub = figures.hub_beside(services[0].name, own, key)
         # A Spoke's own staff see their own figure: the Hub figure is what hides itself
         # when the rest of the Hub is small, so there is nothing for their figure to protect.
         by_service = [
@@ -395,7 +451,7 @@ def _question_change(
         prompt=item.prompt,
         area=item.area,
         retired=item.is_retired,
-        hub=figures.group_change(services[0].name, HUB_GROUP, key, hub_hidden),
+        hub=hub,
         services=by_service,
         types=figures.children(HUB_GROUP, key, _types_in(HUB_GROUP, type_names)),
         service_types={

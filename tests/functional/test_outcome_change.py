@@ -176,3 +176,30 @@ def test_a_spokes_own_staff_see_their_figure_when_another_spoke_is_small(make, d
     assert as_spoke.service(own.id).change.pairs.count == 12
     assert as_spoke.service(own.id).change.latest.cells[4].count == 12
     assert not as_spoke.hub.change.shown
+
+
+def test_no_hub_cell_differs_from_a_spokes_own_by_fewer_than_k(make, db_session, hub):
+    own, other = make.service("Riverside Spoke", hub=hub), make.service("Hillside Spoke", hub=hub)
+    moves = {own: [(2, 4)] * 7 + [(3, 3)] * 5, other: [(2, 4)] * 3 + [(1, 1)] * 5}
+    for service, people in moves.items():
+        first, later = (
+            outcome_activity(make, db_session, service),
+            outcome_activity(make, db_session, service),
+        )
+        for number, (before, after) in enumerate(people):
+            answer(make, first, before, link=f"{service.id}-{number}", when=MARCH)
+            answer(make, later, after, link=f"{service.id}-{number}", when=MAY)
+
+    as_hub = change_of(hub_outcomes(db_session, hub.id), SAFE)
+    assert as_hub.hub.change.first.cells[2].count == 10
+    as_spoke = change_of(hub_outcomes(db_session, hub.id, viewer_service_id=own.id), SAFE)
+    assert as_spoke.hub.change.pairs.count == 20
+    first = as_spoke.hub.change.first.cells
+    # 10 - 7 would say three others first answered "a little true": hidden, with another.
+    assert first[2].display == "hidden" and first[1].display == "hidden"
+    assert first[3].count == 5
+    # Every answer given: the same for the cross-section (10 at code 2, 7 of them Riverside's).
+    answers = as_spoke.hub.answers.cells
+    assert answers[2].display == "hidden" and answers[4].display == "hidden"
+    assert answers[1].count == 10 and answers[3].count == 10
+    assert as_spoke.hub.change.moved.cells["up"].display == "hidden"
