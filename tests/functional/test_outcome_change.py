@@ -203,3 +203,36 @@ def test_no_hub_cell_differs_from_a_spokes_own_by_fewer_than_k(make, db_session,
     assert answers[2].display == "hidden" and answers[4].display == "hidden"
     assert answers[1].count == 10 and answers[3].count == 10
     assert as_spoke.hub.change.moved.cells["up"].display == "hidden"
+
+
+def test_the_one_pass_count_agrees_with_the_rule_stated_plainly(make, db_session, hub):
+    """tally_outcomes (what the pages use) against linked_measures + pairs_by_group."""
+    import random
+    from datetime import timedelta
+
+    from participation.outcomes.change import answer_counts, linked_measures, pairs_by_group
+    from participation.outcomes.tally import tally_outcomes
+
+    rng = random.Random(19)
+    spokes = [make.service(f"Spoke {n}", hub=hub) for n in range(3)]
+    activities = [
+        outcome_activity(make, db_session, service, type_name)
+        for service in (hub, *spokes)
+        for type_name in ("Group work", "One-to-one work")
+    ]
+    for _ in range(150):
+        activity = rng.choice(activities)
+        link = rng.choice([None, *(f"person-{n}" for n in range(25))])
+        # Few distinct hours, so the submission id often decides which answer came first.
+        when = MARCH + timedelta(hours=rng.randrange(6))
+        answer(make, activity, rng.randint(1, 5), rng.choice([None, 1, 3, 5]), link=link, when=when)
+
+    ids = [hub.id, *(s.id for s in spokes)]
+    for filters in (OutcomeFilters(), OutcomeFilters(date(2026, 3, 10), date(2026, 3, 10))):
+        tally = tally_outcomes(db_session, ids, filters)
+        measures = linked_measures(db_session, ids, filters)
+        expected = {key: counts for key, counts in pairs_by_group(measures).items() if counts}
+        assert {key: counts for key, counts in tally.pairs.items() if counts} == expected
+        assert tally.answers == answer_counts(db_session, ids, filters)
+        assert tally.linked_people == len({m.link for m in measures})
+    assert expected  # the data made some pairs to compare
