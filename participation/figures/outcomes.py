@@ -25,6 +25,7 @@ from participation.outcomes.change import (
     OutcomeFilters,
     hub_outcomes,
 )
+from participation.outcomes.tally import TallyCache
 from participation.privacy.suppression import Cell
 from participation.problems import NotFound
 
@@ -199,7 +200,12 @@ class OutcomesPage:
 
 
 def outcomes_page(
-    session: Session, scope: Scope, filters: OutcomeFilters, view: str, k: int
+    session: Session,
+    scope: Scope,
+    filters: OutcomeFilters,
+    view: str,
+    k: int,
+    cache: TallyCache | None = None,
 ) -> OutcomesPage:
     """The page's figures: the Hub's outcome questions as this viewer may see them."""
     if scope.hub is None:
@@ -210,6 +216,7 @@ def outcomes_page(
         filters,
         k=k,
         viewer_service_id=scope.own.id if scope.own else None,
+        cache=cache,
     )
     questions = [question_view(q, scope, view, k) for q in outcomes.questions]
     return OutcomesPage(scope, view, outcomes, questions)

@@ -30,6 +30,7 @@ from participation.outcomes.tally import (
     HUB_GROUP,
     Group,
     OutcomeFilters,
+    TallyCache,
     groups_of,
     period_clauses,
     tally_outcomes,
@@ -358,18 +359,20 @@ def hub_outcomes(
     *,
     k: int = DEFAULT_K,
     viewer_service_id: int | None = None,
+    cache: TallyCache | None = None,
 ) -> HubOutcomes:
     """Change over time in a Hub's outcome questions, by service, by type and Hub-wide.
 
     With `viewer_service_id` (a Spoke's own staff), the Hub-wide figure of a question is
     hidden when the rest of the Hub has fewer than k: subtracting the Spoke's own figure
-    from it would show those few.
+    from it would show those few. A `cache` (one per app) spares counting again while
+    nothing counted has changed.
     """
     filters = filters or OutcomeFilters()
     services = hub_services(session, hub_id)
     hub = services[0]
     service_ids = [s.id for s in services]
-    tally = tally_outcomes(session, service_ids, filters)
+    tally = tally_outcomes(session, service_ids, filters, cache)
     figures = _Figures(tally.pairs, tally.answers, k)
     type_names: dict[int, str] = {
         type_id: name

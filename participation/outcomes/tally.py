@@ -9,12 +9,15 @@ the Hub, so the work per answer is one dictionary update.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+import threading
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from time import monotonic
 
 from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from participation.models import Activity, Answer, Question, Submission
@@ -197,8 +200,10 @@ def tally_rows(
     return tally
 
 
-def tally_outcomes(session: Session, service_ids: Sequence[int], filters: OutcomeFilters) -> Tally:
-    """Every outcome answer in these services and the period, counted per group and question."""
+def outcome_questions(
+    session: Session, service_ids: Sequence[int]
+) -> tuple[dict[int, tuple[int, int, str]], set[int]]:
+    """Each outcome question asked in these services: (service, type, key); and the activities."""
     questions: dict[int, tuple[int, int, str]] = {}
     activity_ids: set[int] = set()
     for question_id, activity_id, service_id, type_id, key in session.execute(
@@ -217,9 +222,15 @@ def tally_outcomes(session: Session, service_ids: Sequence[int], filters: Outcom
     ):
         questions[question_id] = (service_id, type_id, key)
         activity_ids.add(activity_id)
-    if not questions:
-        return Tally()
-    db = session.connection()
+    return questions, activity_ids
+
+
+def _read_and_count(
+    db: Connection,
+    questions: dict[int, tuple[int, int, str]],
+    activity_ids: set[int],
+    filters: OutcomeFilters,
+) -> Tally:
     asked = Answer.question_id.in_(sorted(questions))
     given = None
     if not (filters.date_from or filters.date_to):
@@ -247,3 +258,93 @@ def tally_outcomes(session: Session, service_ids: Sequence[int], filters: Outcom
         )
     ).cursor.fetchall()
     return tally_rows(questions, submissions, answers, given)  # type: ignore[arg-type]
+
+
+def fingerprint(
+    db: Connection,
+    questions: dict[int, tuple[int, int, str]],
+    activity_ids: set[int],
+    filters: OutcomeFilters,
+) -> tuple[object, ...]:
+    """What a tally depends on, read from two indexes: it changes whenever the tally would.
+
+    A new submission raises the largest id; a withdrawn or purged one lowers the count;
+    an activity moved to another service or type changes `questions`. The answers' count
+    and sum of choices catch the one case ids alone can miss (SQLite giving a new
+    submission the id of the newest one, just withdrawn).
+    """
+    submissions = db.execute(
+        select(func.count(), func.max(Submission.id), func.sum(Submission.id)).where(
+            Submission.activity_id.in_(sorted(activity_ids)), *period_clauses(filters)
+        )
+    ).one()
+    answers = db.execute(
+        select(func.count(), func.sum(Answer.choice)).where(
+            Answer.question_id.in_(sorted(questions))
+        )
+    ).one()
+    return (
+        tuple(sorted(questions.items())),
+        filters,
+        tuple(submissions),
+        tuple(answers),
+    )
+
+
+@dataclass
+class TallyCache:
+    """The last few tallies of this process, reused while their fingerprint is unchanged.
+
+    Counts only (no linking codes). Entries are also dropped after `seconds`, so no
+    coincidence of fingerprints can keep a figure out of date for long.
+    """
+
+    size: int = 16
+    seconds: float = 120.0
+    _items: OrderedDict[tuple[object, ...], tuple[float, Tally]] = field(
+        default_factory=OrderedDict
+    )
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def get(self, key: tuple[object, ...]) -> Tally | None:
+        """The tally stored under `key`, if it is fresh."""
+        with self._lock:
+            found = self._items.get(key)
+            if found is None or monotonic() - found[0] > self.seconds:
+                self._items.pop(key, None)
+                return None
+            self._items.move_to_end(key)
+            return found[1]
+
+    def put(self, key: tuple[object, ...], tally: Tally) -> None:
+        """Keep `tally` under `key`, forgetting the oldest beyond `size`."""
+        with self._lock:
+            self._items[key] = (monotonic(), tally)
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+def tally_outcomes(
+    session: Session,
+    service_ids: Sequence[int],
+    filters: OutcomeFilters,
+    cache: TallyCache | None = None,
+) -> Tally:
+    """Every outcome answer in these services and the period, counted per group and question.
+
+    With a `cache`, a tally is counted again only when its fingerprint changed. The tally
+    returned is shared: read it, don't change it.
+    """
+    questions, activity_ids = outcome_questions(session, service_ids)
+    if not questions:
+        return Tally()
+    db = session.connection()
+    if cache is None:
+        return _read_and_count(db, questions, activity_ids, filters)
+    key = fingerprint(db, questions, activity_ids, filters)
+    tally = cache.get(key)
+    if tally is None:
+        tally = _read_and_count(db, questions, activity_ids, filters)
+        cache.put(key, tally)
+    return tally

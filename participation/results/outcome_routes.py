@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import current_app, render_template, request
 from flask_login import current_user
 
 from participation.auth.access import staff_required
@@ -16,6 +16,7 @@ from participation.figures.outcomes import (
     scope_for,
 )
 from participation.outcomes.change import DEFAULT_K, OutcomeFilters
+from participation.outcomes.tally import TallyCache
 from participation.results import bp
 from participation.results.forms import choices
 from participation.results.outcome_forms import OutcomeFilterForm
@@ -40,7 +41,8 @@ def outcomes():
         date_to=None if form.date_to.errors else form.date_to.data,
     )
     view = BY_SERVICE if form.view.errors or not form.view.data else form.view.data
-    figures = outcomes_page(db, scope, filters, view, DEFAULT_K)
+    cache = current_app.extensions.setdefault("outcome_tallies", TallyCache())
+    figures = outcomes_page(db, scope, filters, view, DEFAULT_K, cache)
     return render_template(
         "results/outcomes.html",
         form=form,

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+from sqlalchemy import select
 
+from participation.models import Submission
 from participation.outcomes import bank
 from tests.helpers import page, text_of
 
@@ -285,3 +287,18 @@ def test_the_page_is_in_the_staff_menu_and_on_the_dashboard(make, sign_in, hub):
     assert doc.select_one("nav.staff-nav a[href='/results/outcomes']").get_text() == "Outcomes"
     assert doc.find(id="outcomes-link")["href"] == URL
     assert "What this page compares" in text_of(client.get(URL))
+
+
+def test_new_and_withdrawn_answers_show_at_once(make, sign_in, db_session, hub, spokes):
+    """The page keeps its counts between visits only while nothing they count has changed."""
+    riverside, _ = spokes
+    client = sign_in(make.staff("lead", hub))
+    assert moved_rows(page(client.get(URL)))["Riverside Spoke"][0] == "12"
+    linked_people(make, db_session, riverside, [(1, 5)] * 2, tag="new")
+    assert moved_rows(page(client.get(URL)))["Riverside Spoke"][0] == "14"
+    newest = db_session.scalar(select(Submission).order_by(Submission.id.desc()).limit(1))
+    db_session.delete(newest)
+    db_session.flush()
+    rows = moved_rows(page(client.get(URL)))
+    assert rows["Riverside Spoke"][0] == "13"
+    assert rows["Whole Hub: Northgate Hub, all services"][0] == "23"
