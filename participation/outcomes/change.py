@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from participation.models import Activity, Answer, OutcomeQuestion, Question, Service, Submission
 from participation.models.services import ParticipationType
-from participation.outcomes.bank import KEY_PREFIX, SCALE_CODES, bank_for
+from participation.outcomes.bank import KEY_PREFIX, SCALE_CODES
 from participation.outcomes.tally import (
     HUB_GROUP,
     Group,
@@ -380,7 +380,7 @@ def hub_outcomes(
     }
     questions = [
         _question_change(figures, item, services, type_names, viewer_service_id)
-        for item in bank_for(session, hub_id)
+        for item in _bank(session, hub_id)
         if figures.answer_total(HUB_GROUP, item.key) or not item.is_retired
     ]
     return HubOutcomes(
@@ -391,6 +391,13 @@ def hub_outcomes(
         filters=filters,
         linked_people=suppress_value(tally.linked_people, k),
     )
+
+
+def _bank(session: Session, hub_id: int) -> list[OutcomeQuestion]:
+    # As bank_for, but reading only: a page must not write (a Hub with no bank yet has no
+    # outcome answers either).
+    query = select(OutcomeQuestion).where(OutcomeQuestion.hub_id == hub_id)
+    return list(session.scalars(query.order_by(OutcomeQuestion.position, OutcomeQuestion.id)))
 
 
 def _types_in(parent: Group, type_names: dict[int, str]) -> list[tuple[str, Group]]:
@@ -441,3 +448,31 @@ def _question_change(
             for s in services
         },
     )
+
+
+__all__ = [
+    "DEFAULT_K",
+    "DOWN",
+    "HUB_GROUP",
+    "MOVES",
+    "SAME",
+    "UP",
+    "ChangeTable",
+    "Group",
+    "GroupChange",
+    "HubOutcomes",
+    "Measure",
+    "OutcomeChange",
+    "OutcomeFilters",
+    "TallyCache",
+    "answer_counts",
+    "beside",
+    "change_table",
+    "groups_of",
+    "hidden_children",
+    "hub_outcomes",
+    "hub_services",
+    "linked_measures",
+    "margins",
+    "pairs_by_group",
+]

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from participation.models import Submission
+from participation.models import OutcomeQuestion, Submission
 from participation.outcomes import bank
 from tests.helpers import page, text_of
 
@@ -302,3 +302,26 @@ def test_new_and_withdrawn_answers_show_at_once(make, sign_in, db_session, hub, 
     rows = moved_rows(page(client.get(URL)))
     assert rows["Riverside Spoke"][0] == "13"
     assert rows["Whole Hub: Northgate Hub, all services"][0] == "23"
+
+
+def test_a_new_hub_with_no_outcome_questions_yet_shows_the_empty_page(make, sign_in, db_session):
+    new_hub = make.service("Fairview Hub", kind="hub")
+    response = sign_in(make.staff("lead", new_hub)).get(URL)
+    assert response.status_code == 200
+    assert "No outcome questions answered yet" in page(response).find(id="no-outcomes").get_text()
+    # Looking changes nothing: the page does not start the Hub's bank.
+    in_bank = select(func.count()).where(OutcomeQuestion.hub_id == new_hub.id)
+    assert db_session.scalar(in_bank) == 0
+
+
+def test_staff_with_no_service_see_a_plain_message_and_no_figures(
+    make, sign_in, db_session, hub, spokes
+):
+    researcher = make.staff("researcher")
+    researcher.service_id = None
+    db_session.flush()
+    client = sign_in(researcher)
+    doc = page(client.get(URL))
+    assert "Your account is not linked to a service yet." in doc.find(id="no-outcomes").get_text()
+    assert doc.select("section.outcome") == []
+    assert client.get(URL, query_string={"hub": hub.id}).status_code == 404
