@@ -233,7 +233,10 @@ def _read_and_count(
 ) -> Tally:
     asked = Answer.question_id.in_(sorted(questions))
     given = None
+    which = [Submission.activity_id.in_(sorted(activity_ids)), *period_clauses(filters)]
     if not (filters.date_from or filters.date_to):
+        # Only the linked submissions need reading: the others count only in `given`.
+        which.append(Submission.link_hash.is_not(None))
         # Every answer counts: the index on (question, choice) counts them without a join.
         given = Counter(
             {
@@ -249,7 +252,7 @@ def _read_and_count(
     # hundred thousand costs more than counting them.
     submissions = db.execute(
         select(Submission.id, Submission.link_hash)
-        .where(Submission.activity_id.in_(sorted(activity_ids)), *period_clauses(filters))
+        .where(*which)
         .order_by(Submission.submitted_hour, Submission.id)
     ).cursor.fetchall()
     answers = db.execute(
