@@ -123,36 +123,35 @@ def change_note(group: GroupChange, k: int) -> str:
     return "No young people with two or more answers yet."
 
 
-def _panels(question: OutcomeChange, scope: Scope, view: str) -> list[tuple[str, GroupChange]]:
-    hub = scope.hub
-    assert hub is not None
+def _panels(
+    question: OutcomeChange, hub: Service, own: Service | None, view: str
+) -> list[tuple[str, GroupChange]]:
+    """(label, figures) of each group this viewer sees, in the order shown."""
     whole = (f"Whole Hub: {hub.name}, all services", question.hub)
-    if scope.own is None:
+    if own is None:
         if view == BY_TYPE:
             return [whole, *((g.label, g) for g in question.types)]
+        hub_itself = ("service", hub.id)
         return [
             whole,
             *(
-                (
-                    f"{hub.name} (its own activities)"
-                    if g.group == ("service", hub.id)
-                    else g.label,
-                    g,
-                )
+                (f"{hub.name} (its own activities)" if g.group == hub_itself else g.label, g)
                 for g in question.services
             ),
         ]
-    own = question.service(scope.own.id)
-    mine = [] if own is None else [(f"{scope.own.name} (your service)", own)]
+    figures = question.service(own.id)
+    mine = [] if figures is None else [(f"{own.name} (your service)", figures)]
     if view == BY_TYPE:
-        return [*mine, *((g.label, g) for g in question.service_types.get(scope.own.id, []))]
+        return [*mine, *((g.label, g) for g in question.service_types.get(own.id, []))]
     return [*mine, whole]
 
 
-def question_view(question: OutcomeChange, scope: Scope, view: str, k: int) -> QuestionView:
-    """The panels and chart of one question for this viewer."""
-    panels = [Panel(label, g, change_note(g, k)) for label, g in _panels(question, scope, view)]
-    hub_withheld = scope.own is not None and question.hub.change.pairs.secondary
+def question_view(
+    question: OutcomeChange, hub: Service, own: Service | None, view: str, k: int
+) -> QuestionView:
+    """The panels and chart of one question for this viewer (`own`: a Spoke's staff's Spoke)."""
+    panels = [Panel(label, g, change_note(g, k)) for label, g in _panels(question, hub, own, view)]
+    hub_withheld = own is not None and question.hub.change.pairs.secondary
     if hub_withheld:
         note = (
             f"Not shown: the rest of the Hub has fewer than {k} young people for this question, "
@@ -185,7 +184,7 @@ def question_view(question: OutcomeChange, scope: Scope, view: str, k: int) -> Q
         panels=panels,
         chart=chart,
         hub_withheld=hub_withheld,
-        own_missing=scope.own is not None and question.service(scope.own.id) is None,
+        own_missing=own is not None and question.service(own.id) is None,
     )
 
 
@@ -218,5 +217,5 @@ def outcomes_page(
         viewer_service_id=scope.own.id if scope.own else None,
         cache=cache,
     )
-    questions = [question_view(q, scope, view, k) for q in outcomes.questions]
+    questions = [question_view(q, scope.hub, scope.own, view, k) for q in outcomes.questions]
     return OutcomesPage(scope, view, outcomes, questions)
