@@ -279,10 +279,21 @@ def answer_counts(
     return counts
 
 
+# The young people of a parent group who are in no one child group (their first and latest
+# answers were given in two services, or two types), or in two.
+REST: Group = ("rest",)
+
+
 def hidden_children(parent_total: int, sizes: dict[Group, int], k: int) -> set[Group]:
-    """The child groups hidden only so the parent total can't be subtracted to reveal one."""
-    table = suppress(sizes, k, parent_total)
-    return {group for group, cell in table.cells.items() if cell.secondary}
+    """The child groups hidden only so the parent total can't be subtracted to reveal one.
+
+    The parent's young people in no one child count as one more child here, so the parent
+    minus its children can't reveal a few of them either.
+    """
+    rest = abs(parent_total - sum(sizes.values()))
+    cells = {**sizes, REST: rest} if rest else sizes
+    table = suppress(cells, k, sum(cells.values()))
+    return {group for group, cell in table.cells.items() if cell.secondary and group != REST}
 
 
 @dataclass
@@ -342,6 +353,31 @@ class _Figures:
         )
         change = replace(hub.change, first=first, latest=latest, moved=moved)
         return replace(hub, change=change, answers=answers)
+
+    def apart_from(
+        self, change: GroupChange, key: str, children: list[tuple[str, Group]]
+    ) -> GroupChange:
+        """`change` with each cell hidden that differs from its children's sum by 1 to k-1.
+
+        A young person whose first and latest answers were given in two services (or two
+        types) is a pair of the parent group and of no child: subtracting the children's
+        cells from the parent's must not show a few such young people's answers.
+        """
+        sums: tuple[Counter[int], Counter[int], Counter[str]] = (Counter(), Counter(), Counter())
+        for _, child in children:
+            first, latest, moved = margins(self.pairs.get((child, key), Counter()))
+            sums[0].update(first)
+            sums[1].update(latest)
+            sums[2].update(moved)
+        first, latest, moved = margins(self.pairs.get((change.group, key), Counter()))
+        table = change.change
+        masked = replace(
+            table,
+            first=beside(table.first, first, dict(sums[0]), self.k),
+            latest=beside(table.latest, latest, dict(sums[1]), self.k),
+            moved=beside(table.moved, moved, dict(sums[2]), self.k),
+        )
+        return replace(change, change=masked)
 
     def rest_is_small(self, own: Group, key: str) -> bool:
         """Whether the Hub minus one service leaves between 1 and k-1 people or answers."""
@@ -424,6 +460,7 @@ def _question_change(
         and figures.rest_is_small(own, key)
     )
     service_groups: list[tuple[str, Group]] = [(s.name, ("service", s.id)) for s in services]
+    type_groups = _types_in(HUB_GROUP, type_names)
     by_service = figures.children(HUB_GROUP, key, service_groups)
     hub = figures.group_change(services[0].name, HUB_GROUP, key, hub_hidden)
     if viewer_service_id is not None and viewer_service_id != services[0].id:
@@ -431,10 +468,17 @@ def _question_change(
             hub = figures.hub_beside(services[0].name, own, key)
         # A Spoke's own staff see their own figure: the Hub figure is what hides itself
         # when the rest of the Hub is small, so there is nothing for their figure to protect.
+        # They see it beside their own types, so it must not give away who is in none.
+        own_types = _types_in(own, type_names)
         by_service = [
-            figures.group_change(g.label, own, key, False) if g.group == own else g
+            figures.apart_from(figures.group_change(g.label, own, key, False), key, own_types)
+            if g.group == own
+            else g
             for g in by_service
         ]
+    elif viewer_service_id is None:
+        # The Hub's staff see the Hub beside its services and beside its types.
+        hub = figures.apart_from(figures.apart_from(hub, key, service_groups), key, type_groups)
     return OutcomeChange(
         key=key,
         prompt=item.prompt,
@@ -442,7 +486,7 @@ def _question_change(
         retired=item.is_retired,
         hub=hub,
         services=by_service,
-        types=figures.children(HUB_GROUP, key, _types_in(HUB_GROUP, type_names)),
+        types=figures.children(HUB_GROUP, key, type_groups),
         service_types={
             s.id: figures.children(("service", s.id), key, _types_in(("service", s.id), type_names))
             for s in services
@@ -455,6 +499,7 @@ __all__ = [
     "DOWN",
     "HUB_GROUP",
     "MOVES",
+    "REST",
     "SAME",
     "UP",
     "ChangeTable",

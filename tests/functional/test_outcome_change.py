@@ -236,3 +236,34 @@ def test_the_one_pass_count_agrees_with_the_rule_stated_plainly(make, db_session
         assert tally.answers == answer_counts(db_session, ids, filters)
         assert tally.linked_people == len({m.link for m in measures})
     assert expected  # the data made some pairs to compare
+
+
+def test_young_people_in_no_one_type_cannot_be_worked_out_by_subtracting(make, db_session, hub):
+    spoke = make.service("Riverside Spoke", hub=hub)
+    group = [outcome_activity(make, db_session, spoke) for _ in range(2)]
+    one_to_one = [outcome_activity(make, db_session, spoke, "One-to-one work") for _ in range(2)]
+    for number in range(12):
+        answer(make, group[0], 2, link=f"g{number}", when=MARCH)
+        answer(make, group[1], 4, link=f"g{number}", when=MAY)
+    for number in range(6):
+        answer(make, one_to_one[0], 3, link=f"o{number}", when=MARCH)
+        answer(make, one_to_one[1], 3, link=f"o{number}", when=MAY)
+    # Two young people answered first in group work, then one-to-one: a pair of the Hub and
+    # of the Spoke, but of neither type.
+    for number in range(2):
+        answer(make, group[0], 1, link=f"both{number}", when=MARCH)
+        answer(make, one_to_one[1], 5, link=f"both{number}", when=MAY)
+
+    safe = change_of(hub_outcomes(db_session, hub.id), SAFE)
+    assert safe.hub.change.pairs.count == 20
+    by_type = {g.label: g.change for g in safe.types}
+    assert by_type["Group work"].pairs.count == 12
+    # 20 - 12 - 6 would give the two away: one-to-one work is hidden.
+    assert by_type["One-to-one work"].pairs.display == "hidden"
+    # The Hub's 14 who moved up, less group work's 12, would say both moved up.
+    assert safe.hub.change.moved.cells["up"].suppressed
+    # Their Spoke's staff see the Spoke beside its types: the same protection.
+    as_spoke = change_of(hub_outcomes(db_session, hub.id, viewer_service_id=spoke.id), SAFE)
+    spoke_types = {g.label: g.change for g in as_spoke.service_types[spoke.id]}
+    assert spoke_types["One-to-one work"].pairs.display == "hidden"
+    assert as_spoke.service(spoke.id).change.moved.cells["up"].suppressed
