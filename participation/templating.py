@@ -16,6 +16,7 @@ from participation.clock import utc_to_uk
 STAFF_NAV = [
     ("results.dashboard", "Dashboard", ()),
     ("results.activity_list", "Results", ()),
+    ("results.outcomes", "Outcomes", ()),
     ("studio.activity_list", "Activities", ("lead", "admin")),
     ("studio.template_list", "Templates", ("lead", "admin")),
     ("studio.outcome_bank", "Outcomes bank", ("lead", "admin")),

@@ -163,3 +163,161 @@ def bar_chart_svg(
         f'<desc id="{cid}-desc">{escape(_clean(desc))}</desc>'
         f"{''.join(parts)}</svg>"
     )
+
+
+# ---------------------------------------------------------------- paired bars
+
+PAIR_BAR_HEIGHT = 13
+PAIR_GAP = 2
+HATCH_FILL = "#ffffff"
+LEGEND_SWATCH = 14
+
+
+@dataclass(frozen=True)
+class PairedRow:
+    """One answer of a paired chart: the first and the latest bar (values out of 100)."""
+
+    label: str
+    first: Bar
+    latest: Bar
+
+
+@dataclass(frozen=True)
+class PairedGroup:
+    """One group of rows under its own heading; `note` replaces the rows when none are shown."""
+
+    label: str
+    rows: Sequence[PairedRow]
+    note: str = ""
+
+
+def _swatch(x: float, y: float, size: float, fill: str) -> str:
+    return (
+        f'<rect x="{_num(x)}" y="{_num(y)}" width="{_num(size)}" height="{_num(size)}" '
+        f'fill="{fill}" stroke="{BAR_FILL}" stroke-width="1"/>'
+    )
+
+
+def _paired_bar(bar: Bar, x: float, y: float, track: float, fill: str, name: str) -> str:
+    """One bar of a pair with its value after it, or the suppression wording in its place."""
+    text_y = _num(y + PAIR_BAR_HEIGHT / 2 + FONT_SIZE * 0.35)
+    title = f"<title>{escape(name)}: {escape(bar.display)}</title>"
+    if bar.value is None:
+        return (
+            f'<g class="bar-pair suppressed">{title}<text x="{_num(x + LABEL_GAP)}" y="{text_y}" '
+            f'fill="{MUTED_FILL}" font-style="italic">{escape(bar.display)}</text></g>'
+        )
+    width = track * min(bar.value, 100.0) / 100.0
+    shape = ""
+    if bar.value > 0:
+        width = max(width, 1.0)
+        shape = (
+            f'<rect class="bar" x="{_num(x)}" y="{_num(y)}" width="{_num(width)}" '
+            f'height="{PAIR_BAR_HEIGHT}" fill="{fill}" stroke="{BAR_FILL}" stroke-width="1"/>'
+        )
+    return (
+        f'<g class="bar-pair">{title}{shape}<text x="{_num(x + width + LABEL_GAP)}" '
+        f'y="{text_y}" fill="{TEXT_FILL}">{escape(bar.display)}</text></g>'
+    )
+
+
+def paired_bar_chart_svg(
+    groups: Sequence[PairedGroup],
+    *,
+    title: str,
+    series: tuple[str, str] = ("First answer", "Latest answer"),
+    width: int = 560,
+    chart_id: str | None = None,
+) -> Markup:
+    """Return groups of paired horizontal bars (a share out of 100 each) as an inline SVG.
+
+    The first bar of a pair is solid, the second hatched, so the two never rely on colour
+    alone; a legend names them and every bar carries its number as text.
+    """
+    for group in groups:
+        for row in group.rows:
+            _check_value(row.first)
+            _check_value(row.latest)
+    bars = [bar for g in groups for row in g.rows for bar in (row.first, row.latest)]
+    cid = escape(chart_id or _chart_id(title, bars))
+    hatch = f"{cid}-hatch"
+    label_width = min(int(width * 0.3), 170)
+    label_chars = max(4, int((label_width - LABEL_GAP) / CHAR_WIDTH))
+    value_width = max((len(b.display) for b in bars), default=4) * CHAR_WIDTH + LABEL_GAP
+    track = max(20.0, width - label_width - value_width)
+    fills = (BAR_FILL, f"url(#{hatch})")
+
+    parts = [
+        f'<defs><pattern id="{hatch}" width="6" height="6" patternUnits="userSpaceOnUse" '
+        f'patternTransform="rotate(45)"><rect width="6" height="6" fill="{HATCH_FILL}"/>'
+        f'<line x1="0" y1="0" x2="0" y2="6" stroke="{BAR_FILL}" stroke-width="3"/>'
+        "</pattern></defs>"
+    ]
+    x = 0.0
+    for name, fill in zip(series, fills, strict=True):
+        parts.append(_swatch(x, ROW_GAP / 2, LEGEND_SWATCH, fill))
+        parts.append(
+            f'<text x="{_num(x + LEGEND_SWATCH + 6)}" y="{_num(ROW_GAP / 2 + LEGEND_SWATCH - 2)}" '
+            f'fill="{TEXT_FILL}">{escape(_clean(name))}</text>'
+        )
+        x += LEGEND_SWATCH + 12 + len(name) * CHAR_WIDTH
+    y = float(ROW_GAP * 2 + LEGEND_SWATCH)
+    desc: list[str] = []
+    for group in groups:
+        heading = _clean(group.label)
+        y += LINE_HEIGHT
+        parts.append(
+            f'<text x="0" y="{_num(y)}" font-weight="bold" fill="{TEXT_FILL}">'
+            f"{escape(heading)}</text>"
+        )
+        y += ROW_GAP / 2
+        if group.note or not group.rows:
+            note = _clean(group.note) or "No data"
+            y += LINE_HEIGHT
+            parts.append(
+                f'<text x="{LABEL_GAP}" y="{_num(y)}" fill="{MUTED_FILL}" '
+                f'font-style="italic">{escape(note)}</text>'
+            )
+            desc.append(f"{heading}: {note}")
+            y += ROW_GAP
+            continue
+        for row in group.rows:
+            label = _clean(row.label)
+            lines = _label_lines(label, label_chars)
+            row_h = 2 * PAIR_BAR_HEIGHT + PAIR_GAP
+            mid = y + row_h / 2
+            baseline = mid - (len(lines) - 1) * LINE_HEIGHT / 2 + FONT_SIZE * 0.35
+            tspans = "".join(
+                f'<tspan x="{label_width - LABEL_GAP}" y="{_num(baseline + i * LINE_HEIGHT)}">'
+                f"{escape(line)}</tspan>"
+                for i, line in enumerate(lines)
+            )
+            parts.append(f'<text text-anchor="end" fill="{TEXT_FILL}">{tspans}</text>')
+            for number, (bar, fill, name) in enumerate(
+                zip((row.first, row.latest), fills, series, strict=True)
+            ):
+                bar_y = y + number * (PAIR_BAR_HEIGHT + PAIR_GAP)
+                what = f"{heading}, {label}, {_clean(name).lower()}"
+                parts.append(_paired_bar(bar, label_width, bar_y, track, fill, what))
+            desc.append(
+                f"{heading}, {label}: {_clean(series[0]).lower()} {row.first.display}, "
+                f"{_clean(series[1]).lower()} {row.latest.display}"
+            )
+            y += max(row_h, len(lines) * LINE_HEIGHT) + ROW_GAP
+        y += ROW_GAP
+    if not groups:
+        y += LINE_HEIGHT
+        parts.append(f'<text x="0" y="{_num(y)}" fill="{MUTED_FILL}">No data</text>')
+        desc.append("No data")
+        y += ROW_GAP
+    height = _num(y)
+    # Every interpolated text is escaped above; the rest are numbers and constants.
+    return Markup(  # noqa: S704
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart--paired" role="img" '
+        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'aria-labelledby="{cid}-title" aria-describedby="{cid}-desc" '
+        f'font-family="{FONT_FAMILY}" font-size="{FONT_SIZE}">'
+        f'<title id="{cid}-title">{escape(_clean(title))}</title>'
+        f'<desc id="{cid}-desc">{escape(_clean("; ".join(desc)))}</desc>'
+        f"{''.join(parts)}</svg>"
+    )

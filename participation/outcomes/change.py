@@ -17,8 +17,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from sqlalchemy import ColumnElement, func, or_, select
@@ -26,25 +25,22 @@ from sqlalchemy.orm import Session
 
 from participation.models import Activity, Answer, OutcomeQuestion, Question, Service, Submission
 from participation.models.services import ParticipationType
-from participation.outcomes.bank import KEY_PREFIX, SCALE_CODES, bank_for
+from participation.outcomes.bank import KEY_PREFIX, SCALE_CODES
+from participation.outcomes.tally import (
+    HUB_GROUP,
+    Group,
+    OutcomeFilters,
+    TallyCache,
+    groups_of,
+    period_clauses,
+    tally_outcomes,
+)
 from participation.privacy.suppression import Cell, SuppressedTable, suppress, suppress_value
 
 K = TypeVar("K", int, str)
 DEFAULT_K = 5
 UP, SAME, DOWN = "up", "same", "down"
 MOVES = (UP, SAME, DOWN)
-
-# A group of young people: ("hub",), ("service", id), ("type", id), ("service_type", id, id).
-Group = tuple[object, ...]
-HUB_GROUP: Group = ("hub",)
-
-
-@dataclass(frozen=True)
-class OutcomeFilters:
-    """Which measures count: by submission hour, inclusive UK dates; None is open-ended."""
-
-    date_from: date | None = None
-    date_to: date | None = None
 
 
 @dataclass(frozen=True)
@@ -56,16 +52,6 @@ class Measure:
     type_id: int
     key: str
     choice: int
-
-
-def groups_of(service_id: int, type_id: int) -> tuple[Group, ...]:
-    """Every group an answer given in this service and participation type counts in."""
-    return (
-        HUB_GROUP,
-        ("service", service_id),
-        ("type", type_id),
-        ("service_type", service_id, type_id),
-    )
 
 
 def pairs_by_group(
@@ -107,11 +93,10 @@ class ChangeTable:
         return not self.pairs.suppressed and bool(self.pairs.count)
 
 
-def change_table(pairs: Counter[tuple[int, int]], k: int, *, hidden: bool = False) -> ChangeTable:
-    """Suppress one group's first/latest/moved tables; `hidden` hides all (secondary)."""
-    total = sum(pairs.values())
-    if hidden:
-        total = max(total, k)  # a hidden group says nothing, not even "fewer than k"
+def margins(
+    pairs: Counter[tuple[int, int]],
+) -> tuple[dict[int, int], dict[int, int], dict[str, int]]:
+    """The first answers, latest answers and moves of a group's pairs, in scale order."""
     first = Counter({code: 0 for code in SCALE_CODES})
     latest = Counter({code: 0 for code in SCALE_CODES})
     moved = Counter({move: 0 for move in MOVES})
@@ -119,19 +104,64 @@ def change_table(pairs: Counter[tuple[int, int]], k: int, *, hidden: bool = Fals
         first[before] += count
         latest[after] += count
         moved[UP if after > before else DOWN if after < before else SAME] += count
+    return (
+        {code: first[code] for code in SCALE_CODES},
+        {code: latest[code] for code in SCALE_CODES},
+        {move: moved[move] for move in MOVES},
+    )
+
+
+def change_table(pairs: Counter[tuple[int, int]], k: int, *, hidden: bool = False) -> ChangeTable:
+    """Suppress one group's first/latest/moved tables; `hidden` hides all (secondary)."""
+    total = sum(pairs.values())
+    first, latest, moved = margins(pairs)
     if hidden:
         cell = Cell(None, suppressed=True, k=k, secondary=True)
         return ChangeTable(
-            cell, _all_hidden(first, k), _all_hidden(latest, k), _all_hidden(moved, k)
+            cell,
+            _all_hidden(Counter(first), k),
+            _all_hidden(Counter(latest), k),
+            _all_hidden(Counter(moved), k),
         )
-    ordered_first = {code: first[code] for code in SCALE_CODES}
-    ordered_latest = {code: latest[code] for code in SCALE_CODES}
     return ChangeTable(
         pairs=suppress_value(total, k),
-        first=suppress(ordered_first, k, total),
-        latest=suppress(ordered_latest, k, total),
-        moved=suppress({move: moved[move] for move in MOVES}, k, total),
+        first=suppress(first, k, total),
+        latest=suppress(latest, k, total),
+        moved=suppress(moved, k, total),
     )
+
+
+def beside(
+    table: SuppressedTable[K], counts: dict[K, int], own: dict[K, int], k: int
+) -> SuppressedTable[K]:
+    """`table` with each cell also hidden where it minus the viewer's own count is small.
+
+    A Spoke's staff see their own figures beside the Hub's: a Hub cell that differs from
+    theirs by 1 to k-1 would tell them what those few others answered. The differences are
+    suppressed as a table of their own (so never one alone is hidden) and the result laid
+    over `table`.
+    """
+    rest = {key: abs(counts[key] - own.get(key, 0)) for key in counts}
+    mask = suppress(rest, k)
+    hide = {key for key, cell in mask.cells.items() if cell.suppressed}
+    cells = {
+        key: Cell(None, suppressed=True, k=k, secondary=True)
+        if key in hide and not cell.suppressed
+        else cell
+        for key, cell in table.cells.items()
+    }
+    added = sum(1 for key in hide if not table.cells[key].suppressed)
+    return replace(table, cells=cells, secondary=table.secondary + added)
+
+
+def _shown(tables: list[SuppressedTable[K]]) -> dict[K, int]:
+    """Each cell's total over the tables where it is shown (what a reader can add up)."""
+    total: Counter[K] = Counter()
+    for table in tables:
+        for key, cell in table.cells.items():
+            if not cell.suppressed:
+                total[key] += cell.count or 0
+    return dict(total)
 
 
 def _all_hidden(counts: Counter[K], k: int) -> SuppressedTable[K]:
@@ -193,16 +223,6 @@ def hub_services(session: Session, hub_id: int) -> list[Service]:
     return sorted(found, key=lambda s: (s.id != hub_id, s.name.casefold()))
 
 
-def _period(filters: OutcomeFilters) -> list[ColumnElement[bool]]:
-    where: list[ColumnElement[bool]] = []
-    if filters.date_from:
-        where.append(Submission.submitted_hour >= datetime.combine(filters.date_from, time()))
-    if filters.date_to:
-        end = datetime.combine(filters.date_to + timedelta(days=1), time())
-        where.append(Submission.submitted_hour < end)
-    return where
-
-
 def _outcome_answers(
     service_ids: Sequence[int], filters: OutcomeFilters
 ) -> list[ColumnElement[bool]]:
@@ -210,14 +230,18 @@ def _outcome_answers(
         Activity.service_id.in_(service_ids),
         Question.key.startswith(KEY_PREFIX, autoescape=True),
         Answer.choice.is_not(None),
-        *_period(filters),
+        *period_clauses(filters),
     ]
 
 
 def linked_measures(
     session: Session, service_ids: Sequence[int], filters: OutcomeFilters
 ) -> list[Measure]:
-    """Every linked outcome answer in these services and the period, oldest first."""
+    """Every linked outcome answer in these services and the period, oldest first.
+
+    `hub_outcomes` counts with `tally.tally_outcomes` instead (one pass, no objects per
+    answer); this and `pairs_by_group` state the rule plainly and check it in tests.
+    """
     query = (
         select(
             Submission.link_hash,
@@ -265,10 +289,21 @@ def answer_counts(
     return counts
 
 
+# The young people of a parent group who are in no one child group (their first and latest
+# answers were given in two services, or two types), or in two.
+REST: Group = ("rest",)
+
+
 def hidden_children(parent_total: int, sizes: dict[Group, int], k: int) -> set[Group]:
-    """The child groups hidden only so the parent total can't be subtracted to reveal one."""
-    table = suppress(sizes, k, parent_total)
-    return {group for group, cell in table.cells.items() if cell.secondary}
+    """The child groups hidden only so the parent total can't be subtracted to reveal one.
+
+    The parent's young people in no one child count as one more child here, so the parent
+    minus its children can't reveal a few of them either.
+    """
+    rest = abs(parent_total - sum(sizes.values()))
+    cells = {**sizes, REST: rest} if rest else sizes
+    table = suppress(cells, k, sum(cells.values()))
+    return {group for group, cell in table.cells.items() if cell.secondary and group != REST}
 
 
 @dataclass
@@ -310,6 +345,54 @@ class _Figures:
         )
         return [self.group_change(label, g, key, g in hidden) for label, g in present]
 
+    def hub_beside(self, label: str, own: Group, key: str) -> GroupChange:
+        """The Hub's figures for a Spoke's staff: no cell may differ from theirs by under k."""
+        hub = self.group_change(label, HUB_GROUP, key, False)
+        hub_first, hub_latest, hub_moved = margins(self.pairs.get((HUB_GROUP, key), Counter()))
+        own_first, own_latest, own_moved = margins(self.pairs.get((own, key), Counter()))
+        first = beside(hub.change.first, hub_first, own_first, self.k)
+        latest = beside(hub.change.latest, hub_latest, own_latest, self.k)
+        moved = beside(hub.change.moved, hub_moved, own_moved, self.k)
+        hub_answers = self.answers.get((HUB_GROUP, key), Counter())
+        own_answers = self.answers.get((own, key), Counter())
+        answers = beside(
+            hub.answers,
+            {code: hub_answers[code] for code in SCALE_CODES},
+            {code: own_answers[code] for code in SCALE_CODES},
+            self.k,
+        )
+        change = replace(hub.change, first=first, latest=latest, moved=moved)
+        return replace(hub, change=change, answers=answers)
+
+    def apart_from(self, change: GroupChange, key: str, children: list[GroupChange]) -> GroupChange:
+        """`change` with each cell hidden that, less its children's shown cells, leaves 1 to k-1.
+
+        What is left is held by the children whose cell is hidden and by young people in no
+        one child (first and latest answers given in two services, or two types): taking
+        the children's shown cells from the parent's must not show a few of their answers.
+        """
+        first, latest, moved = margins(self.pairs.get((change.group, key), Counter()))
+        answers = self.answers.get((change.group, key), Counter())
+        table = change.change
+        masked = replace(
+            table,
+            first=beside(table.first, first, _shown([c.change.first for c in children]), self.k),
+            latest=beside(
+                table.latest, latest, _shown([c.change.latest for c in children]), self.k
+            ),
+            moved=beside(table.moved, moved, _shown([c.change.moved for c in children]), self.k),
+        )
+        return replace(
+            change,
+            change=masked,
+            answers=beside(
+                change.answers,
+                {code: answers[code] for code in SCALE_CODES},
+                _shown([c.answers for c in children]),
+                self.k,
+            ),
+        )
+
     def rest_is_small(self, own: Group, key: str) -> bool:
         """Whether the Hub minus one service leaves between 1 and k-1 people or answers."""
         others = (
@@ -319,76 +402,6 @@ class _Figures:
         return any(0 < count < self.k for count in others)
 
 
-def _protected(
-    whole: SuppressedTable[K], parts: Sequence[SuppressedTable[K]], *, exact: bool
-) -> SuppressedTable[K]:
-    """`whole` with any cell hidden that, less the parts' shown cells, would give away a count.
-
-    Taking the parts' shown cells from a shown cell of the whole leaves what the hidden parts
-    (and, when the parts don't add up to the whole exactly, everyone else) hold between
-    them. Below k, and held by one of them only, that is a small count given away, so the
-    whole's cell is hidden too, and another beside it as `suppress` would (the total stays).
-    """
-    if whole.total.suppressed or not parts:
-        return whole
-    cells = dict(whole.cells)
-    added = 0
-    for key, cell in whole.cells.items():
-        if cell.suppressed or not cell.count:
-            continue
-        hidden = sum(1 for part in parts if part.cells[key].suppressed)
-        shown = sum(part.cells[key].count or 0 for part in parts if not part.cells[key].suppressed)
-        holders = hidden + (0 if exact else 1)
-        if holders == 1 and 0 < cell.count - shown < whole.k:
-            cells[key] = Cell(None, suppressed=True, k=whole.k, secondary=True)
-            added += 1
-    if not added:
-        return whole
-    if sum(1 for c in cells.values() if c.suppressed) == 1:
-        shown_cells = [
-            (c.count or 0, key) for key, c in cells.items() if not c.suppressed and c.count
-        ]
-        if shown_cells:
-            cells[min(shown_cells, key=lambda pair: pair[0])[1]] = Cell(
-                None, suppressed=True, k=whole.k, secondary=True
-            )
-            added += 1
-    return SuppressedTable(cells, whole.total, whole.k, whole.primary, whole.secondary + added)
-
-
-def beside(whole: GroupChange, parts: Sequence[GroupChange], *, partition: bool) -> GroupChange:
-    """A group's figures made safe to show beside some of its parts' own.
-
-    `partition`: the parts are all of the group (a Hub's services, or its types), so its
-    answers are exactly theirs added up; otherwise (a Spoke's own figures beside the Hub's)
-    the rest of the group is one more holder of whatever the subtraction leaves.
-    """
-    if not parts:
-        return whole
-    change = whole.change
-    # Young people linked across two parts are one pair in the whole: not an exact sum.
-    pairs_exact = (
-        partition
-        and sum(p.change.pairs.count or 0 for p in parts) == (change.pairs.count or 0)
-        and not any(p.change.pairs.suppressed for p in parts)
-    )
-
-    def safe(table: SuppressedTable[K], own: list[SuppressedTable[K]], exact: bool):
-        return _protected(table, own, exact=exact)
-
-    return GroupChange(
-        whole.label,
-        whole.group,
-        ChangeTable(
-            change.pairs,
-            safe(change.first, [p.change.first for p in parts], pairs_exact),
-            safe(change.latest, [p.change.latest for p in parts], pairs_exact),
-            safe(change.moved, [p.change.moved for p in parts], pairs_exact),
-        ),
-        safe(whole.answers, [p.answers for p in parts], partition),
-    )
-
-
 def hub_outcomes(
     session: Session,
     hub_id: int,
@@ -396,26 +409,28 @@ def hub_outcomes(
     *,
     k: int = DEFAULT_K,
     viewer_service_id: int | None = None,
+    cache: TallyCache | None = None,
 ) -> HubOutcomes:
     """Change over time in a Hub's outcome questions, by service, by type and Hub-wide.
 
     With `viewer_service_id` (a Spoke's own staff), the Hub-wide figure of a question is
     hidden when the rest of the Hub has fewer than k: subtracting the Spoke's own figure
-    from it would show those few.
+    from it would show those few. A `cache` (one per app) spares counting again while
+    nothing counted has changed.
     """
     filters = filters or OutcomeFilters()
     services = hub_services(session, hub_id)
     hub = services[0]
     service_ids = [s.id for s in services]
-    measures = linked_measures(session, service_ids, filters)
-    figures = _Figures(pairs_by_group(measures), answer_counts(session, service_ids, filters), k)
+    tally = tally_outcomes(session, service_ids, filters, cache)
+    figures = _Figures(tally.pairs, tally.answers, k)
     type_names: dict[int, str] = {
         type_id: name
         for type_id, name in session.execute(select(ParticipationType.id, ParticipationType.name))
     }
     questions = [
         _question_change(figures, item, services, type_names, viewer_service_id)
-        for item in bank_for(session, hub_id)
+        for item in _bank(session, hub_id)
         if figures.answer_total(HUB_GROUP, item.key) or not item.is_retired
     ]
     return HubOutcomes(
@@ -424,8 +439,15 @@ def hub_outcomes(
         questions=questions,
         k=k,
         filters=filters,
-        linked_people=suppress_value(len({m.link for m in measures}), k),
+        linked_people=suppress_value(tally.linked_people, k),
     )
+
+
+def _bank(session: Session, hub_id: int) -> list[OutcomeQuestion]:
+    # As bank_for, but reading only: a page must not write (a Hub with no bank yet has no
+    # outcome answers either).
+    query = select(OutcomeQuestion).where(OutcomeQuestion.hub_id == hub_id)
+    return list(session.scalars(query.order_by(OutcomeQuestion.position, OutcomeQuestion.id)))
 
 
 def _types_in(parent: Group, type_names: dict[int, str]) -> list[tuple[str, Group]]:
@@ -445,26 +467,40 @@ def _question_change(
     viewer_service_id: int | None,
 ) -> OutcomeChange:
     key = item.key
-    spoke_view = viewer_service_id is not None and viewer_service_id != services[0].id
     own: Group = ("service", viewer_service_id)
-    hub = figures.group_change(
-        services[0].name, HUB_GROUP, key, spoke_view and figures.rest_is_small(own, key)
+    hub_hidden = (
+        viewer_service_id is not None
+        and viewer_service_id != services[0].id
+        and figures.rest_is_small(own, key)
     )
+    service_groups: list[tuple[str, Group]] = [(s.name, ("service", s.id)) for s in services]
+    type_groups = _types_in(HUB_GROUP, type_names)
+    by_service = figures.children(HUB_GROUP, key, service_groups)
+    by_type = figures.children(HUB_GROUP, key, type_groups)
     service_types = {
         s.id: figures.children(("service", s.id), key, _types_in(("service", s.id), type_names))
         for s in services
     }
-    by_service = [
-        beside(group, service_types[int(str(group.group[1]))], partition=True)
-        for group in figures.children(
-            HUB_GROUP, key, [(s.name, ("service", s.id)) for s in services]
-        )
-    ]
-    types = figures.children(HUB_GROUP, key, _types_in(HUB_GROUP, type_names))
-    if spoke_view:
-        hub = beside(hub, [g for g in by_service if g.group == own], partition=False)
-    else:
-        hub = beside(beside(hub, by_service, partition=True), types, partition=True)
+    hub = figures.group_change(services[0].name, HUB_GROUP, key, hub_hidden)
+    if viewer_service_id is not None and viewer_service_id != services[0].id:
+        if not hub_hidden:
+            hub = figures.hub_beside(services[0].name, own, key)
+        # A Spoke's own staff see their own figure: the Hub figure is what hides itself
+        # when the rest of the Hub is small, so there is nothing for their figure to protect.
+        # They see it beside their own types, so it must not give away who is in none.
+        by_service = [
+            figures.apart_from(
+                figures.group_change(g.label, own, key, False),
+                key,
+                service_types.get(viewer_service_id or -1, []),
+            )
+            if g.group == own
+            else g
+            for g in by_service
+        ]
+    elif viewer_service_id is None:
+        # The Hub's staff see the Hub beside its services and beside its types.
+        hub = figures.apart_from(figures.apart_from(hub, key, by_service), key, by_type)
     return OutcomeChange(
         key=key,
         prompt=item.prompt,
@@ -472,6 +508,35 @@ def _question_change(
         retired=item.is_retired,
         hub=hub,
         services=by_service,
-        types=types,
+        types=by_type,
         service_types=service_types,
     )
+
+
+__all__ = [
+    "DEFAULT_K",
+    "DOWN",
+    "HUB_GROUP",
+    "MOVES",
+    "REST",
+    "SAME",
+    "UP",
+    "ChangeTable",
+    "Group",
+    "GroupChange",
+    "HubOutcomes",
+    "Measure",
+    "OutcomeChange",
+    "OutcomeFilters",
+    "TallyCache",
+    "answer_counts",
+    "beside",
+    "change_table",
+    "groups_of",
+    "hidden_children",
+    "hub_outcomes",
+    "hub_services",
+    "linked_measures",
+    "margins",
+    "pairs_by_group",
+]

@@ -31,6 +31,7 @@ from participation.results import (  # noqa: E402,F401
     bulk_routes,
     moderation_routes,
     outcome_report_routes,
+    outcome_routes,
     phrase_routes,
     present_routes,
     report_routes,

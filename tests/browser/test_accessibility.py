@@ -48,6 +48,7 @@ def staff_pages(live_server) -> list[tuple[str, str]]:
     return [
         ("dashboard", "/results/"),
         ("results: activities", "/results/activities"),
+        ("outcomes over time", "/results/outcomes"),
         ("results: one activity", f"/results/activities/{demo_id}"),
         ("results: written answers", f"/results/activities/{demo_id}/answers"),
         ("live screen", f"/results/activities/{demo_id}/present"),

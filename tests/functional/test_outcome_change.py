@@ -194,3 +194,115 @@ def test_a_spokes_view_hides_hub_cells_that_leave_a_few_elsewhere(make, db_sessi
     assert as_spoke.hub.change.first.cells[2].suppressed
     # Hub "completely true" latest is 9, all Hillside's: enough to show.
     assert as_spoke.hub.change.latest.cells[5].count == 9
+def test_a_spokes_own_staff_see_their_figure_when_another_spoke_is_small(make, db_session, hub):
+    own, other = make.service("Riverside Spoke", hub=hub), make.service("Hillside Spoke", hub=hub)
+    for service, people in ((own, 12), (other, 3)):
+        first, later = (
+            outcome_activity(make, db_session, service),
+            outcome_activity(make, db_session, service),
+        )
+        for number in range(people):
+            answer(make, first, 2, link=f"{service.id}-{number}", when=MARCH)
+            answer(make, later, 4, link=f"{service.id}-{number}", when=MAY)
+
+    # To the Hub, Riverside's 12 would give Hillside's 3 away (15 - 12): it is hidden.
+    as_hub = change_of(hub_outcomes(db_session, hub.id), SAFE)
+    assert as_hub.service(own.id).change.pairs.secondary
+    # Riverside's own staff see their 12; the Hub figure is the one hidden from them.
+    as_spoke = change_of(hub_outcomes(db_session, hub.id, viewer_service_id=own.id), SAFE)
+    assert as_spoke.service(own.id).change.pairs.count == 12
+    assert as_spoke.service(own.id).change.latest.cells[4].count == 12
+    assert not as_spoke.hub.change.shown
+
+
+def test_no_hub_cell_differs_from_a_spokes_own_by_fewer_than_k(make, db_session, hub):
+    own, other = make.service("Riverside Spoke", hub=hub), make.service("Hillside Spoke", hub=hub)
+    moves = {own: [(2, 4)] * 7 + [(3, 3)] * 5, other: [(2, 4)] * 3 + [(1, 1)] * 5}
+    for service, people in moves.items():
+        first, later = (
+            outcome_activity(make, db_session, service),
+            outcome_activity(make, db_session, service),
+        )
+        for number, (before, after) in enumerate(people):
+            answer(make, first, before, link=f"{service.id}-{number}", when=MARCH)
+            answer(make, later, after, link=f"{service.id}-{number}", when=MAY)
+
+    as_hub = change_of(hub_outcomes(db_session, hub.id), SAFE)
+    # Beside the Spokes too: 10 less Riverside's shown 7 gives Hillside's hidden 3.
+    assert as_hub.service(other.id).change.first.cells[2].display == "fewer than 5"
+    assert as_hub.hub.change.first.cells[2].suppressed
+    as_spoke = change_of(hub_outcomes(db_session, hub.id, viewer_service_id=own.id), SAFE)
+    assert as_spoke.hub.change.pairs.count == 20
+    first = as_spoke.hub.change.first.cells
+    # 10 - 7 would say three others first answered "a little true": hidden, with another.
+    assert first[2].display == "hidden" and first[1].display == "hidden"
+    assert first[3].count == 5
+    # Every answer given: the same for the cross-section (10 at code 2, 7 of them Riverside's).
+    answers = as_spoke.hub.answers.cells
+    assert answers[2].display == "hidden" and answers[4].display == "hidden"
+    assert answers[1].count == 10 and answers[3].count == 10
+    assert as_spoke.hub.change.moved.cells["up"].display == "hidden"
+
+
+def test_the_one_pass_count_agrees_with_the_rule_stated_plainly(make, db_session, hub):
+    """tally_outcomes (what the pages use) against linked_measures + pairs_by_group."""
+    import random
+    from datetime import timedelta
+
+    from participation.outcomes.change import answer_counts, linked_measures, pairs_by_group
+    from participation.outcomes.tally import tally_outcomes
+
+    rng = random.Random(19)
+    spokes = [make.service(f"Spoke {n}", hub=hub) for n in range(3)]
+    activities = [
+        outcome_activity(make, db_session, service, type_name)
+        for service in (hub, *spokes)
+        for type_name in ("Group work", "One-to-one work")
+    ]
+    for _ in range(150):
+        activity = rng.choice(activities)
+        link = rng.choice([None, *(f"person-{n}" for n in range(25))])
+        # Few distinct hours, so the submission id often decides which answer came first.
+        when = MARCH + timedelta(hours=rng.randrange(6))
+        answer(make, activity, rng.randint(1, 5), rng.choice([None, 1, 3, 5]), link=link, when=when)
+
+    ids = [hub.id, *(s.id for s in spokes)]
+    for filters in (OutcomeFilters(), OutcomeFilters(date(2026, 3, 10), date(2026, 3, 10))):
+        tally = tally_outcomes(db_session, ids, filters)
+        measures = linked_measures(db_session, ids, filters)
+        expected = {key: counts for key, counts in pairs_by_group(measures).items() if counts}
+        assert {key: counts for key, counts in tally.pairs.items() if counts} == expected
+        assert tally.answers == answer_counts(db_session, ids, filters)
+        assert tally.linked_people == len({m.link for m in measures})
+    assert expected  # the data made some pairs to compare
+
+
+def test_young_people_in_no_one_type_cannot_be_worked_out_by_subtracting(make, db_session, hub):
+    spoke = make.service("Riverside Spoke", hub=hub)
+    group = [outcome_activity(make, db_session, spoke) for _ in range(2)]
+    one_to_one = [outcome_activity(make, db_session, spoke, "One-to-one work") for _ in range(2)]
+    for number in range(12):
+        answer(make, group[0], 2, link=f"g{number}", when=MARCH)
+        answer(make, group[1], 4, link=f"g{number}", when=MAY)
+    for number in range(6):
+        answer(make, one_to_one[0], 3, link=f"o{number}", when=MARCH)
+        answer(make, one_to_one[1], 3, link=f"o{number}", when=MAY)
+    # Two young people answered first in group work, then one-to-one: a pair of the Hub and
+    # of the Spoke, but of neither type.
+    for number in range(2):
+        answer(make, group[0], 1, link=f"both{number}", when=MARCH)
+        answer(make, one_to_one[1], 5, link=f"both{number}", when=MAY)
+
+    safe = change_of(hub_outcomes(db_session, hub.id), SAFE)
+    assert safe.hub.change.pairs.count == 20
+    by_type = {g.label: g.change for g in safe.types}
+    assert by_type["Group work"].pairs.count == 12
+    # 20 - 12 - 6 would give the two away: one-to-one work is hidden.
+    assert by_type["One-to-one work"].pairs.display == "hidden"
+    # The Hub's 14 who moved up, less group work's 12, would say both moved up.
+    assert safe.hub.change.moved.cells["up"].suppressed
+    # Their Spoke's staff see the Spoke beside its types: the same protection.
+    as_spoke = change_of(hub_outcomes(db_session, hub.id, viewer_service_id=spoke.id), SAFE)
+    spoke_types = {g.label: g.change for g in as_spoke.service_types[spoke.id]}
+    assert spoke_types["One-to-one work"].pairs.display == "hidden"
+    assert as_spoke.service(spoke.id).change.moved.cells["up"].suppressed
