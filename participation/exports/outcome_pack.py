@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from sqlalchemy import String, select, type_coerce
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from participation.clock import utcnow
@@ -121,7 +121,7 @@ class OutcomePack:
 class _Record:
     submission_id: int
     activity_id: int
-    hour: datetime | str
+    hour: datetime
     language: str
     link_hash: str | None
     answers: dict[int, int] = field(default_factory=dict)  # question id -> code
@@ -163,8 +163,9 @@ def _read(
         Submission.submitted_hour >= period.start,
         Submission.submitted_hour < period.end,
     )
-    hour = type_coerce(Submission.submitted_hour, String)
-    query = select(Submission.id, hour, Submission.language, Submission.link_hash)
+    query = select(
+        Submission.id, Submission.submitted_hour, Submission.language, Submission.link_hash
+    )
     records = {
         sid: _Record(sid, activity.id, when, language, link)
         for sid, when, language, link in session.execute(query.where(*clauses))
@@ -180,10 +181,6 @@ def _read(
         if sid in records and choice in SCALE_CODES:
             records[sid].answers[question_id] = choice
     return list(records.values())
-
-
-def _month(hour: datetime | str) -> str:
-    return generalise_month(datetime.fromisoformat(hour) if isinstance(hour, str) else hour) or ""
 
 
 def column_name(key: str) -> str:
@@ -346,7 +343,7 @@ def build_outcome_pack(session: Session, scope: Service, period: Period) -> Outc
 
 def _quasi(item: NumberedActivity, record: _Record) -> tuple[object, ...]:
     activity = item.activity
-    month = _month(record.hour)
+    month = generalise_month(record.hour)
     return (
         item.number,
         activity.service.name,

@@ -102,12 +102,17 @@ def _empty(pack: OutcomePack) -> str:
     )
 
 
-def _blanked(pack: OutcomePack) -> str:
+def _linking(pack: OutcomePack) -> str:
+    said = describe_links(pack.linking, pack.k)
+    if not pack.linking.linked_people:
+        return said
     people = suppress_value(pack.linking.unlinked_people, pack.k)
     linked = suppress_value(pack.linking.linked_people, pack.k)
     return (
-        f"Linked young people in these rows: {linked.display}. Young people whose link was "
-        f"blanked: {people.display}."
+        f"{said} Because a young person's rows in different activities are checked together, "
+        f"a link never narrows anyone to fewer than {pack.k} young people. A row whose link "
+        "was blanked stays in the data, unlinked. Linked young people in these rows: "
+        f"{linked.display}. Young people whose link was blanked: {people.display}."
     )
 
 
@@ -156,10 +161,7 @@ def outcome_readme(pack: OutcomePack) -> str:
         wrap(
             f"- k-anonymity with k = {pack.k} (the largest k of the activities included): "
             f"{suppression}\n"
-            f"- {describe_links(pack.linking, pack.k)} Because a young person's rows in "
-            "different activities are checked together, a link never narrows anyone to fewer "
-            f"than {pack.k} young people. A blanked row stays in the data, unlinked.\n"
-            f"- {_blanked(pack)}\n"
+            f"- {_linking(pack)}\n"
             "- No internal ids: rows and activities are numbered in a random order made for "
             "this pack."
         ),

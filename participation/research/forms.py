@@ -123,6 +123,8 @@ class OutcomePackForm(FlaskForm):
     def validate(self, extra_validators=None) -> bool:
         """Check the fields, then that the months are in order."""
         valid = super().validate(extra_validators)
+        if self.service_id.errors:  # wtforms' own words for a value that is not a number
+            self.service_id.errors = ["Choose a Hub or a service."]
         if (
             self.month_from.data
             and self.month_to.data

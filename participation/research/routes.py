@@ -437,9 +437,10 @@ def outcome_pack():
     """The outcomes research pack: outcome answers across activities, linked per pack."""
     form = _outcome_form()
     db = get_session()
-    # Another Hub's service (or none) is not found, before any other check says more.
+    valid = form.validate()
+    # Another Hub's service (or none) is not found, whatever else is wrong.
     scope = _service(form.service_id.data) if form.service_id.data is not None else None
-    if scope is None or not form.validate():
+    if scope is None or not valid:
         return render_template("research/outcomes.html", form=form), 400
     first, last = form.month_from.data, form.month_to.data
     assert first is not None and last is not None  # both required, so validated
