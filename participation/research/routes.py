@@ -446,22 +446,27 @@ def outcome_pack():
     assert first is not None and last is not None  # both required, so validated
     period = Period(first, last)
     pack = build_outcome_pack(db, scope, period)
-    audit.record(
-        db,
-        "export_outcome_pack",
-        staff=current_user,
+    staff = current_user._get_current_object()
+    detail = {
+        "service_id": scope.id,
+        "format": "zip",
+        "scope": "hub" if len(pack.services) > 1 else "service",
+        "month_from": f"{period.first:%Y-%m}",
+        "month_to": f"{period.last:%Y-%m}",
+    }
+    record_started(db, staff, "export_outcome_pack", scope, **detail)
+    chunks = audited(
+        lambda _session: outcome_pack_chunks(pack),
+        staff=staff,
+        action="export_outcome_pack",
         target=scope,
-        service_id=scope.id,
-        format="zip",
-        scope="hub" if len(pack.services) > 1 else "service",
-        month_from=f"{period.first:%Y-%m}",
-        month_to=f"{period.last:%Y-%m}",
-        activities=len(pack.activities),
-        rows=len(pack.rows),
-        k=pack.k,
-        unlinked_rows=pack.linking.unlinked_rows,
+        outcome=lambda: {
+            "activities": len(pack.activities),
+            "rows": len(pack.rows),
+            "k": pack.k,
+            "unlinked_rows": pack.linking.unlinked_rows,
+        },
+        **detail,
     )
-    db.commit()
     filename = download_name(scope.name, "outcomes-research-pack", "zip")
-    response = Response(outcome_pack_chunks(pack), mimetype="application/zip")
-    return _attachment(response, filename)
+    return streamed(chunks, "application/zip", filename)

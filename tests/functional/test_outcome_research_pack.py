@@ -316,6 +316,11 @@ def test_a_spoke_sees_only_its_own_rows_and_never_another_hubs(
     lead = sign_in(make.staff("lead", other_hub), into=app.test_client())
     assert status(lead, hub.id) == 404 and status(lead, other_hub.id) == 200
 
+    hub_lead = sign_in(make.staff("lead", hub), into=app.test_client())
+    both = download(hub_lead, hub, tmp_path / "hub")
+    assert Counter(both["service"]) == {"Millbrook Spoke": 5, "Northgate Spoke": 5}
+    assert status(hub_lead, sibling.id) == 200 and status(hub_lead, other_hub.id) == 404
+
 
 @pytest.mark.parametrize(
     ("month_from", "month_to", "message"),
@@ -339,7 +344,7 @@ def test_a_bad_period_gets_a_friendly_error_and_nothing_is_recorded(
     assert response.mimetype == "text/html"
     assert message in text_of(response)
     recorded = make.session.scalars(
-        select(AuditEvent).where(AuditEvent.action == "export_outcome_pack")
+        select(AuditEvent).where(AuditEvent.action.like("export_outcome_pack%"))
     ).all()
     assert recorded == []
 
@@ -349,14 +354,19 @@ def test_every_download_is_audited_with_counts_only(
 ):
     download(sign_in(researcher), hub, tmp_path)
 
-    event = make.session.scalars(
-        select(AuditEvent).where(AuditEvent.action == "export_outcome_pack")
-    ).one()
+    events = make.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.action.like("export_outcome_pack%"))
+        .order_by(AuditEvent.id)
+    ).all()
+    assert [e.action for e in events] == ["export_outcome_pack_started", "export_outcome_pack"]
+    event = events[-1]
+    assert event.detail["outcome"] == "completed"
     assert event.staff_id == researcher.id and event.service_id == hub.id
     assert event.detail["rows"] == 17 and event.detail["activities"] == 2
     assert event.detail["month_from"] == "2026-03" and event.detail["month_to"] == "2026-05"
     assert event.detail["unlinked_rows"] == 3
-    recorded = json.dumps(event.detail)
+    recorded = json.dumps([e.detail for e in events])
     assert not any(stored in recorded for stored in linked_hub["common"])
 
 
