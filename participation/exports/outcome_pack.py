@@ -286,10 +286,9 @@ def _released(
     released: dict[Activity, ResearchRelease] = {}
     off = unreleased = 0
     for activity in activities:
-        release = get_release(session, activity, None)
         if not research_shareable(activity).shared:
             off += 1
-        elif release is None:
+        elif (release := get_release(session, activity, None)) is None:
             unreleased += 1
         else:
             released[activity] = release

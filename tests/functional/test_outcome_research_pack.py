@@ -124,6 +124,8 @@ def test_rows_come_only_from_released_consented_outcome_answers_of_the_hub_in_th
     other_hub = make.service("Eastfield Hub", kind="hub")
     elsewhere = outcome_activity(make, make.service("Eastfield Spoke", hub=other_hub))
     send(make, elsewhere, 6, values={"safe": 1})
+    never_released = outcome_activity(make, spoke)
+    send(make, never_released, 6, values={"safe": 1})
     release(make, asked, plain, elsewhere)
     send(make, asked, 5, values={"safe": 1})  # sent after the release: not released yet
 
@@ -151,6 +153,7 @@ def test_rows_come_only_from_released_consented_outcome_answers_of_the_hub_in_th
     text = readme(tmp_path)
     assert "1: Spring check-in (Millbrook Spoke, Group work; release 1)" in text
     assert "1 activity asking outcome questions did not ask young people to share" in text
+    assert "1 activity asking outcome questions had nothing released for research yet" in text
     assert "Workers were kind" not in (tmp_path / "outcomes.csv").read_text()
 
 
