@@ -170,11 +170,13 @@ def _read(
         sid: _Record(sid, activity.id, when, language, link)
         for sid, when, language, link in session.execute(query.where(*clauses))
     }
-    questions = _outcome_questions(activity)
-    answers = (
-        select(Answer.submission_id, Answer.question_id, Answer.choice)
-        .join(Submission, Submission.id == Answer.submission_id)
-        .where(*clauses, Answer.question_id.in_(list(questions)))
+    if not records:
+        return []
+    # The activity's own questions within the rows' id range, matched to the rows here: a join
+    # repeating the clauses makes SQLite scan a range of answers per row.
+    answers = select(Answer.submission_id, Answer.question_id, Answer.choice).where(
+        Answer.question_id.in_(list(_outcome_questions(activity))),
+        Answer.submission_id.between(min(records), max(records)),
     )
     for sid, question_id, choice in session.execute(answers):
         # Bank questions offer only the scale's codes; anything else is read as not answered.
