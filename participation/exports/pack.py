@@ -96,7 +96,8 @@ def zip_chunks(entries: Iterable[Entry], *, when: datetime | None = None) -> Ite
 # --- datapackage.json -----------------------------------------------------------------
 
 
-def _field(column: Column) -> dict[str, Any]:
+def field_descriptor(column: Column) -> dict[str, Any]:
+    """A Table Schema field for `column`: type, title, description, codes and constraints."""
     descriptor: dict[str, Any] = {"name": column.name, "type": column.type, "title": column.title}
     if column.description:
         descriptor["description"] = column.description
@@ -132,29 +133,36 @@ def datapackage(
         ),
         "created": exported_at.replace(microsecond=0).isoformat() + "Z",
         "kAnonymity": activity.k_threshold,
-        "resources": [
-            {
-                "profile": "tabular-data-resource",
-                "name": "responses",
-                "path": "responses.csv",
-                "format": "csv",
-                "mediatype": "text/csv",
-                "encoding": "utf-8",
-                "dialect": {"delimiter": ",", "quoteChar": '"', "header": True},
-                "schema": {
-                    "fields": [_field(column) for column in columns],
-                    "missingValues": list(MISSING_VALUES),
-                    "missingValueLabels": dict(MISSING_LABELS),
-                    "primaryKey": ["row"],
-                },
-            }
-        ],
+        "resources": [csv_resource("responses", [field_descriptor(c) for c in columns])],
+    }
+
+
+def csv_resource(name: str, fields: list[dict[str, Any]]) -> dict[str, Any]:
+    """A Tabular Data Resource for `name`.csv: its fields, missing codes, and "row" as key."""
+    return {
+        "profile": "tabular-data-resource",
+        "name": name,
+        "path": f"{name}.csv",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "dialect": {"delimiter": ",", "quoteChar": '"', "header": True},
+        "schema": {
+            "fields": fields,
+            "missingValues": list(MISSING_VALUES),
+            "missingValueLabels": dict(MISSING_LABELS),
+            "primaryKey": ["row"],
+        },
     }
 
 
 def datapackage_json(activity: Activity, columns: Sequence[Column], exported_at: datetime) -> bytes:
     """datapackage.json as UTF-8 bytes."""
-    descriptor = datapackage(activity, columns, exported_at)
+    return descriptor_json(datapackage(activity, columns, exported_at))
+
+
+def descriptor_json(descriptor: dict[str, Any]) -> bytes:
+    """A Data Package descriptor as indented UTF-8 JSON."""
     return json.dumps(descriptor, indent=2, ensure_ascii=False).encode("utf-8")
 
 
@@ -222,14 +230,16 @@ def write_sav_here(path: Path, columns: Sequence[Column], rows: Sequence[Sequenc
 # --- README.txt -----------------------------------------------------------------------
 
 
-def _wrap(text: str) -> str:
+def wrap(text: str) -> str:
+    """Fill each paragraph of `text` to 78 columns, for README.txt."""
     return "\n".join(
         textwrap.fill(paragraph, 78, break_long_words=False, break_on_hyphens=False)
         for paragraph in text.split("\n")
     )
 
 
-def _codebook(columns: Sequence[Column]) -> list[str]:
+def codebook(columns: Sequence[Column]) -> list[str]:
+    """README.txt lines naming each column with its codes or description."""
     lines = []
     for column in columns:
         lines.append(f"  {column.name}: {column.title}")
@@ -334,7 +344,7 @@ def readme_text(
         f"RESEARCH PACK: {activity.title}",
         "",
         "SCOPE",
-        _wrap(
+        wrap(
             f"Anonymised answers to the activity {activity.title!r}, run by "
             f"{activity.service.name} ({activity.participation_type.name}). "
             f"Opened: {opened}. Closed: {closed}. Exported on {when} (UTC). "
@@ -342,10 +352,10 @@ def readme_text(
         ),
     ]
     if explanation := _empty_explanation(activity, prepared, release):
-        sections += ["", _wrap(explanation)]
+        sections += ["", wrap(explanation)]
     sections += ["", "RELEASES", *_releases(releases, release)]
     sections += [
-        _wrap(
+        wrap(
             "Researchers get releases, not live data: each release is fixed when the lead "
             "makes it or the activity closes, and adds the answers of at least "
             f"{prepared.k} young people, so no single person's answers can be spotted "
@@ -354,11 +364,11 @@ def readme_text(
     ]
     sections += ["", "FILES"]
     sections += [f"  {name:<17} {what}" for name, what in files]
-    sections += ["", "CONSENT BASIS", _wrap(_consent_basis(activity, prepared))]
+    sections += ["", "CONSENT BASIS", wrap(_consent_basis(activity, prepared))]
     sections += [
         "",
         "WHAT WAS REMOVED OR MADE LESS PRECISE",
-        _wrap(
+        wrap(
             "- Young people never give names or contact details, and no internet addresses or "
             "device details are stored.\n"
             "- No internal ids: rows are shuffled for each release and the row column numbers "
@@ -373,7 +383,7 @@ def readme_text(
         ),
         "",
         "CODES",
-        _wrap(
+        wrap(
             "-1 = passed (the young person chose not to answer; every question can be "
             "skipped). -2 = suppressed to keep everyone anonymous, or text withheld. "
             "An empty cell = not applicable. Choices are option codes (see below and "
@@ -383,10 +393,10 @@ def readme_text(
         ),
         "",
         "COLUMNS",
-        *_codebook(columns),
+        *codebook(columns),
         "",
         "OPENING THE DATA",
-        _wrap(
+        wrap(
             "responses.csv is UTF-8, comma separated, with a header row. Text cells that "
             "began with = + - @ or a tab have an apostrophe added so that spreadsheets do not "
             "run them as formulas. Python: pandas.read_csv('responses.csv', "
@@ -395,7 +405,7 @@ def readme_text(
         ),
         "",
         "HOW TO CITE",
-        _wrap(
+        wrap(
             f"{activity.service.name} ({exported_at:%Y}). {activity.title}: anonymised "
             f"responses, k = {prepared.k} [data set]. Research pack exported from "
             f"Participation on {when}."

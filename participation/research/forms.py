@@ -1,14 +1,18 @@
-"""The form that chooses a report across activities: a service or a participation type, and dates."""
+"""The forms that choose what a report or pack across activities covers: a service and a period."""
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, SelectChoice, SelectField
+from wtforms import DateField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Optional
 
 from participation.clock import YEARS_MESSAGE, in_sane_years
 
 SCOPES = [SelectChoice("service", "A service"), SelectChoice("type", "A participation type")]
+MONTH_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}")
 FORMATS = [SelectChoice("pdf", "Report (PDF)"), SelectChoice("csv", "Figures (CSV)")]
 
 
@@ -62,6 +66,73 @@ class ScopeReportForm(FlaskForm):
             self.date_to.errors = [
                 *self.date_to.errors,
                 "The end date must be on or after the start date.",
+            ]
+            valid = False
+        return valid
+
+
+class MonthField(StringField):
+    """A month input ("2026-03"); its data is the first day of that month."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        """Parse the month, with a clear message when it is not a real one."""
+        text = (valuelist[0] if valuelist else "").strip()
+        self.raw_data = valuelist
+        if not text:
+            self.data = None
+            return
+        try:
+            if not MONTH_TEXT.fullmatch(text):
+                raise ValueError(text)
+            self.data = date(int(text[:4]), int(text[5:]), 1)
+        except ValueError as exc:
+            self.data = None
+            raise ValueError("Enter a real month, for example 2026-03.") from exc
+        if not in_sane_years(self.data):
+            raise ValueError(YEARS_MESSAGE)
+
+    def _value(self) -> str:
+        if self.data is not None:
+            return f"{self.data:%Y-%m}"
+        return self.raw_data[0] if self.raw_data else ""
+
+
+class OutcomePackForm(FlaskForm):
+    """Choose a Hub or service and whole months for an outcomes pack; sent with GET."""
+
+    class Meta:
+        csrf = False
+
+    service_id = SelectField(
+        "Hub or service",
+        coerce=int,
+        validate_choice=False,
+        validators=[InputRequired("Choose a Hub or a service.")],
+    )
+    month_from = MonthField(
+        "From (month)",
+        validators=[InputRequired("Enter the first month, for example 2026-01.")],
+        render_kw={"type": "month", "placeholder": "2026-01"},
+    )
+    month_to = MonthField(
+        "To (month)",
+        validators=[InputRequired("Enter the last month, for example 2026-06.")],
+        render_kw={"type": "month", "placeholder": "2026-06"},
+    )
+
+    def validate(self, extra_validators=None) -> bool:
+        """Check the fields, then that the months are in order."""
+        valid = super().validate(extra_validators)
+        if self.service_id.errors:  # wtforms' own words for a value that is not a number
+            self.service_id.errors = ["Choose a Hub or a service."]
+        if (
+            self.month_from.data
+            and self.month_to.data
+            and self.month_from.data > self.month_to.data
+        ):
+            self.month_to.errors = [
+                *self.month_to.errors,
+                "The last month must be the same as or after the first month.",
             ]
             valid = False
         return valid

@@ -31,6 +31,8 @@ from participation.exports import pdf as pdf_worker
 from participation.exports import releases
 from participation.exports import summary as reports
 from participation.exports.consent import research_shareable
+from participation.exports.outcome_pack import Period, build_outcome_pack
+from participation.exports.outcome_pack_files import outcome_pack_chunks
 from participation.exports.pack import research_pack_chunks
 from participation.exports.releases import get_release, release_selection, releases_of
 from participation.exports.responses import ResponseExport, service_selection
@@ -39,7 +41,7 @@ from participation.models import Activity, ParticipationType, ResearchRelease, S
 from participation.models.staff import ADMIN, LEAD, RESEARCHER
 from participation.problems import Forbidden
 from participation.research import bp
-from participation.research.forms import ScopeReportForm
+from participation.research.forms import OutcomePackForm, ScopeReportForm
 from participation.research.queries import activity_in_scope, research_activities
 from participation.research.streaming import audited, record_started
 
@@ -407,3 +409,64 @@ def scope_report():
         endpoint = f"research.type_summary_{fmt}"
         return redirect(url_for(endpoint, type_id=form.type_id.data, **args))
     return render_template("research/scope_report.html", form=form)
+
+
+# --- outcomes across activities: a Hub's or a service's outcome answers, linked ----------
+
+
+def _outcome_form() -> OutcomePackForm:
+    form = OutcomePackForm(request.args)
+    form.service_id.choices = [
+        SelectChoice(s.id, f"{s.name} and its Spokes" if s.kind == "hub" else s.name)
+        for s in visible_services(get_session(), current_user)
+    ]
+    return form
+
+
+@bp.get("/outcomes")
+@staff_required(*ROLES)
+def outcomes():
+    """Choose a Hub or service and whole months for an outcomes research pack."""
+    return render_template("research/outcomes.html", form=_outcome_form())
+
+
+@bp.get("/outcomes/pack.zip")
+@writes_database
+@staff_required(*ROLES)
+def outcome_pack():
+    """The outcomes research pack: outcome answers across activities, linked per pack."""
+    form = _outcome_form()
+    db = get_session()
+    valid = form.validate()
+    # Another Hub's service (or none) is not found, whatever else is wrong.
+    scope = _service(form.service_id.data) if form.service_id.data is not None else None
+    if scope is None or not valid:
+        return render_template("research/outcomes.html", form=form), 400
+    first, last = form.month_from.data, form.month_to.data
+    assert first is not None and last is not None  # both required, so validated
+    period = Period(first, last)
+    pack = build_outcome_pack(db, scope, period)
+    staff = current_user._get_current_object()
+    detail = {
+        "service_id": scope.id,
+        "format": "zip",
+        "scope": "hub" if len(pack.services) > 1 else "service",
+        "month_from": f"{period.first:%Y-%m}",
+        "month_to": f"{period.last:%Y-%m}",
+    }
+    record_started(db, staff, "export_outcome_pack", scope, **detail)
+    chunks = audited(
+        lambda _session: outcome_pack_chunks(pack),
+        staff=staff,
+        action="export_outcome_pack",
+        target=scope,
+        outcome=lambda: {
+            "activities": len(pack.activities),
+            "rows": len(pack.rows),
+            "k": pack.k,
+            "unlinked_rows": pack.linking.unlinked_rows,
+        },
+        **detail,
+    )
+    filename = download_name(scope.name, "outcomes-research-pack", "zip")
+    return streamed(chunks, "application/zip", filename)

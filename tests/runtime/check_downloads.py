@@ -37,6 +37,7 @@ PASSWORD = "demo-participation-2026"  # the published demo sign-in
 LEAD = "lead@hub.example.org"
 RESEARCHER = "researcher@hub.example.org"
 PACK_FILES = {"responses.csv", "datapackage.json", "README.txt", "responses.sav", "summary.pdf"}
+OUTCOME_PACK_FILES = {"outcomes.csv", "datapackage.json", "README.txt"}
 SVG = "{http://www.w3.org/2000/svg}"
 
 
@@ -194,6 +195,42 @@ def check_pack(data: bytes, title: str) -> str:
     )
 
 
+def outcome_pack_url(client: requests.Session, base_url: str) -> str:
+    """The outcomes pack of the first Hub or service on the form, over this year and last."""
+    page = client.get(f"{base_url}/research/outcomes", timeout=30).text
+    option = BeautifulSoup(page, "html.parser").select_one("select[name=service_id] option")
+    if option is None:
+        raise Broken("no Hub or service to choose on the outcomes pack form")
+    year = time.gmtime().tm_year
+    return (
+        f"{base_url}/research/outcomes/pack.zip?service_id={option['value']}"
+        f"&month_from={year - 1}-01&month_to={year}-12"
+    )
+
+
+def check_outcome_pack(data: bytes) -> str:
+    """Open the outcomes research pack ZIP: its files, datapackage.json and the CSV."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        damaged = archive.testzip()
+    except zipfile.BadZipFile as exc:
+        raise Broken(f"not a complete ZIP ({exc})") from exc
+    if damaged is not None or set(archive.namelist()) != OUTCOME_PACK_FILES:
+        raise Broken(f"the ZIP holds {sorted(archive.namelist())} (damaged: {damaged})")
+    with tempfile.TemporaryDirectory() as folder:
+        archive.extractall(folder)
+        report = frictionless.validate(str(Path(folder) / "datapackage.json"))
+        if not report.valid:
+            errors = report.flatten(["rowNumber", "fieldName", "type", "note"])
+            raise Broken(f"datapackage.json does not validate: {errors[:5]}")
+    header = archive.read("outcomes.csv").decode("utf-8").splitlines()[0].split(",")
+    if header[:2] != ["row", "link"]:
+        raise Broken(f"outcomes.csv begins {header[:2]}, not row, link")
+    rows = csv_rows(archive.read("outcomes.csv"))
+    linked = sum(1 for row in rows if row["link"])
+    return f"datapackage.json valid, {len(rows)} rows in outcomes.csv, {linked} linked"
+
+
 def check_answers_csv(data: bytes) -> str:
     """The anonymised answers CSV parses and has rows with a row number."""
     rows = csv_rows(data)
@@ -237,6 +274,7 @@ def planned_checks(
     answers = got(researcher, f"{research}/responses.csv", "text/csv")
     summary_pdf = got(researcher, f"{research}/summary.pdf", "application/pdf")
     summary_csv = got(researcher, f"{research}/summary.csv", "text/csv")
+    outcomes = got(researcher, outcome_pack_url(researcher, base_url), "application/zip")
     qr_png = got(lead, f"{studio}/qr.png", "image/png")
     qr_svg = got(lead, f"{studio}/qr.svg", "image/svg+xml")
     poster = got(lead, f"{studio}/poster.pdf", "application/pdf")
@@ -246,6 +284,7 @@ def planned_checks(
         ("answers CSV (researcher)", lambda: check_answers_csv(answers())),
         ("summary PDF (researcher)", lambda: check_pdf(summary_pdf(), title)),
         ("summary CSV (researcher)", lambda: check_summary_csv(summary_csv())),
+        ("outcomes research pack ZIP (researcher)", lambda: check_outcome_pack(outcomes())),
         ("QR code PNG (lead)", lambda: scans_to(Image.open(io.BytesIO(qr_png())), join_url)),
         ("QR code SVG (lead)", lambda: scans_to(svg_picture(qr_svg()), join_url)),
         ("poster PDF (lead)", lambda: check_pdf(poster(), title, code, join_url, pages=1)),
