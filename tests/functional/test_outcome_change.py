@@ -194,6 +194,8 @@ def test_a_spokes_view_hides_hub_cells_that_leave_a_few_elsewhere(make, db_sessi
     assert as_spoke.hub.change.first.cells[2].suppressed
     # Hub "completely true" latest is 9, all Hillside's: enough to show.
     assert as_spoke.hub.change.latest.cells[5].count == 9
+
+
 def test_a_spokes_own_staff_see_their_figure_when_another_spoke_is_small(make, db_session, hub):
     own, other = make.service("Riverside Spoke", hub=hub), make.service("Hillside Spoke", hub=hub)
     for service, people in ((own, 12), (other, 3)):
