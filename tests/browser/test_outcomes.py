@@ -3,7 +3,7 @@
 A young person answers an outcome check-in on their phone, makes a linking code from the
 four prompts, and a month later answers the next check-in with the same prompts. Twelve
 others in the same Spoke do too (stored directly, with the server's own key), and a second
-Spoke has only three. The Hub's lead sees the first Spoke's change over time, and "fewer
+Spoke has only three (and a third six). The Hub's lead sees the first Spoke's change over time, and "fewer
 than 5" for the second.
 """
 
@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from participation.clock import to_hour, utcnow
-from participation.models import Activity, Service, Submission
+from participation.models import Activity, Submission
 from participation.outcomes import bank, linking
 from tests.browser.conftest import sign_in
 from tests.browser.journeys import choose, heading, press, say_yes
@@ -25,7 +25,7 @@ from tests.helpers import PASSWORD
 
 pytestmark = pytest.mark.browser
 
-HUB, BIG, SMALL = "Brightwater Hub", "Harbour Spoke", "Cliff Spoke"
+HUB, BIG, SMALL, OTHER = "Brightwater Hub", "Harbour Spoke", "Cliff Spoke", "Dune Spoke"
 HUB_LEAD = "hub.lead@brightwater.example.org"
 SAFE = "outcome:feel-safe"
 HELP = "outcome:know-where-to-get-help"
@@ -44,8 +44,9 @@ def build_hub(live_server) -> dict[str, Any]:
         make.staff("lead", hub, email=HUB_LEAD)
         items = {item.key: item for item in bank.bank_for(session, hub.id)}
         questions = [bank.question_fields(items[SAFE]), bank.question_fields(items[HELP])]
-        for name in (BIG, SMALL):
+        for name in (BIG, SMALL, OTHER):
             spoke = make.service(name, hub=hub)
+            ids[name] = spoke.id
             for when in ("first", "latest"):
                 activity = make.activity(
                     spoke, questions=questions, title=f"{name} check-in ({when})"
@@ -123,9 +124,11 @@ def test_a_young_persons_answers_link_over_time_and_the_hub_lead_sees_the_change
         ).all()
     assert links == [link_of(live_server, ids["hub"], code)] * 2
 
-    # Twelve others in Harbour Spoke: nine feel safer, three the same. Cliff Spoke has three.
-    add_linked(live_server, ids, BIG, [(2, 4)] * 9 + [(3, 3)] * 3)
+    # Twelve others in Harbour Spoke: seven feel safer, five the same. Cliff Spoke has three,
+    # and Dune Spoke six (hidden beside Cliff's, so the Hub total can't give Cliff's away).
+    add_linked(live_server, ids, BIG, [(2, 4)] * 7 + [(3, 3)] * 5)
     add_linked(live_server, ids, SMALL, [(1, 3)] * 3)
+    add_linked(live_server, ids, OTHER, [(3, 4)] * 6)
 
     lead = visit("desktop")
     sign_in(lead, HUB_LEAD, PASSWORD)
@@ -133,12 +136,22 @@ def test_a_young_persons_answers_link_over_time_and_the_hub_lead_sees_the_change
     page = lead.page
     lead.check("outcomes page")
     lead.screenshot("hub lead outcomes")
-    with live_server.session() as session:
-        spokes = session.scalars(select(Service.name).where(Service.parent_id == ids["hub"])).all()
-    assert sorted(spokes) == [SMALL, BIG]
-    body = page.locator("main").inner_text()
-    assert "I feel safe." in body
-    harbour = page.locator("[data-group]", has_text=BIG).first
-    assert "13" in harbour.inner_text()
-    cliff = page.locator("[data-group]", has_text=SMALL).first
-    assert "fewer than 5" in cliff.inner_text()
+    safe = page.locator(f"section[data-key='{SAFE}']")
+    assert safe.get_by_role("heading", level=2).inner_text() == "I feel safe."
+    moved = safe.locator("[data-table='moved']")
+    harbour = moved.locator(f"tr[data-group='service-{ids[BIG]}']")
+    assert harbour.locator("[data-cell='pairs']").inner_text() == "13"
+    # With the young person who used the browser: eight went up, five stayed the same.
+    assert harbour.locator("[data-cell='up']").inner_text().startswith("8 ")
+    assert harbour.locator("[data-cell='same']").inner_text().startswith("5 ")
+    cliff = moved.locator(f"tr[data-group='service-{ids[SMALL]}']")
+    assert cliff.locator("[data-cell='pairs']").inner_text() == "fewer than 5"
+    dune = moved.locator(f"tr[data-group='service-{ids[OTHER]}']")
+    assert dune.locator("[data-cell='pairs']").inner_text() == "hidden"
+    # The chart and the table of numbers behind it are both there.
+    assert safe.locator("figure svg").count() == 1
+    first_latest = safe.locator("[data-table='first-latest']")
+    harbour_first = first_latest.locator(
+        f"tr[data-code='2'] td[data-group='service-{ids[BIG]}'][data-when='first']"
+    )
+    assert harbour_first.inner_text().startswith("8 ")
