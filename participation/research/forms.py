@@ -16,6 +16,14 @@ MONTH_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}")
 FORMATS = [SelectChoice("pdf", "Report (PDF)"), SelectChoice("csv", "Figures (CSV)")]
 
 
+def period_runs_forwards(date_from: DateField, date_to: DateField) -> bool:
+    """Whether a period's end is not before its start; if it is, say so on the end date."""
+    if date_from.data and date_to.data and date_from.data > date_to.data:
+        date_to.errors = [*date_to.errors, "The end date must be on or after the start date."]
+        return False
+    return True
+
+
 class DayField(DateField):
     """A date input whose error reads in plain English."""
 
@@ -62,13 +70,7 @@ class ScopeReportForm(FlaskForm):
         if self.scope.data in scopes and chosen.data not in {c.value for c in chosen.choices}:
             chosen.errors = [*chosen.errors, f"Choose a {chosen.label.text.lower()}."]
             valid = False
-        if self.date_from.data and self.date_to.data and self.date_from.data > self.date_to.data:
-            self.date_to.errors = [
-                *self.date_to.errors,
-                "The end date must be on or after the start date.",
-            ]
-            valid = False
-        return valid
+        return period_runs_forwards(self.date_from, self.date_to) and valid
 
 
 class MonthField(StringField):

@@ -11,7 +11,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from participation.clock import YEARS_MESSAGE, in_sane_years
 from participation.figures.text_answers import MAX_SEARCH
 from participation.follow_up.themes import MAX_NAME
-from participation.research.forms import DayField
+from participation.research.forms import DayField, period_runs_forwards
 
 OUTCOME_FORMATS = [
     SelectChoice("pdf", "PDF"),
@@ -85,10 +85,4 @@ class OutcomeReportForm(FlaskForm):
         if not self.service_id.errors and self.service_id.data not in offered:
             self.service_id.errors = [*self.service_id.errors, "Choose a service."]
             valid = False
-        if self.date_from.data and self.date_to.data and self.date_from.data > self.date_to.data:
-            self.date_to.errors = [
-                *self.date_to.errors,
-                "The end date must be on or after the start date.",
-            ]
-            valid = False
-        return valid
+        return period_runs_forwards(self.date_from, self.date_to) and valid

@@ -37,18 +37,24 @@ def answer(make, activity, safe, help_=None, *, link=None, when=MARCH):
     return make.submission(activity, values, link_hash=link, submitted_hour=when)
 
 
+def linked_pairs(make, db_session, service, moves):
+    """Young people with a code who answered feeling safe in March and May: (first, latest)."""
+    first, later = (outcome_activity(make, db_session, service) for _ in range(2))
+    for number, (before, after) in enumerate(moves):
+        link = f"{service.id}-{first.id}-{number}"
+        answer(make, first, before, link=link, when=MARCH)
+        answer(make, later, after, link=link, when=MAY)
+    return first, later
+
+
 def change_of(result, key):
     return next(q for q in result.questions if q.key == key)
 
 
 def test_a_linked_young_person_counts_once_from_first_to_latest_answer(make, db_session, hub):
     spoke = make.service("Riverside Spoke", hub=hub)
-    first, later = (outcome_activity(make, db_session, spoke) for _ in range(2))
     # Thirteen young people: seven feel safer in May, five the same, one less safe.
-    moves = [(2, 4)] * 7 + [(3, 3)] * 5 + [(4, 2)]
-    for number, (before, after) in enumerate(moves):
-        answer(make, first, before, link=f"person-{number}", when=MARCH)
-        answer(make, later, after, link=f"person-{number}", when=MAY)
+    first, _ = linked_pairs(make, db_session, spoke, [(2, 4)] * 7 + [(3, 3)] * 5 + [(4, 2)])
     answer(make, first, 1, when=MARCH)  # not linked: the cross-section only
 
     result = hub_outcomes(db_session, hub.id)
@@ -70,13 +76,7 @@ def test_a_linked_young_person_counts_once_from_first_to_latest_answer(make, db_
 def test_a_spoke_with_three_linked_young_people_shows_fewer_than_five(make, db_session, hub):
     big, small = make.service("Riverside Spoke", hub=hub), make.service("Hillside Spoke", hub=hub)
     for service, people in ((big, 12), (small, 3)):
-        first, later = (
-            outcome_activity(make, db_session, service),
-            outcome_activity(make, db_session, service),
-        )
-        for number in range(people):
-            answer(make, first, 2, link=f"{service.id}-{number}", when=MARCH)
-            answer(make, later, 4, link=f"{service.id}-{number}", when=MAY)
+        linked_pairs(make, db_session, service, [(2, 4)] * people)
 
     safe = change_of(hub_outcomes(db_session, hub.id), SAFE)
     hillside = safe.service(small.id).change
@@ -94,13 +94,7 @@ def test_a_spoke_sees_the_hub_figure_only_when_the_rest_of_the_hub_is_not_small(
 ):
     own, other = make.service("Riverside Spoke", hub=hub), make.service("Hillside Spoke", hub=hub)
     for service, people in ((own, 10), (other, 2)):
-        first, later = (
-            outcome_activity(make, db_session, service),
-            outcome_activity(make, db_session, service),
-        )
-        for number in range(people):
-            answer(make, first, 3, link=f"{service.id}-{number}", when=MARCH)
-            answer(make, later, 5, link=f"{service.id}-{number}", when=MAY)
+        linked_pairs(make, db_session, service, [(3, 5)] * people)
 
     as_hub = change_of(hub_outcomes(db_session, hub.id), SAFE)
     assert as_hub.hub.change.pairs.count == 12
@@ -129,14 +123,7 @@ def test_answers_in_different_activity_types_are_compared_within_each_type(make,
 
 
 def test_the_period_limits_which_answers_count(make, db_session, hub):
-    spoke = make.service("Riverside Spoke", hub=hub)
-    first, later = (
-        outcome_activity(make, db_session, spoke),
-        outcome_activity(make, db_session, spoke),
-    )
-    for number in range(6):
-        answer(make, first, 2, link=f"p{number}", when=MARCH)
-        answer(make, later, 4, link=f"p{number}", when=MAY)
+    linked_pairs(make, db_session, make.service("Riverside Spoke", hub=hub), [(2, 4)] * 6)
 
     spring = hub_outcomes(db_session, hub.id, OutcomeFilters(date(2026, 3, 1), date(2026, 3, 31)))
     safe = change_of(spring, SAFE)
@@ -147,10 +134,7 @@ def test_the_period_limits_which_answers_count(make, db_session, hub):
 def test_another_hubs_answers_never_count(make, db_session, hub):
     other_hub = make.service("Southport Hub", kind="hub")
     bank.ensure_standard(db_session, other_hub.id)
-    theirs = [outcome_activity(make, db_session, other_hub) for _ in range(2)]
-    for number in range(6):
-        answer(make, theirs[0], 2, link=f"p{number}", when=MARCH)
-        answer(make, theirs[1], 4, link=f"p{number}", when=MAY)
+    linked_pairs(make, db_session, other_hub, [(2, 4)] * 6)
 
     safe = change_of(hub_outcomes(db_session, hub.id), SAFE)
     assert safe.hub.answers.total.count == 0
@@ -164,10 +148,7 @@ def test_the_hub_figure_never_gives_away_a_spokes_hidden_cell(make, db_session, 
         # Three of Brook's six felt "a little" safe at first: hidden in Brook's own table.
         (brook, [(2, 4)] * 3 + [(4, 4)] * 3),
     ):
-        first, later = (outcome_activity(make, db_session, service) for _ in range(2))
-        for number, (before, after) in enumerate(moves):
-            answer(make, first, before, link=f"{service.id}-{number}", when=MARCH)
-            answer(make, later, after, link=f"{service.id}-{number}", when=MAY)
+        linked_pairs(make, db_session, service, moves)
 
     safe = change_of(hub_outcomes(db_session, hub.id), SAFE)
     assert safe.service(ashby.id).change.first.cells[2].count == 7
@@ -183,10 +164,7 @@ def test_the_hub_figure_never_gives_away_a_spokes_hidden_cell(make, db_session, 
 def test_a_spokes_view_hides_hub_cells_that_leave_a_few_elsewhere(make, db_session, hub):
     own, other = make.service("Riverside Spoke", hub=hub), make.service("Hillside Spoke", hub=hub)
     for service, moves in ((own, [(2, 4)] * 8), (other, [(2, 5)] * 3 + [(3, 5)] * 6)):
-        first, later = (outcome_activity(make, db_session, service) for _ in range(2))
-        for number, (before, after) in enumerate(moves):
-            answer(make, first, before, link=f"{service.id}-{number}", when=MARCH)
-            answer(make, later, after, link=f"{service.id}-{number}", when=MAY)
+        linked_pairs(make, db_session, service, moves)
 
     as_spoke = change_of(hub_outcomes(db_session, hub.id, viewer_service_id=own.id), SAFE)
     # Hub "a little true" first is 11: less Riverside's 8 leaves Hillside's 3.
@@ -199,13 +177,7 @@ def test_a_spokes_view_hides_hub_cells_that_leave_a_few_elsewhere(make, db_sessi
 def test_a_spokes_own_staff_see_their_figure_when_another_spoke_is_small(make, db_session, hub):
     own, other = make.service("Riverside Spoke", hub=hub), make.service("Hillside Spoke", hub=hub)
     for service, people in ((own, 12), (other, 3)):
-        first, later = (
-            outcome_activity(make, db_session, service),
-            outcome_activity(make, db_session, service),
-        )
-        for number in range(people):
-            answer(make, first, 2, link=f"{service.id}-{number}", when=MARCH)
-            answer(make, later, 4, link=f"{service.id}-{number}", when=MAY)
+        linked_pairs(make, db_session, service, [(2, 4)] * people)
 
     # To the Hub, Riverside's 12 would give Hillside's 3 away (15 - 12): it is hidden.
     as_hub = change_of(hub_outcomes(db_session, hub.id), SAFE)
@@ -221,13 +193,7 @@ def test_no_hub_cell_differs_from_a_spokes_own_by_fewer_than_k(make, db_session,
     own, other = make.service("Riverside Spoke", hub=hub), make.service("Hillside Spoke", hub=hub)
     moves = {own: [(2, 4)] * 7 + [(3, 3)] * 5, other: [(2, 4)] * 3 + [(1, 1)] * 5}
     for service, people in moves.items():
-        first, later = (
-            outcome_activity(make, db_session, service),
-            outcome_activity(make, db_session, service),
-        )
-        for number, (before, after) in enumerate(people):
-            answer(make, first, before, link=f"{service.id}-{number}", when=MARCH)
-            answer(make, later, after, link=f"{service.id}-{number}", when=MAY)
+        linked_pairs(make, db_session, service, people)
 
     as_hub = change_of(hub_outcomes(db_session, hub.id), SAFE)
     # Beside the Spokes too: 10 less Riverside's shown 7 gives Hillside's hidden 3.
