@@ -49,6 +49,7 @@ def staff_pages(live_server) -> list[tuple[str, str]]:
         ("dashboard", "/results/"),
         ("results: activities", "/results/activities"),
         ("outcomes over time", "/results/outcomes"),
+        ("outcomes report", "/results/outcomes/report"),
         ("results: one activity", f"/results/activities/{demo_id}"),
         ("results: written answers", f"/results/activities/{demo_id}/answers"),
         ("live screen", f"/results/activities/{demo_id}/present"),
@@ -62,6 +63,7 @@ def staff_pages(live_server) -> list[tuple[str, str]]:
         ("safeguarding phrases", "/results/safeguarding/phrases"),
         ("studio: activities", "/studio/"),
         ("studio: templates", "/studio/templates"),
+        ("studio: outcomes bank", "/studio/outcomes"),
         ("studio: activity", f"/studio/activities/{demo_id}"),
         ("studio: activity share", f"/studio/activities/{demo_id}/share"),
         ("studio: activity settings", f"/studio/activities/{demo_id}/settings"),
@@ -69,6 +71,7 @@ def staff_pages(live_server) -> list[tuple[str, str]]:
         ("studio: new activity", "/studio/activities/new"),
         ("studio: preview", f"/studio/activities/{demo_id}/preview"),
         ("research", "/research/"),
+        ("research: outcomes pack", "/research/outcomes"),
     ]
 
 
