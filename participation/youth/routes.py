@@ -220,7 +220,9 @@ def _render_step(
     }
     if step == "all":
         template = "youth/one_page.html"
-        context["items"] = [(q, display_value(q, draft.answer(q.id))) for q in questions]
+        context["items"] = items = [(q, display_value(q, draft.answer(q.id))) for q in questions]
+        # Nothing entered and nothing wrong: the questions are drawn as kept (youth/markup.py).
+        context["blank"] = not by_id and all(answer is None for _, answer in items)
     elif questions:
         template = "youth/question.html"
         question = questions[0]

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from flask import render_template_string
 
+from participation.activities import snapshot
 from participation.youth import markup
 from tests.functional.youth_journey import Journey, field_name
 
@@ -69,3 +71,23 @@ def test_a_changed_question_is_drawn_afresh(app, make, db_session):
     after = first_page(app, activity)
     assert "How was the trip to the coast?" in after
     assert "How was the trip to the coast?" not in before
+
+
+@pytest.mark.parametrize("easy", [False, True])
+def test_the_kept_one_page_blocks_are_the_blocks_drawn_with_nothing_entered(app, make, easy):
+    activity = make.activity(one_page=True)
+    data = snapshot.from_model(activity)
+    both = (
+        '{% from "youth/components/question_blocks.html" import question_blocks, blank_blocks %}'
+        "{{ blank_blocks(activity, easy) }}|{{ question_blocks(items, {}, easy, total) }}"
+    )
+    with app.test_request_context("/answers"):
+        kept, drawn = render_template_string(
+            both,
+            activity=data,
+            easy=easy,
+            items=[(question, None) for question in data.questions],
+            total=len(data.questions),
+        ).split("|")
+    assert kept == drawn
+    assert kept.count('class="question-block"') == len(data.questions)
