@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import func, select
 
-from participation.models import OutcomeQuestion, Submission
+from participation.models import Activity, OutcomeQuestion, Submission
 from participation.outcomes import bank
 from tests.helpers import page, text_of
 
@@ -302,6 +302,27 @@ def test_new_and_withdrawn_answers_show_at_once(make, sign_in, db_session, hub, 
     rows = moved_rows(page(client.get(URL)))
     assert rows["Riverside Spoke"][0] == "13"
     assert rows["Whole Hub: Northgate Hub, all services"][0] == "23"
+
+
+def test_answers_unlinked_by_their_code_leave_the_comparison_at_once(
+    make, sign_in, db_session, hub, spokes
+):
+    """Removing linked answers past the window clears their link: no count shows it."""
+    riverside, _ = spokes
+    client = sign_in(make.staff("lead", hub))
+    assert moved_rows(page(client.get(URL)))["Riverside Spoke"][0] == "12"
+    one_person = db_session.scalar(
+        select(Submission.link_hash)
+        .join(Activity, Activity.id == Submission.activity_id)
+        .where(Activity.service_id == riverside.id, Submission.link_hash.is_not(None))
+        .limit(1)
+    )
+    for submission in db_session.scalars(
+        select(Submission).where(Submission.link_hash == one_person)
+    ):
+        submission.link_hash = None
+    db_session.flush()
+    assert moved_rows(page(client.get(URL)))["Riverside Spoke"][0] == "11"
 
 
 def test_a_new_hub_with_no_outcome_questions_yet_shows_the_empty_page(make, sign_in, db_session):
