@@ -275,15 +275,14 @@ def fingerprint(
     an activity moved to another service or type changes `questions`. The answers' count
     and sum of choices catch the one case ids alone can miss (SQLite giving a new
     submission the id of the newest one, just withdrawn). The count of linked submissions
-    catches a young person unlinking their older answers with their code.
+    everywhere (from the link hash's own index) catches a young person unlinking their
+    older answers with their code.
     """
+    linked = db.execute(select(func.count(Submission.link_hash))).scalar()
     submissions = db.execute(
-        select(
-            func.count(),
-            func.max(Submission.id),
-            func.sum(Submission.id),
-            func.count(Submission.link_hash),
-        ).where(Submission.activity_id.in_(sorted(activity_ids)), *period_clauses(filters))
+        select(func.count(), func.max(Submission.id), func.sum(Submission.id)).where(
+            Submission.activity_id.in_(sorted(activity_ids)), *period_clauses(filters)
+        )
     ).one()
     answers = db.execute(
         select(func.count(), func.sum(Answer.choice)).where(
@@ -295,6 +294,7 @@ def fingerprint(
         filters,
         tuple(submissions),
         tuple(answers),
+        linked,
     )
 
 
