@@ -69,7 +69,7 @@ class Answer(Base):
     __table_args__ = (
         # Result figures read these indexes and never the table (see answer_queries.py).
         Index("ix_answers_question_choice", "question_id", "choice", "part"),
-        Index("ix_answers_question_submission", "question_id", "submission_id"),
+        Index("ix_answers_question_submission", "question_id", "submission_id", "choice"),
         Index("ix_answers_submission", "submission_id"),
         # Text answers only: the live screen's approved answers and the moderation list.
         Index(

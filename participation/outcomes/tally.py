@@ -121,27 +121,37 @@ def roll_up(spans: Spans, asked: list[tuple[int, int, str]], tally: Tally) -> No
 
     A young person is `link * len(asked) + index` of the question asked. Most answer a
     question in one activity: their one pair counts the same in all four groups, so those
-    are counted together and spread to the groups at the end.
+    are counted together and spread to the groups at the end. Only the few who answered the
+    same question in several activities are rolled up one by one.
     """
     width = len(asked)
-    people: dict[tuple[int, str], list[tuple[int, int, int]]] = defaultdict(list)
+    key_ids: dict[str, int] = {}
+    key_of_index = [key_ids.setdefault(key, len(key_ids)) for _, _, key in asked]
+    keys = max(len(key_ids), 1)
+    # One slot per young person and question key: the first measure-set seen, and every
+    # one where there are several.
+    alone: dict[int, int] = {}
+    several: dict[int, list[int]] = {}
     for person in spans.count:
         link, index = divmod(person, width)
-        service_id, type_id, key = asked[index]
-        people[(link, key)].append((service_id, type_id, person))
+        slot = link * keys + key_of_index[index]
+        other = alone.setdefault(slot, person)
+        if other != person:
+            several.setdefault(slot, [other]).append(person)
     alike: Counter[tuple[int, int, str, int, int]] = Counter()
     first, latest, times = spans.first, spans.latest, spans.count
-    for (_, key), cells in people.items():
-        if len(cells) > 1:
-            _person_pairs(key, cells, spans, tally.pairs)
+    for slot, person in alone.items():
+        if slot in several or times[person] < 2:  # Spans.pair, inlined
             continue
-        service_id, type_id, person = cells[0]
-        if times[person] >= 2:  # Spans.pair, inlined
-            alike[(service_id, type_id, key, first[person] % SHIFT, latest[person] % SHIFT)] += 1
+        service_id, type_id, key = asked[person % width]
+        alike[(service_id, type_id, key, first[person] % SHIFT, latest[person] % SHIFT)] += 1
+    for people in several.values():
+        cells = [(*asked[person % width][:2], person) for person in people]
+        _person_pairs(asked[people[0] % width][2], cells, spans, tally.pairs)
     for (service_id, type_id, key, before, after), count in alike.items():
         for group in groups_of(service_id, type_id):
             tally.pairs[(group, key)][(before, after)] += count
-    tally.linked_people = len({link for link, _ in people})
+    tally.linked_people = len({slot // keys for slot in alone})
 
 
 def tally_rows(
