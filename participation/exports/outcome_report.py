@@ -31,13 +31,11 @@ from participation.outcomes.change import (
     SAME,
     UP,
     GroupChange,
-    HubOutcomes,
     OutcomeChange,
     OutcomeFilters,
     hub_outcomes,
-    linked_measures,
 )
-from participation.privacy.suppression import Cell, suppress_value
+from participation.privacy.suppression import Cell
 
 TITLE_PREFIX = "Outcomes over time"
 MOVED_COLUMNS = ("", "Young people with two answers", "Moved up", "Stayed the same", "Moved down")
@@ -289,13 +287,6 @@ def _method(k: int, spoke: bool) -> tuple[str, ...]:
     )
 
 
-def _linked_people(session: Session, outcomes: HubOutcomes, service: Service) -> Cell:
-    if service.id == outcomes.hub.id:
-        return outcomes.linked_people
-    measures = linked_measures(session, [service.id], outcomes.filters)
-    return suppress_value(len({m.link for m in measures}), outcomes.k)
-
-
 def outcome_report(
     session: Session, service: Service, filters: OutcomeFilters, *, k: int = DEFAULT_K
 ) -> OutcomeReport:
@@ -306,7 +297,7 @@ def outcome_report(
         session, hub_id, filters, k=k, viewer_service_id=service.id if spoke else None
     )
     hub = outcomes.hub
-    linked = _linked_people(session, outcomes, service)
+    linked = outcomes.linked_people_in(service)
     sections: list[OutcomeSection] = []
     for question in outcomes.questions:
         groups = _groups(question, service, hub)

@@ -15,24 +15,22 @@ reveal a hidden Spoke.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from participation.models import Activity, Answer, OutcomeQuestion, Question, Service, Submission
+from participation.models import OutcomeQuestion, Service
 from participation.models.services import ParticipationType
-from participation.outcomes.bank import KEY_PREFIX, SCALE_CODES
+from participation.outcomes.bank import SCALE_CODES
 from participation.outcomes.tally import (
     HUB_GROUP,
     Group,
     OutcomeFilters,
     TallyCache,
     groups_of,
-    period_clauses,
     tally_outcomes,
 )
 from participation.privacy.suppression import Cell, SuppressedTable, suppress, suppress_value
@@ -41,41 +39,6 @@ K = TypeVar("K", int, str)
 DEFAULT_K = 5
 UP, SAME, DOWN = "up", "same", "down"
 MOVES = (UP, SAME, DOWN)
-
-
-@dataclass(frozen=True)
-class Measure:
-    """One linked answer to an outcome question, in the order it was given."""
-
-    link: str
-    service_id: int
-    type_id: int
-    key: str
-    choice: int
-
-
-def pairs_by_group(
-    measures: Iterable[Measure],
-) -> dict[tuple[Group, str], Counter[tuple[int, int]]]:
-    """For each (group, question key): how many young people went from first to latest answer.
-
-    `measures` must come oldest first. A young person with one answer in a group is not a pair.
-    """
-    first: dict[tuple[Group, str, str], int] = {}
-    latest: dict[tuple[Group, str, str], int] = {}
-    times: Counter[tuple[Group, str, str]] = Counter()
-    for measure in measures:
-        for group in groups_of(measure.service_id, measure.type_id):
-            person = (group, measure.key, measure.link)
-            first.setdefault(person, measure.choice)
-            latest[person] = measure.choice
-            times[person] += 1
-    pairs: dict[tuple[Group, str], Counter[tuple[int, int]]] = defaultdict(Counter)
-    for person, count in times.items():
-        if count >= 2:
-            group, key, _ = person
-            pairs[(group, key)][(first[person], latest[person])] += 1
-    return pairs
 
 
 @dataclass(frozen=True)
@@ -209,6 +172,14 @@ class HubOutcomes:
     k: int
     filters: OutcomeFilters
     linked_people: Cell
+    # Each service's own young people with a linked answer, suppressed.
+    linked_by_service: dict[int, Cell] = field(default_factory=dict)
+
+    def linked_people_in(self, service: Service) -> Cell:
+        """How many young people used a code in one service (the Hub's figure for the Hub)."""
+        if service.id == self.hub.id:
+            return self.linked_people
+        return self.linked_by_service.get(service.id, suppress_value(0, self.k))
 
     @property
     def any_measures(self) -> bool:
@@ -221,72 +192,6 @@ def hub_services(session: Session, hub_id: int) -> list[Service]:
     query = select(Service).where(or_(Service.id == hub_id, Service.parent_id == hub_id))
     found = list(session.scalars(query))
     return sorted(found, key=lambda s: (s.id != hub_id, s.name.casefold()))
-
-
-def _outcome_answers(
-    service_ids: Sequence[int], filters: OutcomeFilters
-) -> list[ColumnElement[bool]]:
-    return [
-        Activity.service_id.in_(service_ids),
-        Question.key.startswith(KEY_PREFIX, autoescape=True),
-        Answer.choice.is_not(None),
-        *period_clauses(filters),
-    ]
-
-
-def linked_measures(
-    session: Session, service_ids: Sequence[int], filters: OutcomeFilters
-) -> list[Measure]:
-    """Every linked outcome answer in these services and the period, oldest first.
-
-    `hub_outcomes` counts with `tally.tally_outcomes` instead (one pass, no objects per
-    answer); this and `pairs_by_group` state the rule plainly and check it in tests.
-    """
-    query = (
-        select(
-            Submission.link_hash,
-            Activity.service_id,
-            Activity.participation_type_id,
-            Question.key,
-            Answer.choice,
-        )
-        .select_from(Answer)
-        .join(Submission, Submission.id == Answer.submission_id)
-        .join(Question, Question.id == Answer.question_id)
-        .join(Activity, Activity.id == Submission.activity_id)
-        .where(Submission.link_hash.is_not(None), *_outcome_answers(service_ids, filters))
-        .order_by(Submission.submitted_hour, Submission.id)
-    )
-    return [
-        Measure(str(link), service_id, type_id, key, int(choice or 0))
-        for link, service_id, type_id, key, choice in session.execute(query)
-    ]
-
-
-def answer_counts(
-    session: Session, service_ids: Sequence[int], filters: OutcomeFilters
-) -> dict[tuple[Group, str], Counter[int]]:
-    """Every outcome answer (linked or not) per group, question key and scale code."""
-    query = (
-        select(
-            Activity.service_id,
-            Activity.participation_type_id,
-            Question.key,
-            Answer.choice,
-            func.count(),
-        )
-        .select_from(Answer)
-        .join(Submission, Submission.id == Answer.submission_id)
-        .join(Question, Question.id == Answer.question_id)
-        .join(Activity, Activity.id == Submission.activity_id)
-        .where(*_outcome_answers(service_ids, filters))
-        .group_by(Activity.service_id, Activity.participation_type_id, Question.key, Answer.choice)
-    )
-    counts: dict[tuple[Group, str], Counter[int]] = defaultdict(Counter)
-    for service_id, type_id, key, choice, count in session.execute(query):
-        for group in groups_of(service_id, type_id):
-            counts[(group, key)][int(choice or 0)] += count
-    return counts
 
 
 # The young people of a parent group who are in no one child group (their first and latest
@@ -440,6 +345,10 @@ def hub_outcomes(
         k=k,
         filters=filters,
         linked_people=suppress_value(tally.linked_people, k),
+        linked_by_service={
+            service_id: suppress_value(count, k)
+            for service_id, count in tally.linked_by_service.items()
+        },
     )
 
 
@@ -525,18 +434,14 @@ __all__ = [
     "Group",
     "GroupChange",
     "HubOutcomes",
-    "Measure",
     "OutcomeChange",
     "OutcomeFilters",
     "TallyCache",
-    "answer_counts",
     "beside",
     "change_table",
     "groups_of",
     "hidden_children",
     "hub_outcomes",
     "hub_services",
-    "linked_measures",
     "margins",
-    "pairs_by_group",
 ]

@@ -66,6 +66,8 @@ class Tally:
     pairs: Pairs = field(default_factory=lambda: defaultdict(Counter))
     answers: Answers = field(default_factory=lambda: defaultdict(Counter))
     linked_people: int = 0
+    # Young people with a linked answer in each service (one counted once per service).
+    linked_by_service: Counter[int] = field(default_factory=Counter)
 
 
 # A measure is packed into one int, position * SHIFT + choice, so that min() of a young
@@ -128,13 +130,18 @@ def roll_up(spans: Spans, asked: list[tuple[int, int, str]], tally: Tally) -> No
     key_ids: dict[str, int] = {}
     key_of_index = [key_ids.setdefault(key, len(key_ids)) for _, _, key in asked]
     keys = max(len(key_ids), 1)
+    service_ids = list(dict.fromkeys(service_id for service_id, _, _ in asked))
+    services = max(len(service_ids), 1)
+    service_of_index = [service_ids.index(service_id) for service_id, _, _ in asked]
     # One slot per young person and question key: the first measure-set seen, and every
     # one where there are several.
     alone: dict[int, int] = {}
     several: dict[int, list[int]] = {}
+    in_service: set[int] = set()  # link * services + the service's number
     for person in spans.count:
         link, index = divmod(person, width)
         slot = link * keys + key_of_index[index]
+        in_service.add(link * services + service_of_index[index])
         other = alone.setdefault(slot, person)
         if other != person:
             several.setdefault(slot, [other]).append(person)
@@ -152,6 +159,7 @@ def roll_up(spans: Spans, asked: list[tuple[int, int, str]], tally: Tally) -> No
         for group in groups_of(service_id, type_id):
             tally.pairs[(group, key)][(before, after)] += count
     tally.linked_people = len({slot // keys for slot in alone})
+    tally.linked_by_service = Counter(service_ids[slot % services] for slot in in_service)
 
 
 def tally_rows(
