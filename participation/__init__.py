@@ -13,7 +13,10 @@ from participation.extensions import babel, csrf, make_limiter
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the Flask app; `config` overrides settings (tests pass a database URL here)."""
     app = Flask(__name__, instance_relative_config=True)
+    from participation import templating
     from participation.config import load_settings
+
+    app.jinja_environment = templating.Environment
 
     app.config.from_mapping(load_settings(Path(app.instance_path), config))
     if app.config["PROXY_COUNT"]:
@@ -22,7 +25,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         # Flask declares wsgi_app a method; wrapping it in middleware is Flask's documented way.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"])  # type: ignore[method-assign]
 
-    from participation import db, errors, logging_setup, security, templating
+    from participation import db, errors, logging_setup, security
     from participation.auth import access
 
     logging_setup.init_app(app)

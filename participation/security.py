@@ -43,6 +43,15 @@ CSP = "; ".join(
 )
 
 
+_ALWAYS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "no-referrer"),
+    ("X-Frame-Options", "DENY"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+)
+
+
 class IdConverter(IntegerConverter):
     """The `int` URL converter, refusing numbers beyond any database id (so a 404, not a 500)."""
 
@@ -67,13 +76,21 @@ def refuse_control_characters() -> None:
     """
     if _CONTROL.search(request.path):
         raise BadInput(CONTROL_ADVICE)
-    pairs = chain(request.args.items(multi=True), request.form.items(multi=True))
-    if not any(_CONTROL.search(text) for pair in pairs for text in pair):
+    if not (_holds_control(request.args) or _holds_control(request.form)):
         return
     if not is_youth_path(request.path):
         raise BadInput(CONTROL_ADVICE)
     request.args = _without_controls(request.args)
     request.form = _without_controls(request.form)
+
+
+def _holds_control(values: MultiDict[str, str]) -> bool:
+    # One search over every name and value run together: a form of ten answers costs one
+    # regular-expression call instead of twenty.
+    return (
+        bool(values)
+        and _CONTROL.search("".join(chain.from_iterable(values.items(multi=True)))) is not None
+    )
 
 
 def _without_controls(values: MultiDict[str, str]) -> ImmutableMultiDict[str, str]:
@@ -87,11 +104,8 @@ def add_security_headers(response: Response) -> Response:
     """Add CSP, nosniff, no-referrer, HSTS (over HTTPS) and caching rules."""
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CSP)
-    headers["X-Content-Type-Options"] = "nosniff"
-    headers["Referrer-Policy"] = "no-referrer"
-    headers["X-Frame-Options"] = "DENY"
-    headers["Cross-Origin-Opener-Policy"] = "same-origin"
-    headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
+    # No view sets these, so they are appended rather than each searched for and replaced.
+    headers.extend(_ALWAYS)
     if request.is_secure or request.headers.get("X-Forwarded-Proto") == "https":
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
     if request.endpoint != "static":

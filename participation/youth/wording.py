@@ -11,17 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from flask_babel import force_locale, get_locale, gettext
+from flask_babel import force_locale, gettext
 
 from participation.activities.kinds import THREE_BOX_PROMPTS
 from participation.youth import translating
 from participation.youth.preferences import ENGLISH
-
-
-def shown_language() -> str:
-    """The language pages are being drawn in now ("en" or "cy")."""
-    locale = get_locale()
-    return locale.language if locale is not None else ENGLISH
+from participation.youth.translating import shown_language
 
 
 def _get(thing: Any, name: str, default: Any = None) -> Any:
