@@ -1,11 +1,13 @@
-"""The templates' gettext callables mean exactly what Jinja's own "new style" gettext means."""
+"""The templates' gettext and url_for mean exactly what Jinja's and Flask's own mean."""
 
 from __future__ import annotations
 
 import pytest
-from flask import Flask, render_template_string, session
+from flask import Flask, render_template_string, session, url_for
 from flask_babel import get_translations
 from jinja2 import Environment
+
+from participation import templating
 
 SNIPPETS = [
     "{{ _('Thank you') }}",
@@ -59,3 +61,22 @@ def test_a_global_added_after_a_template_was_loaded_is_seen_by_it(app: Flask):
             assert render_template_string(source) == "seen"
     finally:
         del app.jinja_env.globals["later_global"]
+
+
+def test_remembered_addresses_are_flasks_own_wherever_the_app_is_mounted(app: Flask):
+    calls = [
+        ("static", {"filename": "app.css"}),
+        ("youth.leave", {}),
+        ("youth.join_code", {"code": "ABC123"}),
+        ("youth.join_code", {"code": "ABC123", "start": 1}),
+        ("youth.join_code", {"code": "ABC123", "start": True}),
+        ("youth.join_code", {"code": "ABC123", "tags": ["a", "b"]}),
+    ]
+    for root in ("", "/feedback", ""):
+        with app.test_request_context("/join", base_url=f"http://localhost{root}/"):
+            for endpoint, values in calls:
+                assert templating.url_for(endpoint, **values) == url_for(endpoint, **values)
+            assert templating.url_for("youth.leave").startswith(f"{root}/")
+            assert templating.url_for("youth.leave", _external=True) == url_for(
+                "youth.leave", _external=True
+            )
