@@ -8,6 +8,7 @@ final send, except counting a join when a young person says yes.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 from flask import current_app, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError, validate_csrf
@@ -420,7 +421,9 @@ def submit():
         flagged=result.flagged,
         kiosk=False,
         kiosk_start=None,
-        draft_token=drafts.encode(draft),
+        # For the switches, which re-post the send and are shown this page again. The answers
+        # are stored now and a repeat only replays, so the page no longer carries them.
+        draft_token=drafts.encode(replace(draft, answers={})),
     )
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from participation.models import Answer, ConsentVersion, Submission
-from tests.functional.youth_journey import Journey, field_name
+from participation.youth.draft import decode
+from tests.functional.youth_journey import Journey, field_name, hidden_fields, submissions_of
 from tests.helpers import page, text_of
 
 
@@ -171,3 +172,30 @@ def test_leads_give_welsh_wording_and_the_preview_shows_both(client, make, db_se
     assert "Trist iawn" in welsh.get_text() and "Pasio" in welsh.get_text()
     ids = [element["id"] for element in preview.find_all(id=True)]
     assert len(ids) == len(set(ids)), "the two languages' inputs need their own ids"
+
+
+def test_the_thanks_page_switches_language_without_carrying_the_answers(
+    app, client, make, db_session
+):
+    activity = make.activity()
+    text_question = next(q for q in activity.questions if q.kind == "free_text")
+    journey = Journey(client, activity)
+    journey.consent()
+    journey.press("next", {field_name(activity.questions[0]): "2"})
+    while journey.soup.find(class_="progress"):
+        fields = {}
+        if journey.soup.find("textarea", attrs={"name": field_name(text_question)}):
+            fields = {field_name(text_question): "The synthetic snack table answer"}
+        journey.press("next", fields)
+    thanks = journey.send()
+    code = page(thanks).find(id="withdrawal-code").get_text()
+    with app.app_context():
+        carried = decode(hidden_fields(thanks)["draft"])
+    assert carried is not None and carried.answers == {}
+    assert "synthetic snack table" not in thanks.get_data(as_text=True)
+    welsh = journey.press(None, url="/answers/send", lang="cy")
+    assert page(welsh).h1.get_text() == "Diolch"
+    assert page(welsh).find(id="withdrawal-code").get_text() == code
+    assert len(submissions_of(db_session, activity)) == 1
+    stored = db_session.scalars(select(Answer.text).where(Answer.text.is_not(None))).all()
+    assert "The synthetic snack table answer" in stored
