@@ -7,8 +7,6 @@ import functools
 import io
 from urllib.parse import quote
 
-import qrcode
-import qrcode.constants
 from markupsafe import Markup, escape
 from PIL import Image
 
@@ -22,6 +20,10 @@ def join_url(base_url: str, code: str) -> str:
 
 @functools.lru_cache(maxsize=64)
 def _matrix(data: str) -> tuple[tuple[bool, ...], ...]:
+    # Imported here, not at the top: most workers never draw a code, and it slows their boot.
+    import qrcode
+    import qrcode.constants
+
     # High error correction: codes are scanned off projectors, through glare and from handouts.
     qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_H, border=QUIET_ZONE)
     qr.add_data(data)
