@@ -20,11 +20,12 @@ HEAVY = (
     "pyreadstat",
     "numpy",
     "weasyprint",
-    # Staff-only: passkeys, PowerPoint and Word reports, QR codes, password strength.
+    # Staff-only: passkeys, PowerPoint and Word reports, QR codes and images, password strength.
     "webauthn",
     "pptx",
     "docx",
     "qrcode",
+    "PIL",
     "zxcvbn",
 )
 
