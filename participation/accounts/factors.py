@@ -11,31 +11,22 @@ import hmac
 import json
 import secrets
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import pyotp
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
-from webauthn import (
-    generate_authentication_options,
-    generate_registration_options,
-    options_to_json,
-    verify_authentication_response,
-    verify_registration_response,
-)
-from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
-from webauthn.helpers.exceptions import WebAuthnException
-from webauthn.helpers.structs import (
-    AuthenticatorSelectionCriteria,
-    PublicKeyCredentialDescriptor,
-    ResidentKeyRequirement,
-    UserVerificationRequirement,
-)
 
 from participation.clock import utcnow
 from participation.models import Passkey, RecoveryCode, Staff
 from participation.problems import Conflict, FieldProblem
+
+if TYPE_CHECKING:
+    from webauthn.helpers.structs import PublicKeyCredentialDescriptor
+
+# webauthn (with its OpenSSL bindings) is imported inside the passkey functions below: only
+# staff use passkeys, and loading it at import would cost every new worker's boot.
 
 ISSUER = "Participation"
 RECOVERY_CODE_COUNT = 10
@@ -186,12 +177,36 @@ def has_second_factor(session: Session, staff: Staff) -> bool:
     return bool(staff.totp_secret) or bool(_passkeys(session, staff))
 
 
+def challenge_text(challenge: bytes) -> str:
+    """A WebAuthn challenge as base64url text, to keep in the session cookie."""
+    from webauthn.helpers import bytes_to_base64url
+
+    return bytes_to_base64url(challenge)
+
+
+def challenge_bytes(text: str) -> bytes:
+    """The challenge kept by `challenge_text`, back as bytes."""
+    from webauthn.helpers import base64url_to_bytes
+
+    return base64url_to_bytes(text)
+
+
 def _descriptors(passkeys: list[Passkey]) -> list[PublicKeyCredentialDescriptor]:
+    from webauthn.helpers import base64url_to_bytes
+    from webauthn.helpers.structs import PublicKeyCredentialDescriptor
+
     return [PublicKeyCredentialDescriptor(id=base64url_to_bytes(p.credential_id)) for p in passkeys]
 
 
 def registration_options(session: Session, staff: Staff, base_url: str) -> tuple[str, bytes]:
     """The JSON for navigator.credentials.create() and its challenge (kept by the caller)."""
+    from webauthn import generate_registration_options, options_to_json
+    from webauthn.helpers.structs import (
+        AuthenticatorSelectionCriteria,
+        ResidentKeyRequirement,
+        UserVerificationRequirement,
+    )
+
     rp_id, _origin = relying_party(base_url)
     options = generate_registration_options(
         rp_id=rp_id,
@@ -217,6 +232,10 @@ def register_passkey(
     name: str,
 ) -> Passkey:
     """Check a new credential against `challenge` and keep it as one of the member's passkeys."""
+    from webauthn import verify_registration_response
+    from webauthn.helpers import bytes_to_base64url
+    from webauthn.helpers.exceptions import WebAuthnException
+
     rp_id, origin = relying_party(base_url)
     try:
         verified = verify_registration_response(
@@ -241,6 +260,9 @@ def register_passkey(
 
 def authentication_options(session: Session, staff: Staff, base_url: str) -> tuple[str, bytes]:
     """The JSON for navigator.credentials.get() with the member's passkeys, and its challenge."""
+    from webauthn import generate_authentication_options, options_to_json
+    from webauthn.helpers.structs import UserVerificationRequirement
+
     rp_id, _origin = relying_party(base_url)
     options = generate_authentication_options(
         rp_id=rp_id,
@@ -254,6 +276,9 @@ def check_passkey(
     session: Session, staff: Staff, credential: dict[str, Any], challenge: bytes, base_url: str
 ) -> Passkey | None:
     """The member's passkey that signed `challenge` in `credential`, or None."""
+    from webauthn import verify_authentication_response
+    from webauthn.helpers.exceptions import WebAuthnException
+
     rp_id, origin = relying_party(base_url)
     credential_id = str(credential.get("id", ""))
     if not credential_id.isascii() or not credential_id.isprintable() or len(credential_id) > 1400:

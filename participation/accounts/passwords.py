@@ -8,7 +8,6 @@ from importlib.resources import files
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from zxcvbn import zxcvbn
 
 MIN_LENGTH = 12
 MAX_LENGTH = 128
@@ -16,8 +15,13 @@ MAX_LENGTH = 128
 MIN_STRENGTH = 3
 
 _hasher = PasswordHasher()
-# Verifying against this keeps the time of a sign-in for an unknown email the same.
-_DUMMY_HASH = _hasher.hash("participation-timing-equaliser")
+
+
+@cache
+def _dummy_hash() -> str:
+    # Verifying against this keeps the time of a sign-in for an unknown email the same. Made
+    # on first use rather than at import: hashing costs every new worker a tenth of a second.
+    return _hasher.hash("participation-timing-equaliser")
 
 
 @cache
@@ -47,6 +51,10 @@ def policy_problem(password: str, email: str = "") -> str | None:
 def strength_problem(password: str, email: str = "") -> str | None:
     """Why zxcvbn finds `password` too easy to guess (score below 3), or None."""
     # Parts of the email (name, organisation) are the first things an attacker tries.
+    # Imported here: only staff setting a password need it, and loading its word lists at
+    # import would cost every new worker's boot.
+    from zxcvbn import zxcvbn
+
     user_inputs = [part for part in re.split(r"[@._+-]+", email.lower()) if len(part) >= 3]
     result = zxcvbn(password, user_inputs=user_inputs)
     if result["score"] >= MIN_STRENGTH:
@@ -66,6 +74,6 @@ def hash_password(password: str) -> str:
 def verify_password(password_hash: str | None, password: str) -> bool:
     """Check `password` against the hash; with no hash, spend the same time and fail."""
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+        return _hasher.verify(password_hash or _dummy_hash(), password) and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False

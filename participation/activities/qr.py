@@ -7,10 +7,7 @@ import functools
 import io
 from urllib.parse import quote
 
-import qrcode
-import qrcode.constants
 from markupsafe import Markup, escape
-from PIL import Image
 
 QUIET_ZONE = 4  # modules; the QR specification's minimum, scanners struggle with less
 
@@ -22,6 +19,11 @@ def join_url(base_url: str, code: str) -> str:
 
 @functools.lru_cache(maxsize=64)
 def _matrix(data: str) -> tuple[tuple[bool, ...], ...]:
+    # qrcode (and Pillow below) are imported when first used: most workers never draw a code,
+    # and importing them with the app would slow every new worker's start-up.
+    import qrcode
+    import qrcode.constants
+
     # High error correction: codes are scanned off projectors, through glare and from handouts.
     qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_H, border=QUIET_ZONE)
     qr.add_data(data)
@@ -36,6 +38,8 @@ def qr_matrix(data: str) -> list[list[bool]]:
 
 def qr_png(data: str, box_size: int = 10) -> bytes:
     """Return the QR code for data as a black-on-white PNG."""
+    from PIL import Image
+
     matrix = _matrix(data)
     size = len(matrix)
     image = Image.new("1", (size, size), 1)

@@ -15,7 +15,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
 
 from participation.accounts import audit, factors
 from participation.activities.qr import qr_svg
@@ -138,7 +137,7 @@ def passkey_register_options():
     options, challenge = factors.registration_options(
         get_session(), _me(), current_app.config["BASE_URL"]
     )
-    session[CHALLENGE_KEY] = bytes_to_base64url(challenge)
+    session[CHALLENGE_KEY] = factors.challenge_text(challenge)
     return options, 200, {"Content-Type": "application/json"}
 
 
@@ -157,7 +156,7 @@ def passkey_register():
             db,
             staff,
             body["credential"],
-            base64url_to_bytes(challenge),
+            factors.challenge_bytes(challenge),
             current_app.config["BASE_URL"],
             str(body.get("name") or ""),
         )

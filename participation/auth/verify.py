@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app, flash, jsonify, redirect, render_template, request, session, url_for
-from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
 
 from participation import throttle
 from participation.accounts import audit, factors
@@ -88,7 +87,7 @@ def passkey_sign_in_options():
     if staff is None:
         return jsonify(error="Please sign in again."), 400
     options, challenge = factors.authentication_options(get_session(), staff, _base_url())
-    session[CHALLENGE_KEY] = bytes_to_base64url(challenge)
+    session[CHALLENGE_KEY] = factors.challenge_text(challenge)
     return options, 200, {"Content-Type": "application/json"}
 
 
@@ -104,7 +103,9 @@ def passkey_sign_in():
     if problem:
         return jsonify(error=problem), 429
     db = get_session()
-    if factors.check_passkey(db, staff, credential, base64url_to_bytes(challenge), _base_url()):
+    if factors.check_passkey(
+        db, staff, credential, factors.challenge_bytes(challenge), _base_url()
+    ):
         return jsonify(redirect=_finish(staff, "passkey"))
     _failed(staff)
     return jsonify(error="That passkey did not work. Try again, or use a code."), 400

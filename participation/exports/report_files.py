@@ -11,10 +11,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from participation.exports.document import outcome_report_docx, report_docx
 from participation.exports.outcome_report import outcome_report, outcome_report_pdf
 from participation.exports.report_content import report_content
-from participation.exports.slides import outcome_report_pptx, report_pptx
 from participation.exports.summary import activity_report, report_pdf
 from participation.models import Activity, Service
 from participation.outcomes.change import OutcomeFilters
@@ -25,6 +23,8 @@ MIMETYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 FORMATS = tuple(MIMETYPES)
+# The Office writers (python-pptx, python-docx) are imported only when a deck or document is
+# made: loading them with the results pages would cost every new worker's boot.
 
 
 @dataclass(frozen=True)
@@ -45,9 +45,14 @@ def activity_report_file(
     report = activity_report(session, activity)
     if fmt == "pdf":
         body = report_pdf(report, young_people=young_people)
+    elif fmt == "pptx":
+        from participation.exports.slides import report_pptx
+
+        body = report_pptx(report_content(report, young_people=young_people))
     else:
-        content = report_content(report, young_people=young_people)
-        body = report_pptx(content) if fmt == "pptx" else report_docx(content)
+        from participation.exports.document import report_docx
+
+        body = report_docx(report_content(report, young_people=young_people))
     return ReportFile(body, MIMETYPES[fmt], fmt)
 
 
@@ -58,5 +63,14 @@ def outcome_report_file(
     if fmt not in MIMETYPES:
         raise ValueError(f"unknown report format {fmt!r}")
     content = outcome_report(session, service, filters)
-    makers = {"pdf": outcome_report_pdf, "pptx": outcome_report_pptx, "docx": outcome_report_docx}
-    return ReportFile(makers[fmt](content), MIMETYPES[fmt], fmt)
+    if fmt == "pdf":
+        body = outcome_report_pdf(content)
+    elif fmt == "pptx":
+        from participation.exports.slides import outcome_report_pptx
+
+        body = outcome_report_pptx(content)
+    else:
+        from participation.exports.document import outcome_report_docx
+
+        body = outcome_report_docx(content)
+    return ReportFile(body, MIMETYPES[fmt], fmt)

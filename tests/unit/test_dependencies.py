@@ -13,8 +13,21 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "participation"
-# Imported only inside the functions that need them, so web workers stay small.
-HEAVY = ("pandas", "pyreadstat", "numpy", "weasyprint")
+# Imported only inside the functions that need them, so web workers stay small and each new
+# worker starts quickly (gunicorn replaces every worker after a few thousand requests).
+HEAVY = (
+    "pandas",
+    "pyreadstat",
+    "numpy",
+    "weasyprint",
+    # Staff-only: passkeys, PowerPoint and Word reports, QR codes and images, password strength.
+    "webauthn",
+    "pptx",
+    "docx",
+    "qrcode",
+    "PIL",
+    "zxcvbn",
+)
 
 
 def canonical(name: str) -> str:

@@ -1,6 +1,10 @@
 """The NCSC-style password policy and hashing."""
 
+import subprocess
+import sys
+
 import pytest
+from argon2 import PasswordHasher
 
 from participation.accounts.passwords import hash_password, policy_problem, verify_password
 from tests.helpers import PASSWORD
@@ -35,6 +39,34 @@ def test_hashes_verify_only_the_right_password():
     assert not verify_password(hashed, "three random word")
     assert not verify_password(None, "three random words")
     assert not verify_password("not-a-hash", "three random words")
+
+
+def test_an_unknown_email_costs_a_full_argon2_check_with_the_current_settings(monkeypatch):
+    # The same work as a real account's check, so timing cannot tell which emails exist.
+    checked = []
+    real_verify = PasswordHasher.verify
+
+    def recording_verify(hasher, password_hash, password):
+        checked.append(password_hash)
+        return real_verify(hasher, password_hash, password)
+
+    monkeypatch.setattr(PasswordHasher, "verify", recording_verify)
+    assert not verify_password(None, "three random words")
+    assert not verify_password("", "three random words")
+    settings = hash_password("three random words").rsplit("$", 2)[0]  # $argon2id$v=..$m=..,t=..
+    assert [h.rsplit("$", 2)[0] for h in checked] == [settings, settings]
+
+
+def test_importing_the_module_hashes_nothing():
+    # A hash costs about a tenth of a second, and gunicorn starts new workers all day.
+    code = (
+        "import argon2\n"
+        "def refuse(*args, **kwargs): raise AssertionError('hashed at import')\n"
+        "argon2.PasswordHasher.hash = refuse\n"
+        "import participation.accounts.passwords\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
 
 
 def test_a_digit_run_is_refused_with_advice_on_what_works():
