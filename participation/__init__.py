@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
-
-from participation.extensions import babel, csrf, make_limiter
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the Flask app; `config` overrides settings (tests pass a database URL here)."""
-    app = Flask(__name__, instance_relative_config=True)
+    # Everything is imported here, not at the top: gunicorn's master imports this package to
+    # read participation.gunicorn_conf, and what the master has imported, workers inherit
+    # instead of loading afresh, so a reload after an upgrade would run new workers on old code.
+    from flask import Flask
+
     from participation import templating
     from participation.config import load_settings
 
+    app = Flask(__name__, instance_relative_config=True)
     app.jinja_environment = templating.Environment
-
     app.config.from_mapping(load_settings(Path(app.instance_path), config))
     if app.config["PROXY_COUNT"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -27,6 +30,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from participation import db, errors, logging_setup, security
     from participation.auth import access
+    from participation.extensions import babel, csrf, make_limiter
 
     logging_setup.init_app(app)
     db.init_app(app)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gc
 import logging
+import subprocess
+import sys
 from collections.abc import Iterator
 from types import SimpleNamespace
 
@@ -70,3 +72,16 @@ def test_collection_resumes_even_when_warming_up_fails(collector):
 
     assert gc.isenabled()
     assert gc.get_freeze_count() > 1000
+
+
+def test_reading_the_settings_loads_none_of_the_app_so_a_reload_runs_new_code():
+    # gunicorn's master imports the settings module; workers inherit whatever it loaded.
+    code = (
+        "import sys, participation.gunicorn_conf; "
+        "print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('participation', 'flask', 'sqlalchemy', 'jinja2', 'werkzeug', 'flask_babel'))))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert loaded == ["participation", "participation.gunicorn_conf"]
