@@ -121,6 +121,7 @@ class Phase:
     total_server_cpu: float
     total_client_cpu: float
     load_average: float = 0.0
+    restarts: int = 0  # workers started during the phase (gunicorn's max_requests recycling)
 
     @property
     def rps(self) -> float:
@@ -160,6 +161,7 @@ def drive(
     stop_at = window_start + seconds
     phones = [Phone(ports, target, mode, stop_at, seed) for seed in range(clients)]
     cpu_start = sum(server.cpu_seconds() for server in servers)
+    workers_before = {pid for server in servers for pid in server.cpu_seen}
     client_start = resource.getrusage(resource.RUSAGE_SELF)
     for phone in phones:
         phone.start()
@@ -172,6 +174,7 @@ def drive(
     for phone in phones:
         phone.join(timeout=180)
     cpu_end = sum(server.cpu_seconds() for server in servers)
+    workers_after = {pid for server in servers for pid in server.cpu_seen}
     client_end = resource.getrusage(resource.RUSAGE_SELF)
     stuck = sum(phone.is_alive() for phone in phones)
     in_window = [
@@ -200,6 +203,7 @@ def drive(
         total_server_cpu=cpu_end - cpu_start,
         total_client_cpu=(client_end.ru_utime + client_end.ru_stime)
         - (client_start.ru_utime + client_start.ru_stime),
+        restarts=len(workers_after - workers_before),
     )
 
 
@@ -318,6 +322,7 @@ def print_rounds(servers: dict[str, Server], rounds: list[Round]) -> None:
                     f"{phase.server_cpu / phase.seconds:.2f}",
                     f"{phase.client_cpu / phase.seconds:.2f}",
                     f"{phase.load_average:.2f}",
+                    phase.restarts,
                 ]
             )
         rows.append(
@@ -327,6 +332,7 @@ def print_rounds(servers: dict[str, Server], rounds: list[Round]) -> None:
                 f"app/floor CPU {_fmt(ratios.floor_ratio, '.2f')}",
                 f"hello by CPU {ratios.hello_ratio_cpu:.3f}",
                 f"by rate {ratios.hello_ratio_rate:.3f}",
+                "",
                 "",
                 "",
                 "",
@@ -350,6 +356,7 @@ def print_rounds(servers: dict[str, Server], rounds: list[Round]) -> None:
             "server CPUs",
             "client CPUs",
             "load",
+            "restarts",
         ],
         rows,
     )
@@ -416,6 +423,10 @@ def report(servers: dict[str, Server], args: argparse.Namespace, backend: str) -
         )
     for name, (rows, answers, thanks) in stored.items():
         print(f"  {name}: stored {rows} submissions ({answers} answers) = {thanks} thanks pages")
+    print(
+        "  worker restarts (gunicorn's max_requests) in the rounds: "
+        + ", ".join(f"{s.name} {sum(p.restarts for p in s.rounds)}" for s in servers.values())
+    )
     print(f"  errors: {len(errors)}; lost: {lost}")
     for error in sorted(set(errors))[:10]:
         print(f"    error: {error}")
@@ -447,6 +458,7 @@ def report(servers: dict[str, Server], args: argparse.Namespace, backend: str) -
             "load_averages": [
                 round(p.load_average, 2) for server in servers.values() for p in server.rounds
             ],
+            "restarts": {s.name: [p.restarts for p in s.rounds] for s in servers.values()},
             "checks": {name: "PASS" if ok else "MISS" for name, ok in checks.items()},
             **common.machine(),
         },

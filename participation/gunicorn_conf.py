@@ -14,8 +14,12 @@ workers = int(os.environ.get("PARTICIPATION_WORKERS", multiprocessing.cpu_count(
 threads = int(os.environ.get("PARTICIPATION_THREADS", "2"))
 timeout = 60
 graceful_timeout = 30
-max_requests = 5000
-max_requests_jitter = 500
+# Recycling a worker is a safety net against slow memory growth (bench/soak.py finds none). A
+# new worker costs about a second of CPU to load and warm up, and workers sharing the load
+# reach a common limit within seconds of each other, stalling every phone at once; so
+# recycle rarely, and at times spread wide apart.
+max_requests = 20000
+max_requests_jitter = 10000
 accesslog = os.environ.get("PARTICIPATION_ACCESS_LOG", "-")
 errorlog = "-"
 access_log_format = '%(t)s "%(r)s" %(s)s %(b)s %(M)sms'
