@@ -78,16 +78,44 @@ FACES = [
     f'stroke-width="1.5"/><circle cx="8.5" cy="10" r="1.3" fill="currentColor"/><circle '
     f'cx="15.5" cy="10" r="1.3" fill="currentColor"/><path d="M7.5 {14 + n / 2} Q12 '
     f'{20 - n} 16.5 {14 + n / 2}" fill="none" stroke="currentColor" stroke-width="1.6" '
-    f'stroke-linecap="round"/></svg><span>Face {n}</span>'
+    f'stroke-linecap="round"/></svg>'
     for n in range(1, 6)
 ]
-LIGHTS = {1: "red", 2: "amber", 3: "green"}
+LIGHTS = {
+    1: ("red", "Red:", "not good, needs to change"),
+    2: ("amber", "Amber:", "some good, some not"),
+    3: ("green", "Green:", "good, keep it going"),
+}
 HELP = [
-    ("Childline", "https://www.childline.org.uk/", "08001111", "0800 1111"),
-    ("CEOP", "https://www.ceop.police.uk/Safety-Centre/", "", ""),
-    ("999", "", "999", "999"),
+    (
+        "Childline",
+        "https://www.childline.org.uk/",
+        "Call free on 0800 1111, any time, or chat online. It will not show on your phone bill.",
+        "08001111",
+        "0800 1111",
+    ),
+    (
+        "CEOP",
+        "https://www.ceop.police.uk/Safety-Centre/",
+        "Report it if someone online is making you feel worried or unsafe.",
+        "",
+        "",
+    ),
+    ("999", "", "If you are in danger right now, call 999.", "999", "999"),
+]
+# The display switches every young person's page carries (here they change nothing).
+SWITCHES = [
+    ("lang", "cy", "Cymraeg"),
+    ("easy", "on", "Easy read"),
+    ("colours", "auto", "Like my phone"),
+    ("colours", "light", "Light"),
+    ("colours", "dark", "Dark"),
+    ("colours", "high", "High contrast"),
 ]
 
+# The same page as the app's, markup for markup where the journey shows it: the exit bar,
+# the switches, the questions with their words, the help footer (bench/submit.py checks the
+# form page is within 10% of the app's).
 PAGE = """<!doctype html>
 <html lang="en-GB">
 <head>
@@ -99,12 +127,24 @@ PAGE = """<!doctype html>
   <link rel="icon" href="data:,">
   <link rel="stylesheet" href="/static/app.css">
 </head>
-<body class="youth">
+<body class="youth colours-auto">
   <a class="skip-link" href="#main">Skip to main content</a>
   <header class="youth-header">
     <a class="exit-button" href="/leave" rel="noreferrer" data-exit>Leave this site</a>
     <p class="exit-hint">Or press <kbd>Shift</kbd> 3 times to leave quickly.</p>
   </header>
+  {%- set posted = ' form="answers" formaction="/answers" formmethod="post" formnovalidate' if page == "form" else '' %}
+  <nav class="switches" aria-label="Language and display">{% if page != "form" %}<form class="switches__form" method="get" action="/j/{{ code }}">{% endif %}
+  {%- for name, value, label in switches %}
+    {%- if loop.index == 3 %}
+    <details class="switch-menu">
+      <summary class="switch">Colours</summary>
+      <div class="switch-menu__list">{% endif %}
+    <button class="switch" type="submit" name="{{ name }}" value="{{ value }}" aria-pressed="{{ 'true' if value == 'auto' else 'false' }}"{{ posted|safe }}>{{ label }}</button>
+  {%- endfor %}
+      </div>
+    </details>
+  {% if page != "form" %}</form>{% endif %}</nav>
   <main id="main" class="page" tabindex="-1">
   <h1>{{ title }}</h1>
   {% if page == "consent" %}
@@ -117,29 +157,33 @@ PAGE = """<!doctype html>
   </form>
   {% elif page == "form" %}
   <p>There are {{ questions|length }} questions. You can pass any you do not want to answer.</p>
-  <form method="post" action="/answers/send" novalidate>
+  <form id="answers" method="post" action="/answers/send" novalidate autocomplete="off">
   <input type="hidden" name="csrf_token" value="{{ csrf_token() }}">
   <input type="hidden" name="draft" value="{{ draft }}">
   <input type="hidden" name="step" value="all">
   {% for q in questions %}
-      <div class="question-block">
+      <div class="question-block" data-listen-area data-listen-label="Listen" data-stop-label="Stop">
     {% if q.kind == "free_text" %}
   <div class="field">
     <label class="label label--question" for="q{{ q.id }}">{{ q.prompt }}</label>
-    <p class="hint char-count" id="q{{ q.id }}-limit">You can write up to {{ q.settings.max_length }} characters.</p>
-    <textarea class="input" id="q{{ q.id }}" name="q{{ q.id }}" rows="5" data-max-length="{{ q.settings.max_length }}" aria-describedby="q{{ q.id }}-limit"></textarea>
+    <p class="hint char-count" id="q{{ q.id }}-limit" data-left="{n} characters left" data-over="{n} characters too many">You can write up to {{ q.settings.max_length }} characters.</p>
+    <textarea class="input" id="q{{ q.id }}" name="q{{ q.id }}" rows="5" data-max-length="{{ q.settings.max_length }}" autocomplete="off" aria-describedby="q{{ q.id }}-limit"></textarea>
   </div>
     {% else %}
         <fieldset class="question">
-      <legend>{{ q.prompt }}</legend>
-      <div class="choices choices--{{ 'scale' if q.kind in ('emoji_scale', 'traffic_light') else 'list' }}">
+      <legend><span data-listen>{{ q.prompt }}</span></legend>
+      <div class="choices choices--{{ q.kind|replace('_', '-') }}">
       {% for o in q.options %}
       <div class="choice">
         <input type="{{ 'checkbox' if q.kind == 'multiple_choice' else 'radio' }}" id="q{{ q.id }}{{ '' if loop.first else '-' ~ o.code }}" name="q{{ q.id }}" value="{{ o.code }}">
         <label for="q{{ q.id }}{{ '' if loop.first else '-' ~ o.code }}">
-          {%- if q.kind == "emoji_scale" %}{{ faces[o.code - 1]|safe }}
-          {%- elif q.kind == "traffic_light" %}<span class="light light--{{ lights[o.code] }}" aria-hidden="true"></span><span>{{ o.label }}</span>
-          {%- else %}{{ o.label }}{% endif %}
+          {%- if q.kind == "emoji_scale" %}{{ faces[o.code - 1]|safe }}<span class="choice__text">{{ o.label }}</span>
+          {%- elif q.kind == "traffic_light" %}{% set light = lights[o.code] %}
+            <span class="lamp lamp--{{ light[0] }}" aria-hidden="true"></span>
+            <span class="choice__text"><strong>{{ light[1] }}</strong> <span class="choice__more">{{ light[2] }}</span></span>
+          {%- else %}
+            <span class="mark" aria-hidden="true"></span>
+            <span class="choice__text">{{ o.label }}</span>{% endif %}
         </label>
       </div>
       {% endfor %}
@@ -165,15 +209,20 @@ PAGE = """<!doctype html>
   <footer class="help" aria-labelledby="help-heading">
     <h2 id="help-heading">Need to talk to someone?</h2>
     <ul class="help-links">
-    {% for name, href, tel, shown in help %}
+    {% for name, href, words, tel, shown in help %}
         <li>
           <strong>{% if href %}<a href="{{ href }}" rel="noreferrer">{{ name }}</a>{% else %}{{ name }}{% endif %}</strong>
+          {{ words }}
           {% if tel %}<a class="help-call" href="tel:{{ tel }}">Call {{ shown }}</a>{% endif %}
         </li>
     {% endfor %}
     </ul>
+    <p class="youth-links">
+      <a href="/privacy" target="_blank">Your privacy<span class="visually-hidden"> (opens in a new tab)</span></a>
+      <a href="/accessibility" target="_blank">Accessibility<span class="visually-hidden"> (opens in a new tab)</span></a>
+    </p>
   </footer>
-  <script src="/static/exit.js" defer></script>
+  <script src="/static/exit.js" defer></script><script src="/static/youth.js" defer></script>
 </body>
 </html>"""
 
@@ -182,7 +231,15 @@ app.jinja_loader = DictLoader({"page.html": PAGE})  # compiled once, like the ap
 
 
 def _render(page: str, **context: Any) -> str:
-    return render_template("page.html", page=page, faces=FACES, lights=LIGHTS, help=HELP, **context)
+    return render_template(
+        "page.html",
+        page=page,
+        faces=FACES,
+        lights=LIGHTS,
+        help=HELP,
+        switches=SWITCHES,
+        **context,
+    )
 
 
 def _questions(connection: Any, activity_id: int) -> list[dict[str, Any]]:
@@ -227,7 +284,7 @@ def say_yes(code: str) -> str:
         questions = _questions(connection, activity["id"])
     session["joined"] = activity["id"]
     draft = drafts.dumps({"a": activity["id"], "v": consent[0], "k": secrets.token_urlsafe(16)})
-    return _render("form", title=activity["title"], questions=questions, draft=draft)
+    return _render("form", title=activity["title"], questions=questions, draft=draft, code=code)
 
 
 def _answer_rows(questions: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -285,4 +342,4 @@ def send() -> str:
             )
         connection.exec_driver_sql("COMMIT")
     session.pop("joined", None)
-    return _render("thanks", title=activity["title"])
+    return _render("thanks", title=activity["title"], code="")

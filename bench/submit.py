@@ -218,6 +218,7 @@ class Server:
     url: str | None = None  # its database
     rounds: list[Phase] = field(default_factory=list)
     warm_up: Phase | None = None  # the first seconds, not counted in the figures
+    form_bytes: int = 0  # the answering form's page, as a phone receives it
 
     @property
     def phases(self) -> list[Phase]:
@@ -227,6 +228,20 @@ class Server:
     @property
     def ports(self) -> list[int]:
         return [instance.port for instance in self.instances]
+
+
+def form_page_bytes(server: Server) -> int:
+    """The size of the page a phone gets after saying yes (the ten-question form)."""
+    client = common.Client("127.0.0.1", server.ports[0])
+    try:
+        _, page = client.request("GET", f"/j/{server.target}")
+        token = common.CSRF_RE.search(page).group(1)
+        _, page = client.request(
+            "POST", f"/j/{server.target}", {"csrf_token": token, "choice": "yes"}
+        )
+    finally:
+        client.close()
+    return len(page.encode())
 
 
 def start(name: str, app: str | None, env: dict[str, str], count: int, args, log_dir: Path):
@@ -389,6 +404,11 @@ def report(servers: dict[str, Server], args: argparse.Namespace, backend: str) -
         figures[f"{server.name}_p50_ms"] = median([p.percentile_ms(0.50) for p in server.rounds])
         figures[f"{server.name}_p95_ms"] = median([p.percentile_ms(0.95) for p in server.rounds])
         figures[f"{server.name}_p99_ms"] = median([p.percentile_ms(0.99) for p in server.rounds])
+    if "floor" in servers:
+        figures["form_page_bytes"] = {
+            "app": servers["app"].form_bytes,
+            "floor": servers["floor"].form_bytes,
+        }
     errors = [e for server in servers.values() for p in server.phases for e in p.errors]
     stored = {}
     for server in servers.values():
@@ -427,10 +447,18 @@ def report(servers: dict[str, Server], args: argparse.Namespace, backend: str) -
         "  worker restarts (gunicorn's max_requests) in the rounds: "
         + ", ".join(f"{s.name} {sum(p.restarts for p in s.rounds)}" for s in servers.values())
     )
+    if "floor" in servers:
+        print(
+            f"  the answering form's page: app {servers['app'].form_bytes:,} B, floor "
+            f"{servers['floor'].form_bytes:,} B (the floor's must be within 10%)"
+        )
     print(f"  errors: {len(errors)}; lost: {lost}")
     for error in sorted(set(errors))[:10]:
         print(f"    error: {error}")
     checks = {
+        "floor_page_within_10%": "floor" not in servers
+        or abs(servers["floor"].form_bytes - servers["app"].form_bytes)
+        <= 0.1 * servers["app"].form_bytes,
         "app_cpu_within_1.2x_floor": figures["app_over_floor"] is None
         or figures["app_over_floor"] <= 1.2,
         "hello_ratio_cpu_0.06": figures["hello_ratio_cpu"] >= 0.06,
@@ -535,6 +563,9 @@ def main(argv: list[str] | None = None) -> int:
                 server.ports, server.target, server.mode, args.clients, 3, 0, server.instances
             )
         print("warmed up every server", flush=True)
+        for server in order:
+            if server.mode != "hello":
+                server.form_bytes = form_page_bytes(server)
         for number in range(args.rounds):
             turn = order[number % len(order) :] + order[: number % len(order)]
             for server in turn:
