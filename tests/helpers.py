@@ -14,6 +14,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.test import TestResponse
 
+from participation import db
+
 PASSWORD = "correct-horse-battery-staple-7"
 
 
@@ -61,14 +63,22 @@ def totp_code(secret: str, last_step: int | None = None) -> str:
 
 @contextmanager
 def recorded_statements(engine: Engine) -> Iterator[list[str]]:
-    """The SQL statements `engine` runs while the block runs, in order."""
+    """The SQL statements run while the block runs, in order: those `engine` runs and the
+    plain reads sent straight to the database driver (participation.db.first_row)."""
     statements: list[str] = []
+    plain_read = db.first_row
 
     def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         statements.append(statement)
 
+    def recorded_read(session: Any, sql: str, params: tuple[Any, ...]) -> Any:
+        statements.append(sql)
+        return plain_read(session, sql, params)
+
     event.listen(engine, "before_cursor_execute", record)
+    db.first_row = recorded_read
     try:
         yield statements
     finally:
+        db.first_row = plain_read
         event.remove(engine, "before_cursor_execute", record)

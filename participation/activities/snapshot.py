@@ -20,9 +20,9 @@ from datetime import date, datetime
 from types import MappingProxyType
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from participation import db
 from participation.models import Activity, ConsentVersion, Question, Service
 
 # Columns kept out of the snapshot on purpose (they change without a new content version).
@@ -173,16 +173,13 @@ _kept: dict[int, ActivityData] = {}
 Stamp = tuple[int, datetime]
 
 
-# Read on every young person's request, so sent as plain SQL: no statement to build or compile.
+# Read on every young person's request, so sent as plain SQL straight to the driver
+# (participation.db.first_row): no statement to build, compile or dispatch.
 _BY_CODE = (
     "SELECT id, content_version, created_at FROM activities "
     "WHERE join_code = {0} AND status != 'archived'"
 )
 _BY_ID = "SELECT content_version, created_at FROM activities WHERE id = {0}"
-
-
-def _placeholder(connection: Connection) -> str:
-    return "?" if connection.dialect.paramstyle == "qmark" else "%s"
 
 
 def _stamp(version: int, created_at: datetime | str) -> Stamp:
@@ -193,17 +190,13 @@ def _stamp(version: int, created_at: datetime | str) -> Stamp:
 
 def version_by_code(session: Session, code: str) -> tuple[int, Stamp] | None:
     """The id and content stamp of the joinable (not archived) activity with `code`."""
-    connection = session.connection()
-    row = connection.exec_driver_sql(_BY_CODE.format(_placeholder(connection)), (code,)).first()
+    row = db.first_row(session, _BY_CODE, (code,))
     return (row[0], _stamp(row[1], row[2])) if row is not None else None
 
 
 def version_of(session: Session, activity_id: int) -> Stamp | None:
     """The content stamp of an activity now (None when it is gone)."""
-    connection = session.connection()
-    row = connection.exec_driver_sql(
-        _BY_ID.format(_placeholder(connection)), (activity_id,)
-    ).first()
+    row = db.first_row(session, _BY_ID, (activity_id,))
     return _stamp(row[0], row[1]) if row is not None else None
 
 

@@ -13,6 +13,7 @@ from participation.activities import snapshot
 from participation.activities.codes import normalise_join_code
 from participation.activities.snapshot import ActivityData, AnyActivity
 from participation.clock import utcnow
+from participation.db import placeholder
 from participation.models import Action, Activity, RetiredJoinCode
 from participation.models.activities import ARCHIVED, CLOSED, DRAFT
 
@@ -95,9 +96,9 @@ def count_join(session: Session, activity_id: int) -> None:
     # Plain SQL: no onupdate of updated_at (a join is no change by staff, and its exact time
     # must leave no trace), no new content version, and nothing to compile on a busy path.
     connection = session.connection()
-    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     connection.exec_driver_sql(
-        f"UPDATE activities SET joined_count = joined_count + 1 WHERE id = {mark}",  # noqa: S608
+        "UPDATE activities SET joined_count = joined_count + 1 "  # noqa: S608
+        f"WHERE id = {placeholder(connection)}",
         (activity_id,),
     )
 

@@ -22,6 +22,7 @@ from sqlalchemy import Table, delete, exists, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from participation import db
 from participation.activities.codes import (
     hash_withdrawal_code,
     looks_like_withdrawal_code,
@@ -294,7 +295,7 @@ def validate_answers(
 # the key is cheap to read (one aggregate query) and changes with any add, edit or toggle.
 _matcher_lock = threading.Lock()
 _matcher_cache: dict[str, Any] = {"key": None, "matcher": None}
-# Read on every send with a written answer: plain SQL, nothing to build or compile.
+# Read on every send with a written answer: plain SQL straight to the driver.
 _PHRASES_KEY = (
     "SELECT count(id), max(id), sum(id), sum(length(phrase) + length(category)) "
     "FROM safeguarding_phrases WHERE is_active = {0}"
@@ -304,13 +305,7 @@ _PHRASES_KEY = (
 def active_matcher(session: Session) -> Matcher:
     """The compiled matcher for the shipped rules and those leads added, cached between requests."""
     active = SafeguardingPhrase.is_active.is_(True)
-    connection = session.connection()
-    key = tuple(
-        connection.exec_driver_sql(
-            _PHRASES_KEY.format("?" if connection.dialect.paramstyle == "qmark" else "%s"),
-            (True,),
-        ).one()
-    )
+    key = db.first_row(session, _PHRASES_KEY, (True,))
     with _matcher_lock:
         cached = _matcher_cache["matcher"]
         if _matcher_cache["key"] == key and isinstance(cached, Matcher):

@@ -5,27 +5,19 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event
 
 from tests.functional.youth_journey import Journey
+from tests.helpers import recorded_statements
 
 
 @contextmanager
 def statements(app):
-    """Collect the SQL statements run while the block runs."""
-    seen: list[str] = []
-
-    def note(_conn, _cursor, statement, *_args):
-        # The test's own savepoints (each request joins the rolled-back test transaction).
-        if not statement.startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
-            seen.append(statement)
-
-    engine = app.extensions["engine"]
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
+    """Collect the SQL statements run while the block runs, but the test's own savepoints."""
+    kept: list[str] = []
+    with recorded_statements(app.extensions["engine"]) as seen:
+        yield kept
+    # Each request joins the rolled-back test transaction through savepoints.
+    kept.extend(s for s in seen if not s.startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")))
 
 
 @pytest.fixture
