@@ -2,9 +2,10 @@
 
 Flask-Babel's template callables find the translations afresh for each string (several
 context look-ups each time), which was about a fifth of the CPU of a young person's page
-with its forty-odd strings. These keep them on `g` for the rest of the request. Code that
-switches language part-way through a request (`force_locale`) must call `forget` on entering
-and on leaving, as `participation.youth.wording.in_language` does.
+with its forty-odd strings. These keep them on `g` for the rest of the request, and keep
+each language's catalogue for the app, so a request only asks the locale selector which
+language it is. Code that draws part of a page in another language calls `use` on entering
+and `forget` on leaving, as `participation.youth.wording.in_language` does.
 
 They are template globals called directly, with the meaning of Jinja's "new style" gettext
 (the translation is a format string, its variables escaped) but without its two extra
@@ -15,20 +16,34 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, g
-from flask_babel import get_locale, get_translations
+from flask import Flask, current_app, g, has_request_context
+from flask_babel import force_locale, get_locale, get_translations
 from markupsafe import Markup
 
-from participation.youth.preferences import ENGLISH
+from participation.youth.preferences import ENGLISH, locale_for_request
 
 _KEY = "_translations"
+_CATALOGUES = "youth_catalogues"
+
+
+def _catalogue(language: str) -> tuple[Any, str]:
+    """Flask-Babel's translations for `language`, found once per app."""
+    catalogues = current_app.extensions.setdefault(_CATALOGUES, {})
+    found = catalogues.get(language)
+    if found is None:
+        with force_locale(language):
+            found = catalogues[language] = (get_translations(), language)
+    return found
 
 
 def _kept() -> tuple[Any, str]:
     found = g.get(_KEY)
     if found is None:
-        locale = get_locale()
-        found = (get_translations(), locale.language if locale is not None else ENGLISH)
+        if has_request_context():
+            found = _catalogue(locale_for_request())  # the app's own locale selector
+        else:
+            locale = get_locale()
+            found = (get_translations(), locale.language if locale is not None else ENGLISH)
         setattr(g, _KEY, found)
     return found
 
@@ -40,6 +55,11 @@ def _translations() -> Any:
 def shown_language() -> str:
     """The language pages are being drawn in now ("en" or "cy")."""
     return _kept()[1]
+
+
+def use(language: str) -> None:
+    """Draw what follows in `language`, until `forget`."""
+    setattr(g, _KEY, _catalogue(language))
 
 
 def forget() -> None:

@@ -87,7 +87,7 @@ def consent_statement(consent: Any) -> str:
 def in_language(lang: str, render: Callable[..., str], *args: Any) -> str:
     """Render part of a page in another language (the studio previews both)."""
     with force_locale(lang):
-        translating.forget()
+        translating.use(lang)
         try:
             return render(*args)
         finally:
