@@ -18,6 +18,6 @@ bp.add_app_template_global(wording.shown_language, "shown_language")
 bp.add_app_template_global(wording.in_language, "in_language")
 bp.add_app_template_global(markup.blank_question, "blank_question")
 bp.add_app_template_global(markup.kept_part, "kept_part")
-bp.add_app_template_global(markup.switches, "youth_switches")
+bp.add_app_template_global(markup.top_of_page, "youth_top")
 
 from participation.youth import pages, routes  # noqa: E402,F401 - registers the views

@@ -1,11 +1,12 @@
 """Parts of young people's pages drawn once per activity content version, then kept.
 
 Drawing a question's inputs (faces, lamps, options in the shown language), the consent
-statement, the help footer and the switches at the top was the largest part of rendering a young person's page. Before anything is entered,
-a question's markup depends only on the question, the shown language, easy read and whether
-it is the page's heading; the consent layers and the footer only on the activity, the
-language and a flag or two; the switches only on the young person's choices and the
-address they post to. An activity can only change with a new content version
+statement, the help footer and the exit bar and switches at the top was the largest part of
+rendering a young person's page. Before anything is entered, a question's markup depends only
+on the question, the shown language, easy read and whether it is the page's heading; the
+consent layers and the footer only on the activity, the language and a flag or two; the exit
+bar and switches only on the language, the young person's choices and the address they post
+to. An activity can only change with a new content version
 (participation.activities.content_version), so each is drawn once per process and version.
 A page with an answer or an error draws the question afresh.
 """
@@ -90,12 +91,12 @@ def kept_part(activity: Any, template: str, name: str, *args: Hashable) -> Marku
     return _kept_or_drawn((template, name, _version(activity), shown_language(), args), draw)
 
 
-def switches(prefs: dict[str, Any], form_id: str | None, action: str) -> Markup:
-    """The language, easy-read and colour switches for these choices and this form."""
-    key = ("switches", prefs["lang"], prefs["easy"], prefs["colours"], form_id, action)
+def top_of_page(prefs: dict[str, Any], form_id: str | None, action: str) -> Markup:
+    """The quick exit and the switches for these choices and this form."""
+    key = ("top", shown_language(), prefs["lang"], prefs["easy"], prefs["colours"], form_id, action)
     return _kept_or_drawn(
         key,
-        lambda: _macro("youth/components/switches.html", "switches", prefs, form_id, action),
+        lambda: _macro("youth/components/switches.html", "top_of_page", prefs, form_id, action),
     )
 
 
