@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 NAMING_CONVENTION = {
@@ -114,7 +115,7 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int, database: Path | Non
     def on_begin(connection: Any) -> None:
         # Straight to the driver: every request begins one or more transactions.
         statement = "BEGIN IMMEDIATE" if needs_write_lock() else "BEGIN"
-        connection.connection.driver_connection.execute(statement).close()
+        _on_driver(connection, statement, ()).close()
 
 
 def _refuse_unmarked_write(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
@@ -158,6 +159,21 @@ def init_app(app: Flask) -> None:
     app.teardown_appcontext(close_session)
 
 
+def _on_driver(connection: Any, statement: str, params: tuple[Any, ...]) -> Any:
+    """Run `statement` on the driver's connection behind a SQLAlchemy one; its cursor.
+
+    The driver's errors are raised as SQLAlchemy's, as if SQLAlchemy had run the statement,
+    so the app's handlers still know them (a locked database is a "try again" page).
+    """
+    dbapi = connection.dialect.loaded_dbapi
+    try:
+        return connection.connection.driver_connection.execute(statement, params)
+    except dbapi.Error as error:
+        raise DBAPIError.instance(
+            statement, params, error, dbapi.Error, hide_parameters=True, dialect=connection.dialect
+        ) from error
+
+
 def placeholder(connection: Any) -> str:
     """How the connection's driver marks a parameter in plain SQL ("?" or "%s")."""
     return "?" if connection.dialect.paramstyle == "qmark" else "%s"
@@ -172,9 +188,7 @@ def first_row(session: Session, sql: str, params: tuple[Any, ...]) -> tuple[Any,
     nothing here is logged or seen by event hooks.
     """
     connection = session.connection()
-    cursor = connection.connection.driver_connection.execute(  # type: ignore[union-attr]
-        sql.format(placeholder(connection)), params
-    )
+    cursor = _on_driver(connection, sql.format(placeholder(connection)), params)
     try:
         row = cursor.fetchone()
     finally:
