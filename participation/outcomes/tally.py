@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from time import monotonic
+from typing import TypeVar
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.engine import Connection
@@ -22,6 +23,8 @@ from sqlalchemy.orm import Session
 
 from participation.models import Activity, Answer, Question, Submission
 from participation.outcomes.bank import KEY_PREFIX
+
+Value = TypeVar("Value", int, str)
 
 # A group of young people: ("hub",), ("service", id), ("type", id), ("service_type", id, id).
 Group = tuple[object, ...]
@@ -118,6 +121,13 @@ def _person_pairs(key: str, cells: list[tuple[int, int, int]], spans: Spans, pai
             pairs[(group, key)][(first % SHIFT, latest % SHIFT)] += 1
 
 
+def _numbered(values: list[Value]) -> tuple[list[Value], list[int]]:
+    """The distinct values in the order first seen, and the number of each value among them."""
+    numbers: dict[Value, int] = {}
+    of_each = [numbers.setdefault(value, len(numbers)) for value in values]
+    return list(numbers), of_each
+
+
 def roll_up(spans: Spans, asked: list[tuple[int, int, str]], tally: Tally) -> None:
     """Pairs per group from each young person's measures per question asked.
 
@@ -127,12 +137,10 @@ def roll_up(spans: Spans, asked: list[tuple[int, int, str]], tally: Tally) -> No
     same question in several activities are rolled up one by one.
     """
     width = len(asked)
-    key_ids: dict[str, int] = {}
-    key_of_index = [key_ids.setdefault(key, len(key_ids)) for _, _, key in asked]
-    keys = max(len(key_ids), 1)
-    service_ids = list(dict.fromkeys(service_id for service_id, _, _ in asked))
+    key_names, key_of_index = _numbered([key for _, _, key in asked])
+    keys = max(len(key_names), 1)
+    service_ids, service_of_index = _numbered([service_id for service_id, _, _ in asked])
     services = max(len(service_ids), 1)
-    service_of_index = [service_ids.index(service_id) for service_id, _, _ in asked]
     # One slot per young person and question key: the first measure-set seen, and every
     # one where there are several.
     alone: dict[int, int] = {}
