@@ -40,10 +40,11 @@ def _kept() -> tuple[Any, str]:
     found = g.get(_KEY)
     if found is None:
         if has_request_context():
-            found = _catalogue(locale_for_request())  # the app's own locale selector
+            language = locale_for_request()  # the app's own locale selector
         else:
             locale = get_locale()
-            found = (get_translations(), locale.language if locale is not None else ENGLISH)
+            language = locale.language if locale is not None else ENGLISH
+        found = _catalogue(language)
         setattr(g, _KEY, found)
     return found
 
