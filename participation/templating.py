@@ -7,9 +7,10 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-from flask import Flask, current_app, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask import url_for as flask_url_for
 from flask.templating import Environment as FlaskEnvironment
+from flask_wtf.csrf import generate_csrf
 
 from participation.accounts.audit import action_label
 from participation.activities.consent import facts_untold, statement_paragraphs
@@ -78,6 +79,14 @@ def url_for(endpoint: str, /, **values: Any) -> str:
         return flask_url_for(endpoint, **values)
 
 
+def csrf_token() -> str:
+    """The form's CSRF token; while a page to be kept is drawn, the stand-in marking its place.
+
+    (participation.youth.markup.kept_page sets the stand-in.)
+    """
+    return g.get("csrf_stand_in") or generate_csrf()
+
+
 def staff_nav() -> list[tuple[str, str, tuple[str, ...]]]:
     """The staff menu's entries whose pages this app has."""
     return [item for item in STAFF_NAV if item[0] in current_app.view_functions]
@@ -100,6 +109,11 @@ class Environment(FlaskEnvironment):
 
 def init_app(app: Flask) -> None:
     """Register template globals and filters (no context processors: they run on every page)."""
+    # Flask-WTF gives every template `csrf_token` twice: as a global and from a context
+    # processor. The global alone serves (templates and the macros they import alike).
+    processors = app.template_context_processors[None]
+    processors[:] = [p for p in processors if getattr(p, "__module__", "") != "flask_wtf.csrf"]
+    app.add_template_global(csrf_token, "csrf_token")
     app.add_template_global(url_for, "url_for")
     app.add_template_global(staff_nav, "staff_nav")
     app.add_template_global(help_links, "help_links_for")

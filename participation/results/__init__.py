@@ -20,10 +20,9 @@ def safeguarding_badge() -> Badge | None:
     return badge(get_session(), current_user)
 
 
-@bp.app_context_processor
-def badge_for_templates() -> dict[str, object]:
-    """Offer the badge to every template; only the staff menu asks, so only it costs a query."""
-    return {"safeguarding_badge": safeguarding_badge}
+# Offered to every template as a function: only the staff menu calls it, so only it costs a
+# query (a global, not a context processor, which would run on every page drawn).
+bp.add_app_template_global(safeguarding_badge, "safeguarding_badge")
 
 
 # Importing the view modules registers their routes on bp.
