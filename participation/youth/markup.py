@@ -9,22 +9,37 @@ bar and switches only on the language, the young person's choices and the addres
 to. An activity can only change with a new content version
 (participation.activities.content_version), so each is drawn once per process and version.
 A page with an answer or an error draws the question afresh.
+
+Whole pages that nothing entered can change (the consent page, the thanks page) are kept
+too, with holes for what every visit has of its own: the form's CSRF token, the draft, the
+withdrawal code. A page is kept only once its filled-in copy is found byte-identical to the
+page drawn for that same request.
 """
 
 from __future__ import annotations
 
+import re
+import secrets
 import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app, get_template_attribute
-from markupsafe import Markup
+from flask import current_app, g, get_template_attribute, render_template, request, session
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup, escape
 
 from participation.activities.snapshot import ActivityData
+from participation.youth import preferences
 from participation.youth.wording import shown_language
 
 # Far more than one process meets between restarts (a few hundred bytes each).
 MAX_KEPT = 5000
+# Whole pages are larger (6–12 KB): a few per open activity and language is what is needed.
+MAX_KEPT_PAGES = 300
+CSRF_HOLE = "csrf_token"
+# What a kept page's key may hold besides the activity: plain values, compared by equality.
+_PLAIN = (bool, int, str, type(None))
 
 _kept: dict[Hashable, Markup] = {}
 _lock = threading.Lock()
@@ -98,6 +113,101 @@ def top_of_page(prefs: dict[str, Any], form_id: str | None, action: str) -> Mark
         key,
         lambda: _macro("youth/components/switches.html", "top_of_page", prefs, form_id, action),
     )
+
+
+@dataclass(frozen=True)
+class _HoledPage:
+    """A page's markup cut at its holes: texts[0], hole[0], texts[1], …, texts[-1]."""
+
+    texts: tuple[str, ...]
+    holes: tuple[str, ...]
+
+    def fill(self, values: Mapping[str, str]) -> str:
+        """The page with each hole's value in place, escaped as the template escapes it."""
+        escaped = {name: str(escape(value)) for name, value in values.items()}
+        pieces = [self.texts[0]]
+        for hole, text in zip(self.holes, self.texts[1:], strict=True):
+            pieces += (escaped[hole], text)
+        return "".join(pieces)
+
+
+def kept_page(
+    template: str, activity: ActivityData, holes: Mapping[str, str], **context: Any
+) -> str:
+    """A young person's page, drawn once per activity version and request shape, then filled.
+
+    `holes` are the values of this visit alone (they must not change what else is drawn);
+    `context` is the rest of what the template is given. The CSRF token is a hole on every
+    kept page. Drawn afresh when keeping is off, a message is waiting to be shown, or the
+    context holds anything but plain values.
+    """
+    # An empty hole (no withdrawal code, say) may change what is drawn around it: it is part
+    # of the key instead.
+    context = {**context, **{name: value for name, value in holes.items() if not value}}
+    holes = {name: value for name, value in holes.items() if value}
+    values = {**holes, CSRF_HOLE: generate_csrf()}
+
+    def drawn() -> str:
+        return render_template(template, activity=activity, **holes, **context)
+
+    keyed = tuple(sorted(context.items()))
+    if (
+        not current_app.config.get("KEEP_QUESTION_MARKUP", True)
+        or "_flashes" in session
+        or not all(isinstance(value, _PLAIN) for _, value in keyed)
+        or not all(isinstance(value, str) for value in holes.values())
+    ):
+        return drawn()
+    key = (
+        template,
+        _version(activity),
+        shown_language(),
+        preferences.language(),
+        preferences.easy_read(activity),
+        preferences.colours(),
+        request.script_root,
+        request.path,
+        request.method,
+        tuple(sorted(holes)),
+        keyed,
+    )
+    pages: dict[Hashable, _HoledPage] = current_app.extensions.setdefault("kept_pages", {})
+    page = pages.get(key)
+    if page is not None:
+        return page.fill(values)
+    page_now = drawn()
+    holed = _draw_holed(template, activity, holes, context)
+    # Identical, and each value only where its hole is (a value drawn some other way would
+    # be kept for everyone).
+    if holed.fill(values) == page_now and not any(
+        value in text for value in values.values() for text in holed.texts
+    ):
+        with _lock:
+            if len(pages) >= MAX_KEPT_PAGES:
+                pages.clear()
+            pages[key] = holed
+    else:
+        current_app.logger.warning("kept page %s differs from the page drawn; not kept", template)
+    return page_now
+
+
+def _draw_holed(
+    template: str, activity: ActivityData, holes: Mapping[str, str], context: Mapping[str, Any]
+) -> _HoledPage:
+    """The page drawn with a random stand-in in each hole, cut where the stand-ins are."""
+    stand_ins = {f"kept{secrets.token_hex(12)}": name for name in [*holes, CSRF_HOLE]}
+    by_name = {name: stand_in for stand_in, name in stand_ins.items()}
+    g.csrf_stand_in = by_name[CSRF_HOLE]  # what templating.csrf_token gives meanwhile
+    try:
+        markup = render_template(
+            template, activity=activity, **{name: by_name[name] for name in holes}, **context
+        )
+    finally:
+        g.pop("csrf_stand_in", None)
+    # The stand-ins are random letters and digits: escaping leaves them as they are, and no
+    # page holds them by chance. Split with a group: texts and hole stand-ins alternate.
+    pieces = re.split(f"({'|'.join(stand_ins)})", markup)
+    return _HoledPage(tuple(pieces[0::2]), tuple(stand_ins[s] for s in pieces[1::2]))
 
 
 def forget_all() -> None:

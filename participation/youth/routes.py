@@ -38,7 +38,7 @@ from participation.db import get_session
 from participation.extensions import csrf
 from participation.follow_up.actions import public_actions
 from participation.models.activities import RESEARCH_ASK
-from participation.youth import bp, kiosk, limits, linking, nudge, pages, preferences
+from participation.youth import bp, kiosk, limits, linking, markup, nudge, pages, preferences
 from participation.youth import draft as drafts
 from participation.youth.draft import Draft
 from participation.youth.fields import display_value, input_errors, read_value, summary
@@ -139,9 +139,10 @@ def _problem_page(result: JoinResult):
 
 
 def _consent_page(activity: ActivityData, *, research: bool = False, notice: str | None = None):
-    return render_template(
+    return markup.kept_page(
         "youth/consent.html",
-        activity=activity,
+        activity,
+        {},
         asks_research=activity.research_sharing == RESEARCH_ASK,
         research=research,
         notice=notice,
@@ -222,8 +223,20 @@ def _render_step(
     if step == "all":
         template = "youth/one_page.html"
         context["items"] = items = [(q, display_value(q, draft.answer(q.id))) for q in questions]
-        # Nothing entered and nothing wrong: the questions are drawn as kept (youth/markup.py).
         context["blank"] = not by_id and all(answer is None for _, answer in items)
+        if context["blank"]:
+            # Nothing entered and nothing wrong: the whole page is kept (youth/markup.py).
+            page = markup.kept_page(
+                template,
+                activity,
+                {"draft_token": context["draft_token"]},
+                blank=True,
+                error_items=None,
+                notice=notice,
+                total=context["total"],
+                linked=linked,
+            )
+            return page, status
     elif questions:
         template = "youth/question.html"
         question = questions[0]
@@ -414,16 +427,19 @@ def submit():
         # Post/redirect/get: Back from the next person's start never offers to re-send.
         pages.remember_kiosk_thanks(activity.id, result.withdrawal_code, result.flagged)
         return redirect(url_for("youth.kiosk_thanks"), 303)
-    return render_template(
+    return markup.kept_page(
         "youth/thanks.html",
-        activity=activity,
-        withdrawal_code=result.withdrawal_code,
+        activity,
+        {
+            "withdrawal_code": result.withdrawal_code,
+            # For the switches, which re-post the send and are shown this page again. The
+            # answers are stored now and a repeat only replays, so the page no longer carries
+            # them.
+            "draft_token": drafts.encode(replace(draft, answers={})),
+        },
         flagged=result.flagged,
         kiosk=False,
         kiosk_start=None,
-        # For the switches, which re-post the send and are shown this page again. The answers
-        # are stored now and a repeat only replays, so the page no longer carries them.
-        draft_token=drafts.encode(replace(draft, answers={})),
     )
 
 
