@@ -35,7 +35,7 @@ from participation.youth.wording import shown_language
 
 # Far more than one process meets between restarts (a few hundred bytes each).
 MAX_KEPT = 5000
-# Whole pages are larger (6–12 KB): a few per open activity and language is what is needed.
+# Whole pages are larger (6–25 KB): a few per open activity and language is what is needed.
 MAX_KEPT_PAGES = 300
 CSRF_HOLE = "csrf_token"
 # What a kept page's key may hold besides the activity: plain values, compared by equality.
@@ -132,7 +132,7 @@ class _HoledPage:
 
 
 def kept_page(
-    template: str, activity: ActivityData, holes: Mapping[str, str], **context: Any
+    template: str, activity: ActivityData, holes: Mapping[str, str | None], **context: Any
 ) -> str:
     """A young person's page, drawn once per activity version and request shape, then filled.
 
@@ -192,7 +192,7 @@ def kept_page(
 
 
 def _draw_holed(
-    template: str, activity: ActivityData, holes: Mapping[str, str], context: Mapping[str, Any]
+    template: str, activity: ActivityData, holes: Mapping[str, Any], context: Mapping[str, Any]
 ) -> _HoledPage:
     """The page drawn with a random stand-in in each hole, cut where the stand-ins are."""
     stand_ins = {f"kept{secrets.token_hex(12)}": name for name in [*holes, CSRF_HOLE]}

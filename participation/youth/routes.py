@@ -211,9 +211,10 @@ def _render_step(
         step = "all"
     questions = _questions_on(activity, step)
     by_id = input_errors(errors or {}, questions)
+    draft_token = drafts.encode(draft)
     context = {
         "activity": activity,
-        "draft_token": drafts.encode(draft),
+        "draft_token": draft_token,
         "errors": by_id,
         "error_items": list(by_id.items()),
         "notice": notice,
@@ -229,7 +230,7 @@ def _render_step(
             page = markup.kept_page(
                 template,
                 activity,
-                {"draft_token": context["draft_token"]},
+                {"draft_token": draft_token},
                 blank=True,
                 error_items=None,
                 notice=notice,
