@@ -82,3 +82,11 @@ def recorded_statements(engine: Engine) -> Iterator[list[str]]:
     finally:
         db.first_row = plain_read
         event.remove(engine, "before_cursor_execute", record)
+
+
+def drawn_then_kept(app: Any, draw: Any) -> tuple[Any, Any, Any]:
+    """What `draw()` gives with kept markup off, then twice with it on (kept, then reused)."""
+    app.config["KEEP_QUESTION_MARKUP"] = False
+    drawn = draw()
+    app.config["KEEP_QUESTION_MARKUP"] = True
+    return drawn, draw(), draw()

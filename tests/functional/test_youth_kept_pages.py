@@ -14,7 +14,7 @@ from participation.activities import snapshot
 from participation.youth import draft as drafts
 from participation.youth import markup
 from tests.functional.youth_journey import Journey, hidden_fields, submissions_of
-from tests.helpers import csrf_token, page, text_of
+from tests.helpers import csrf_token, drawn_then_kept, page, text_of
 
 # What every visit has of its own: the tokens and the withdrawal code. Nothing else may differ.
 PER_VISIT = re.compile(
@@ -42,11 +42,7 @@ def three_pages(app, activity, query: str) -> list[str]:
 @pytest.mark.parametrize("research", ["off", "ask"])
 def test_kept_pages_are_byte_identical_to_drawing_them(app, make, query, research):
     activity = make.activity(one_page=True, research_sharing=research)
-    app.config["KEEP_QUESTION_MARKUP"] = False
-    drawn = three_pages(app, activity, query)
-    app.config["KEEP_QUESTION_MARKUP"] = True
-    first_kept = three_pages(app, activity, query)
-    again_kept = three_pages(app, activity, query)
+    drawn, first_kept, again_kept = drawn_then_kept(app, lambda: three_pages(app, activity, query))
     assert drawn == first_kept == again_kept
     kept = {key[0] for key in app.extensions["kept_pages"]}
     assert kept == {"youth/consent.html", "youth/one_page.html", "youth/thanks.html"}
