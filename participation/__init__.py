@@ -18,11 +18,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from participation import templating
     from participation.config import load_settings
-    from participation.sessions import SessionInterface
 
     app = Flask(__name__, instance_relative_config=True)
     app.jinja_environment = templating.Environment
-    app.session_interface = SessionInterface()
     app.config.from_mapping(load_settings(Path(app.instance_path), config))
     if app.config["PROXY_COUNT"]:
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -1,6 +1,6 @@
-"""Security headers on every response, no-store caching on young people's pages, and input
-the app won't read: control characters (refused from staff, dropped from young people's
-answers) and ids no database row can have.
+"""Security headers on every response, no-store caching on young people's pages, input the
+app won't read (control characters, refused from staff and dropped from young people's
+answers, and ids no database row can have), and the signed session cookie.
 """
 
 from __future__ import annotations
@@ -10,7 +10,9 @@ from itertools import chain
 from typing import Any
 
 from flask import Flask, request
+from flask.sessions import SecureCookieSessionInterface
 from flask.wrappers import Response
+from itsdangerous import URLSafeTimedSerializer
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.routing import IntegerConverter
 
@@ -60,8 +62,29 @@ class IdConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, with its serializer made once per set of keys.
+
+    The same cookies as Flask's own. Flask makes a new serializer to open and again to save
+    the session on every request, and itsdangerous tries each new one out by serializing an
+    empty dict: several microseconds a time on every page a young person opens. A serializer
+    holds nothing of one request.
+    """
+
+    def __init__(self) -> None:
+        self._made: dict[Any, URLSafeTimedSerializer | None] = {}
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        """The serializer for the app's current secret key and fallbacks."""
+        keys = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        if keys not in self._made:
+            self._made = {keys: super().get_signing_serializer(app)}  # only the current keys
+        return self._made[keys]
+
+
 def init_app(app: Flask) -> None:
-    """Register the header hook, the input check (before any other) and the id converter."""
+    """Register the header hook, the input check (first of all), the id converter, the cookie."""
+    app.session_interface = SessionInterface()
     app.url_map.converters["int"] = IdConverter
     app.after_request(add_security_headers)
     # First of all: nothing else (CSRF, sign-in, throttles, views) reads input it can't store.

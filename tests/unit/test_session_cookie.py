@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, session
 from flask.sessions import SecureCookieSessionInterface
 
-from participation.sessions import SessionInterface
+from participation.security import SessionInterface
 
 COOKIE = "session"
 
@@ -39,6 +39,10 @@ def test_the_serializer_is_made_once_for_the_same_keys_and_again_for_new_ones():
     assert interface.get_signing_serializer(app) is made
     app.secret_key = "second-secret-key-of-enough-length"
     assert interface.get_signing_serializer(app) is not made
+
+
+def test_the_app_signs_its_cookie_this_way(app):
+    assert isinstance(app.session_interface, SessionInterface)
 
 
 def test_cookies_are_flasks_own_both_ways():
