@@ -52,16 +52,25 @@ def _version(activity: ActivityData | None) -> Hashable:
     return (activity.id, activity.content_version, activity.created_at)
 
 
+def _keeping() -> bool:
+    return bool(current_app.config.get("KEEP_QUESTION_MARKUP", True))
+
+
+def _keep(store: dict[Hashable, Any], key: Hashable, value: Any, limit: int) -> None:
+    # Emptied when full: what is still in use is drawn again on its next request.
+    with _lock:
+        if len(store) >= limit:
+            store.clear()
+        store[key] = value
+
+
 def _kept_or_drawn(key: Hashable, draw: Callable[[], Markup]) -> Markup:
-    if not current_app.config.get("KEEP_QUESTION_MARKUP", True):
+    if not _keeping():
         return draw()
     found = _kept.get(key)
     if found is None:
         found = draw()
-        with _lock:
-            if len(_kept) >= MAX_KEPT:
-                _kept.clear()
-            _kept[key] = found
+        _keep(_kept, key, found, MAX_KEPT)
     return found
 
 
@@ -152,7 +161,7 @@ def kept_page(
 
     keyed = tuple(sorted(context.items()))
     if (
-        not current_app.config.get("KEEP_QUESTION_MARKUP", True)
+        not _keeping()
         or "_flashes" in session
         or not all(isinstance(value, _PLAIN) for _, value in keyed)
         or not all(isinstance(value, str) for value in holes.values())
@@ -182,10 +191,7 @@ def kept_page(
     if holed.fill(values) == page_now and not any(
         value in text for value in values.values() for text in holed.texts
     ):
-        with _lock:
-            if len(pages) >= MAX_KEPT_PAGES:
-                pages.clear()
-            pages[key] = holed
+        _keep(pages, key, holed, MAX_KEPT_PAGES)
     else:
         current_app.logger.warning("kept page %s differs from the page drawn; not kept", template)
     return page_now
